@@ -1,0 +1,170 @@
+// Types shared by the engine, the trainer child, the CLI, the extension host and the webview.
+// Types only: importing this module pulls in no code (no tfjs, no vscode).
+
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+export type BackendPreference = 'auto' | BackendName;
+
+export interface BackendInfo {
+  name: BackendName;
+  /** Version of the package providing the backend, e.g. "4.22.0". */
+  version: string;
+  /** WASM threads in use (1 when single-threaded); absent for other backends. */
+  threads?: number;
+  /** Why a preferred backend was not used, e.g. "tfjs-node: native binding not found". */
+  fallbackReason?: string;
+}
+
+export type OptimizerName = 'adam' | 'sgd' | 'rmsprop' | 'adagrad' | 'adadelta' | 'adamax';
+
+/**
+ * What the model is evaluated on after every epoch: the dataset's test split, a fraction of the
+ * training set held out, or nothing (the test set is still used once at the end).
+ */
+export type ValidationSpec = 'test' | 'none' | { split: number };
+
+export interface TrainingConfig {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  optimizer: OptimizerName;
+  /** "mnist", "fashion-mnist", or a path to a folder of IDX files. */
+  dataset: string;
+  validation: ValidationSpec;
+  seed: number;
+  /** Use only the first N training images (quick runs). */
+  limit?: number;
+  /** Use only the first N test images. */
+  testLimit?: number;
+}
+
+/** The optional `training` export of a model file: file defaults plus per-model overrides. */
+export interface TrainingExport extends Partial<TrainingConfig> {
+  models?: Record<string, Partial<TrainingConfig>>;
+}
+
+export const DEFAULT_TRAINING: TrainingConfig = {
+  epochs: 5,
+  batchSize: 64,
+  learningRate: 1e-3,
+  optimizer: 'adam',
+  dataset: 'mnist',
+  validation: 'test',
+  seed: 42,
+};
+
+export interface LayerSummary {
+  name: string;
+  /** Keras class name, e.g. "Conv2D". */
+  type: string;
+  /** Output shape without the batch dimension. */
+  outputShape: number[];
+  params: number;
+  /** Multiply-accumulate operations for one example. */
+  macs: number;
+}
+
+export interface ModelSummary {
+  /** The export name of the architecture. */
+  name: string;
+  inputShape: number[];
+  outputShape: number[];
+  layers: LayerSummary[];
+  params: { total: number; trainable: number; nonTrainable: number };
+  macs: number;
+  /** True when the last layer already applies softmax (the loss then works on probabilities). */
+  outputsProbabilities: boolean;
+  /** Hash of the model topology (layer configs, no weights): tells whether an architecture changed. */
+  architectureHash: string;
+}
+
+export interface EpochMetrics {
+  /** 1-based. */
+  epoch: number;
+  loss: number;
+  acc: number;
+  /** Validation or test metrics after the epoch; absent when validation is "none". */
+  valLoss?: number;
+  valAcc?: number;
+  /** Training seconds of this epoch (evaluation excluded). */
+  seconds: number;
+}
+
+/** A misclassified test image: its index in the test split, true label, predicted label. */
+export type Misclassified = [index: number, trueLabel: number, predicted: number];
+
+export interface RunResults {
+  testAccuracy: number;
+  testLoss: number;
+  /** Seconds spent in training only, like the study's "learning time". */
+  learningTimeSec: number;
+  /** Wall seconds of the whole run, including data loading and evaluation. */
+  totalTimeSec: number;
+  /** confusion[true][predicted] counts over the test split. */
+  confusion: number[][];
+  perClassAccuracy: number[];
+  misclassified: Misclassified[];
+  testExamples: number;
+}
+
+export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
+
+export interface RunError {
+  message: string;
+  /** Source location when the error is in the model file. */
+  file?: string;
+  line?: number;
+  column?: number;
+  stderr?: string;
+  exitCode?: number | null;
+}
+
+export const RUN_SCHEMA_VERSION = 1;
+
+export interface RunRecord {
+  schemaVersion: typeof RUN_SCHEMA_VERSION;
+  id: string;
+  /** Export name of the architecture. */
+  model: string;
+  /** Path of the model file, relative to the store's root when inside it. */
+  file: string;
+  /** Snapshot of the model file's source at the start of the run. */
+  source: { text: string; sha256: string };
+  config: TrainingConfig;
+  backend: BackendInfo;
+  status: RunStatus;
+  startedAt: string;
+  finishedAt?: string;
+  summary?: ModelSummary;
+  epochs: EpochMetrics[];
+  results?: RunResults;
+  error?: RunError;
+  /** Dataset facts: name, class names, image shape, split sizes actually used. */
+  dataset?: DatasetInfo;
+  host?: { platform: string; arch: string; cpus: number; node: string };
+}
+
+export interface DatasetInfo {
+  name: string;
+  imageShape: [height: number, width: number, channels: number];
+  numClasses: number;
+  classNames: string[];
+  trainSize: number;
+  testSize: number;
+}
+
+/** Events a training run emits, in order: started, batch/epoch..., then exactly one of the last three. */
+export type TrainingEvent =
+  | { type: 'runStarted'; runId: string; record: RunRecord }
+  | {
+      type: 'batch';
+      runId: string;
+      epoch: number;
+      batch: number;
+      batchesPerEpoch: number;
+      loss: number;
+      acc: number;
+    }
+  | { type: 'epoch'; runId: string; metrics: EpochMetrics }
+  | { type: 'runFinished'; runId: string; record: RunRecord }
+  | { type: 'runFailed'; runId: string; record: RunRecord }
+  | { type: 'runCancelled'; runId: string; record: RunRecord };

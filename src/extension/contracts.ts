@@ -1,0 +1,41 @@
+// The seam between the job side of the extension (runs, jobs, CodeLens) and the comparison panel.
+// The panel reads runs and asks for actions only through these interfaces.
+import type * as vscode from 'vscode';
+import type { RunRecord } from '../engine/types';
+
+/** Live progress of a running job, finer than what run records hold. */
+export interface BatchProgress {
+  runId: string;
+  epoch: number;
+  batch: number;
+  batchesPerEpoch: number;
+  loss: number;
+  acc: number;
+}
+
+export type RunsChange =
+  /** A run was created or changed (new epoch, finished, failed, ...): the full record. */
+  | { kind: 'upsert'; record: RunRecord }
+  | { kind: 'removed'; id: string }
+  | { kind: 'batch'; progress: BatchProgress }
+  /** The store was re-read from disk (another window wrote it, or the folder changed). */
+  | { kind: 'reset' };
+
+export interface RunsModel {
+  /** Every run of the workspace (stored and live), newest first. */
+  list(): RunRecord[];
+  get(id: string): RunRecord | undefined;
+  readonly onDidChange: vscode.Event<RunsChange>;
+}
+
+export interface RunActions {
+  stop(runId: string): void;
+  rerun(runId: string): Promise<void>;
+  delete(runIds: string[]): Promise<void>;
+  /** Opens the model file at the architecture's definition. */
+  openSource(runId: string): Promise<void>;
+  /** Opens VS Code's diff editor on two runs' source snapshots. */
+  diffSources(leftRunId: string, rightRunId: string): Promise<void>;
+  /** Pixels of one test image of a run's dataset, row-major, 0..255, with its shape. */
+  testImage(runId: string, index: number): Promise<{ width: number; height: number; pixels: number[] } | undefined>;
+}
