@@ -1,0 +1,57 @@
+// Messages between the extension host and the comparison panel's webview. Types only, so the
+// webview bundle, the host and the tests share them without pulling in code.
+import type { RunRecord } from '../engine/types';
+
+/**
+ * A run as the panel sees it: the record without the source text, which only the host needs
+ * (for diffs) and which would multiply the snapshot size by the file size.
+ */
+export type PanelRun = Omit<RunRecord, 'source'> & { source: { sha256: string } };
+
+/** Live progress of a running job between two epoch records. */
+export interface PanelBatch {
+  runId: string;
+  epoch: number;
+  batch: number;
+  batchesPerEpoch: number;
+  loss: number;
+  acc: number;
+}
+
+export interface PanelImage {
+  index: number;
+  width: number;
+  height: number;
+  /** Row-major, 0..255; one value per pixel (grayscale) or three (RGB). */
+  pixels: number[];
+}
+
+export type TableFormat = 'markdown' | 'csv';
+
+export type HostToWebview =
+  | { type: 'snapshot'; runs: PanelRun[]; warnings: string[] }
+  | { type: 'upsert'; run: PanelRun }
+  | { type: 'removed'; id: string }
+  | { type: 'batches'; progress: PanelBatch[] }
+  | { type: 'testImages'; requestId: number; runId: string; images: PanelImage[] }
+  | { type: 'notice'; level: 'info' | 'error'; message: string };
+
+export type WebviewToHost =
+  | { type: 'ready' }
+  | { type: 'stop'; runId: string }
+  | { type: 'rerun'; runId: string }
+  | { type: 'delete'; runIds: string[] }
+  | { type: 'openSource'; runId: string }
+  | { type: 'diffSources'; leftRunId: string; rightRunId: string }
+  | { type: 'exportTable'; format: TableFormat; runIds: string[] }
+  | { type: 'exportChart'; chart: string; pngDataUrl: string }
+  | { type: 'testImages'; requestId: number; runId: string; indices: number[] };
+
+/** What the webview keeps across reloads through getState/setState. */
+export interface PanelState {
+  version: 1;
+  sort: { column: string; descending: boolean };
+  filters: { text: string; status: string };
+  selected: string[];
+  detailsRunId?: string;
+}
