@@ -1,0 +1,128 @@
+// A dataset folder holds the four files of the MNIST layout, each raw or gzip-compressed.
+import { existsSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { DatasetInfo } from '../types';
+import { DatasetError, throwIfCancelled } from './errors';
+import { checkSameCount, parseImages, parseLabels, readIdxBytes, type IdxImages } from './idx';
+import { toSplit } from './normalize';
+import type { Dataset, RawImage } from './types';
+
+export const IDX_FILES = {
+  trainImages: 'train-images-idx3-ubyte',
+  trainLabels: 'train-labels-idx1-ubyte',
+  testImages: 't10k-images-idx3-ubyte',
+  testLabels: 't10k-labels-idx1-ubyte',
+} as const;
+export type IdxRole = keyof typeof IDX_FILES;
+
+const CLASSES_FILE = 'classes.txt';
+
+export interface FolderOptions {
+  /** The name in DatasetInfo. */
+  name: string;
+  /** Fixed class names; otherwise classes.txt in the folder, else '0'..'max label'. */
+  classNames?: string[];
+  signal?: AbortSignal;
+}
+
+export function locateIdxFile(dir: string, role: IdxRole): string | undefined {
+  const raw = join(dir, IDX_FILES[role]);
+  return [raw, `${raw}.gz`].find((file) => existsSync(file));
+}
+
+function locateAll(dir: string): Record<IdxRole, string> {
+  if (!existsSync(dir)) throw new DatasetError(`Dataset folder not found: ${dir}`);
+  const roles = Object.keys(IDX_FILES) as IdxRole[];
+  const found = roles.map((role) => [role, locateIdxFile(dir, role)] as const);
+  const missing = found.filter(([, file]) => !file).map(([role]) => IDX_FILES[role]);
+  if (missing.length > 0) {
+    const expected = roles.map((role) => IDX_FILES[role]).join(', ');
+    throw new DatasetError(
+      `${dir} is missing ${missing.join(', ')}. A dataset folder holds ${expected} (each may end in .gz), and optionally ${CLASSES_FILE}.`,
+    );
+  }
+  return Object.fromEntries(found) as Record<IdxRole, string>;
+}
+
+async function readClassNames(dir: string): Promise<string[] | undefined> {
+  const file = join(dir, CLASSES_FILE);
+  if (!existsSync(file)) return undefined;
+  const names = (await readFile(file, 'utf8')).split(/\r?\n/).map((line) => line.trim());
+  while (names.length > 0 && names[names.length - 1] === '') names.pop();
+  if (names.length === 0) throw new DatasetError(`${file} lists no class names (one per line expected)`);
+  return names;
+}
+
+function maxLabel(...labelSets: Uint8Array[]): number {
+  let max = 0;
+  for (const labels of labelSets) for (let i = 0; i < labels.length; i++) if (labels[i] > max) max = labels[i];
+  return max;
+}
+
+function checkImages(images: IdxImages, file: string): void {
+  if (images.count === 0) throw new DatasetError(`${file} holds no images`);
+  if (images.height === 0 || images.width === 0) throw new DatasetError(`${file} has empty images (${images.height}x${images.width})`);
+}
+
+export async function loadIdxFolder(dir: string, opts: FolderOptions): Promise<Dataset> {
+  const files = locateAll(dir);
+  const classNames = opts.classNames ?? (await readClassNames(dir));
+  const [trainImagesBytes, trainLabelsBytes, testImagesBytes, testLabelsBytes] = await Promise.all(
+    [files.trainImages, files.trainLabels, files.testImages, files.testLabels].map(readIdxBytes),
+  );
+  throwIfCancelled(opts.signal, `Loading ${opts.name}`);
+  const trainImages = parseImages(trainImagesBytes, files.trainImages);
+  const testImages = parseImages(testImagesBytes, files.testImages);
+  const trainLabels = parseLabels(trainLabelsBytes, files.trainLabels, classNames?.length);
+  const testLabels = parseLabels(testLabelsBytes, files.testLabels, classNames?.length);
+  checkImages(trainImages, files.trainImages);
+  checkImages(testImages, files.testImages);
+  checkSameCount(trainImages, trainLabels, files.trainImages, files.trainLabels);
+  checkSameCount(testImages, testLabels, files.testImages, files.testLabels);
+  if (trainImages.height !== testImages.height || trainImages.width !== testImages.width) {
+    throw new DatasetError(
+      `${files.trainImages} has ${trainImages.height}x${trainImages.width} images but ${files.testImages} has ${testImages.height}x${testImages.width}`,
+    );
+  }
+  const names = classNames ?? Array.from({ length: maxLabel(trainLabels.labels, testLabels.labels) + 1 }, (_, i) => String(i));
+  const info: DatasetInfo = {
+    name: opts.name,
+    imageShape: [trainImages.height, trainImages.width, 1],
+    numClasses: names.length,
+    classNames: names,
+    trainSize: trainImages.count,
+    testSize: testImages.count,
+  };
+  return { info, train: toSplit(trainImages, trainLabels), test: toSplit(testImages, testLabels) };
+}
+
+// The panel asks for many misclassified images in a row: keep the last test files parsed, keyed
+// by path, size and modification time so that a rewritten file is read again.
+const testImageFiles = new Map<string, Promise<IdxImages>>();
+const MAX_CACHED_FILES = 4;
+
+async function testImagesOf(file: string): Promise<IdxImages> {
+  const { size, mtimeMs } = await stat(file);
+  const key = `${file}\0${size}\0${mtimeMs}`;
+  let images = testImageFiles.get(key);
+  if (!images) {
+    images = readIdxBytes(file).then((bytes) => parseImages(bytes, file));
+    images.catch(() => testImageFiles.delete(key));
+    testImageFiles.set(key, images);
+    if (testImageFiles.size > MAX_CACHED_FILES) testImageFiles.delete(testImageFiles.keys().next().value!);
+  }
+  return images;
+}
+
+/** One test image of a dataset folder, without reading the training set. */
+export async function loadFolderTestImage(dir: string, index: number): Promise<RawImage> {
+  const file = locateIdxFile(dir, 'testImages');
+  if (!file) throw new DatasetError(`${dir} has no ${IDX_FILES.testImages} (or ${IDX_FILES.testImages}.gz)`);
+  const images = await testImagesOf(file);
+  if (!Number.isInteger(index) || index < 0 || index >= images.count) {
+    throw new DatasetError(`Test image ${index} does not exist in ${basename(file)}: it holds ${images.count} images (0..${images.count - 1})`);
+  }
+  const size = images.height * images.width;
+  return { width: images.width, height: images.height, pixels: images.pixels.slice(index * size, (index + 1) * size) };
+}
