@@ -1,0 +1,18 @@
+// Identity shares the input's buffer (reference counted) instead of copying it, as the cpu backend
+// does: tfjs-layers and the optimizers clone tensors often.
+import { Identity, type KernelConfig } from '@tensorflow/tfjs-core';
+import { stockKernelFunc, type StockKernels, type WasmKernelFunc } from './wasm-ops';
+
+export function identityConfig(stock: StockKernels): KernelConfig {
+  const stockIdentity = stockKernelFunc(stock, Identity);
+
+  const kernelFunc: WasmKernelFunc = (args) => {
+    const { x } = args.inputs;
+    // Strings live outside the wasm heap: the stock kernel handles them.
+    if (x.dtype === 'string') return stockIdentity(args);
+    args.backend.incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  };
+
+  return { kernelName: Identity, backendName: 'wasm', kernelFunc: kernelFunc as unknown as KernelConfig['kernelFunc'] };
+}

@@ -1,0 +1,75 @@
+// MaxPoolGrad in one pass over the pooling windows: each window's first maximum (scan order, as the
+// cpu backend picks it) receives the window's gradient. The stock wasm kernel visits every input
+// pixel and re-scans every window covering it.
+import { backend_util, MaxPoolGrad, type KernelConfig } from '@tensorflow/tfjs-core';
+import { floatsOf, stockKernelFunc, type StockKernels, type WasmKernelFunc } from './wasm-ops';
+
+type Shape4 = [number, number, number, number];
+
+export function maxPoolGradConfig(stock: StockKernels): KernelConfig {
+  const stockMaxPoolGrad = stockKernelFunc(stock, MaxPoolGrad);
+
+  const kernelFunc: WasmKernelFunc = (args) => {
+    const { inputs, backend, attrs } = args;
+    const { dy, input } = inputs;
+    // Only float32 is covered; other dtypes keep the stock kernel.
+    if (input.dtype !== 'float32' || dy.dtype !== 'float32') return stockMaxPoolGrad(args);
+    const info = backend_util.computePool2DInfo(
+      input.shape as Shape4,
+      attrs.filterSize as [number, number],
+      attrs.strides as [number, number],
+      1,
+      attrs.pad as 'same',
+      attrs.dimRoundingMode as 'floor' | undefined,
+    );
+    const dx = backend.makeOutput(input.shape, 'float32');
+    const x = floatsOf(backend, input);
+    const dyValues = floatsOf(backend, dy);
+    const dxValues = floatsOf(backend, dx);
+    dxValues.fill(0);
+    scatterToFirstMaxima(info, x, dyValues, dxValues);
+    return dx;
+  };
+
+  return {
+    kernelName: MaxPoolGrad,
+    backendName: 'wasm',
+    setupFunc: stock[MaxPoolGrad]?.setupFunc,
+    kernelFunc: kernelFunc as unknown as KernelConfig['kernelFunc'],
+  };
+}
+
+function scatterToFirstMaxima(info: backend_util.Conv2DInfo, x: Float32Array, dy: Float32Array, dx: Float32Array): void {
+  const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth, strideHeight, strideWidth } = info;
+  const { effectiveFilterHeight: fh, effectiveFilterWidth: fw, dilationHeight, dilationWidth } = info;
+  const { top, left } = info.padInfo;
+  const rowStride = inWidth * channels;
+  let dyIndex = 0;
+  for (let b = 0; b < batchSize; b++) {
+    const batchBase = b * inHeight * rowStride;
+    for (let yr = 0; yr < outHeight; yr++) {
+      const rowStart = yr * strideHeight - top;
+      for (let yc = 0; yc < outWidth; yc++) {
+        const colStart = yc * strideWidth - left;
+        for (let c = 0; c < channels; c++, dyIndex++) {
+          let best = -1;
+          let bestValue = -Infinity;
+          for (let wr = 0; wr < fh; wr += dilationHeight) {
+            const r = rowStart + wr;
+            if (r < 0 || r >= inHeight) continue;
+            for (let wc = 0; wc < fw; wc += dilationWidth) {
+              const col = colStart + wc;
+              if (col < 0 || col >= inWidth) continue;
+              const index = batchBase + r * rowStride + col * channels + c;
+              if (x[index] > bestValue) {
+                bestValue = x[index];
+                best = index;
+              }
+            }
+          }
+          if (best >= 0) dx[best] += dy[dyIndex];
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,41 @@
+// Access to the wasm backend's own kernels, so replacements can be written in terms of the fast
+// XNNPACK-backed ones (Conv2D, BatchMatMul) and the stock versions stay reachable as fallbacks.
+import { getKernel, type KernelConfig, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
+
+/** The parts of the wasm backend (`BackendWasm`) the replacement kernels use. */
+export interface WasmBackend {
+  makeOutput(shape: number[], dtype: 'float32' | 'int32' | 'bool'): TensorInfo;
+  disposeData(dataId: object): boolean;
+  incRef(dataId: object): void;
+  typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
+}
+
+export type WasmKernelFunc = (args: {
+  inputs: Record<string, TensorInfo>;
+  backend: WasmBackend;
+  attrs: NamedAttrMap;
+}) => TensorInfo;
+
+export type StockKernels = Partial<Record<string, KernelConfig>>;
+
+/** Snapshot of the stock wasm kernel configs, taken before any replacement is registered. */
+export function captureStockKernels(names: string[]): StockKernels {
+  const stock: StockKernels = {};
+  for (const name of names) stock[name] = getKernel(name, 'wasm');
+  return stock;
+}
+
+export function stockKernelFunc(stock: StockKernels, name: string): WasmKernelFunc {
+  const config = stock[name];
+  if (!config) throw new Error(`The wasm backend has no ${name} kernel to build on`);
+  return config.kernelFunc as unknown as WasmKernelFunc;
+}
+
+/** A view of the same data under another shape (no copy, no ownership transfer). */
+export function reshaped(info: TensorInfo, shape: number[]): TensorInfo {
+  return { dataId: info.dataId, shape, dtype: info.dtype };
+}
+
+export function floatsOf(backend: WasmBackend, info: TensorInfo): Float32Array {
+  return backend.typedArrayFromHeap(info) as Float32Array;
+}
