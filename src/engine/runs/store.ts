@@ -1,0 +1,106 @@
+// The run store: one versioned JSON record per run in <root>/.archlab/runs. The extension's panel,
+// the trainer child and the CLI all read and write runs through this class.
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { RUN_SCHEMA_VERSION, type RunRecord } from '../types';
+import { checkRecord } from './validate';
+
+const RECORD_EXT = '.json';
+// Temp files start with a dot so that a write interrupted before its rename is never listed.
+const TEMP_PREFIX = '.tmp-';
+const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+export class RunStore {
+  readonly runsDir: string;
+
+  constructor(
+    readonly root: string,
+    runsDir?: string,
+  ) {
+    this.runsDir = runsDir ?? join(root, '.archlab', 'runs');
+  }
+
+  /** A sortable, filesystem-safe id, e.g. "20261125-041200-123-tinycnn-3f9a" (UTC time). */
+  newRunId(model: string, now = new Date()): string {
+    const iso = now.toISOString(); // 2026-11-25T04:12:00.123Z
+    const stamp = `${iso.slice(0, 10).replaceAll('-', '')}-${iso.slice(11, 19).replaceAll(':', '')}-${iso.slice(20, 23)}`;
+    const slug = model.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'model';
+    return `${stamp}-${slug}-${randomBytes(2).toString('hex')}`;
+  }
+
+  /** Writes the record atomically: a reader sees the old record or the new one, never a torn file. */
+  async save(record: RunRecord): Promise<void> {
+    const target = this.pathOf(record.id);
+    const text = JSON.stringify({ ...record, schemaVersion: RUN_SCHEMA_VERSION }, null, 1);
+    await mkdir(this.runsDir, { recursive: true });
+    const temp = join(this.runsDir, `${TEMP_PREFIX}${record.id}-${process.pid}-${randomBytes(4).toString('hex')}`);
+    try {
+      await writeFile(temp, text, 'utf8');
+      await rename(temp, target);
+    } catch (err) {
+      await rm(temp, { force: true });
+      throw err;
+    }
+  }
+
+  /** Every readable record, newest first; unreadable ones are reported in `warnings`, never thrown. */
+  async list(): Promise<{ records: RunRecord[]; warnings: string[] }> {
+    let names: string[];
+    try {
+      names = await readdir(this.runsDir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], warnings: [] };
+      throw err;
+    }
+    const records: RunRecord[] = [];
+    const warnings: string[] = [];
+    for (const name of names) {
+      if (!name.endsWith(RECORD_EXT) || name.startsWith('.')) continue;
+      const result = await this.read(join(this.runsDir, name));
+      if (typeof result === 'string') warnings.push(`Skipped run record ${name}: ${result}`);
+      else records.push(result);
+    }
+    records.sort(newestFirst);
+    return { records, warnings };
+  }
+
+  /** The record, or undefined when it does not exist or cannot be read. */
+  async get(id: string): Promise<RunRecord | undefined> {
+    if (!SAFE_ID.test(id)) return undefined;
+    const result = await this.read(this.pathOf(id));
+    return typeof result === 'string' ? undefined : result;
+  }
+
+  async delete(id: string): Promise<void> {
+    await rm(this.pathOf(id), { force: true });
+  }
+
+  private pathOf(id: string): string {
+    if (!SAFE_ID.test(id)) throw new Error(`Invalid run id "${id}"`);
+    return join(this.runsDir, id + RECORD_EXT);
+  }
+
+  /** The record, or why it was not usable. */
+  private async read(path: string): Promise<RunRecord | string> {
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      return code === 'ENOENT' ? 'not found' : `cannot be read (${code ?? String(err)})`;
+    }
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch (err) {
+      return `not valid JSON (${(err as Error).message})`;
+    }
+    return checkRecord(data);
+  }
+}
+
+function newestFirst(a: RunRecord, b: RunRecord): number {
+  if (a.startedAt !== b.startedAt) return a.startedAt < b.startedAt ? 1 : -1;
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}
