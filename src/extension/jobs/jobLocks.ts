@@ -1,0 +1,63 @@
+// Pid files of live jobs (<root>/.archlab/jobs/<runId>.pid). A record left `running` whose child
+// is gone (the window was reloaded, the machine slept and VS Code was killed) is `interrupted`.
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RunRecord } from '../../engine/types';
+
+export class JobLocks {
+  constructor(readonly folder: string) {}
+
+  async acquire(runId: string, pid: number): Promise<void> {
+    await mkdir(this.folder, { recursive: true });
+    await writeFile(this.file(runId), String(pid));
+  }
+
+  async release(runId: string): Promise<void> {
+    await rm(this.file(runId), { force: true });
+  }
+
+  /** Pid of the child training `runId`, when it is still alive. */
+  async livePid(runId: string): Promise<number | undefined> {
+    const pid = Number(await readFile(this.file(runId), 'utf8').catch(() => ''));
+    return pid > 0 && isAlive(pid) ? pid : undefined;
+  }
+
+  /**
+   * Marks `running` records of jobs started by this extension whose child no longer lives as
+   * interrupted. Records without a pid file (a CLI run in a terminal) are left alone.
+   */
+  async sweep(
+    records: RunRecord[],
+    save: (record: RunRecord) => Promise<void>,
+  ): Promise<RunRecord[]> {
+    const known = new Set((await readdir(this.folder).catch(() => [] as string[])).map((f) => f.replace(/\.pid$/, '')));
+    const swept: RunRecord[] = [];
+    for (const record of records) {
+      if (record.status !== 'running' || !known.has(record.id) || (await this.livePid(record.id))) continue;
+      const interrupted: RunRecord = {
+        ...record,
+        status: 'interrupted',
+        finishedAt: new Date().toISOString(),
+        error: { message: 'The run stopped when its VS Code window closed or reloaded.' },
+      };
+      await save(interrupted);
+      await this.release(record.id);
+      swept.push(interrupted);
+    }
+    return swept;
+  }
+
+  private file(runId: string): string {
+    return join(this.folder, `${runId}.pid`);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: the process exists but belongs to someone else.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,115 @@
+// One trainer child process: fork, ready handshake, one request, graceful stop, hard kill.
+import { fork, type ChildProcess } from 'node:child_process';
+import type { RunError, RunRecord } from '../../engine/types';
+import type { InspectReport, InspectRequest, TrainerToHost, TrainRequest } from '../../shared/protocol';
+import { ChildProcessError, describeExit, exitCodeOf } from '../errors';
+
+export interface TrainerOptions {
+  trainerPath: string;
+  cwd: string;
+  onMessage?: (message: TrainerToHost) => void;
+  stopTimeoutMs: number;
+}
+
+export type TrainerOutcome =
+  | { kind: 'trained'; records: RunRecord[] }
+  | { kind: 'inspected'; report: InspectReport }
+  | { kind: 'failed'; error: ChildProcessError };
+
+const STDERR_TAIL = 8_000;
+const trainerMessageTypes = new Set(['ready', 'event', 'log', 'trained', 'inspected', 'failed']);
+
+function isTrainerMessage(value: unknown): value is TrainerToHost {
+  return typeof value === 'object' && value !== null && trainerMessageTypes.has((value as { type: string }).type);
+}
+
+export class TrainerProcess {
+  readonly outcome: Promise<TrainerOutcome>;
+  private readonly child: ChildProcess;
+  private stderr = '';
+  private stopTimer: NodeJS.Timeout | undefined;
+  private exited = false;
+
+  constructor(request: TrainRequest | InspectRequest, private readonly options: TrainerOptions) {
+    // VS Code's host is Electron: this makes the forked binary behave as plain Node.
+    // execArgv is cleared so a debugger flag of the host is not inherited by every child.
+    this.child = fork(options.trainerPath, [], {
+      cwd: options.cwd,
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      execArgv: [],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    this.child.stderr?.on('data', (chunk: Buffer) => {
+      this.stderr = (this.stderr + chunk.toString()).slice(-STDERR_TAIL);
+    });
+    this.child.stdout?.on('data', (chunk: Buffer) => this.options.onMessage?.({ type: 'log', message: chunk.toString().trimEnd() }));
+    this.outcome = this.watch(request);
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** Asks the child to stop after the current batch; kills it if it has not exited in time. */
+  stop(): void {
+    if (this.exited || this.stopTimer) return;
+    this.trySend({ type: 'stop' });
+    this.stopTimer = setTimeout(() => this.kill(), this.options.stopTimeoutMs);
+  }
+
+  kill(): void {
+    if (!this.exited) this.child.kill('SIGKILL');
+  }
+
+  /** Lets the child finish on its own terms: it cancels its run and records it as interrupted. */
+  detach(): void {
+    if (this.child.connected) this.child.disconnect();
+  }
+
+  dispose(): void {
+    this.kill();
+  }
+
+  private trySend(message: unknown): void {
+    if (this.child.connected) this.child.send(message as object, (err) => err && undefined);
+  }
+
+  private watch(request: TrainRequest | InspectRequest): Promise<TrainerOutcome> {
+    return new Promise((resolve) => {
+      let result: TrainerOutcome | undefined;
+      this.child.on('message', (message: unknown) => {
+        if (!isTrainerMessage(message)) return;
+        switch (message.type) {
+          case 'ready':
+            this.trySend(request);
+            break;
+          case 'trained':
+            result = { kind: 'trained', records: message.records };
+            break;
+          case 'inspected':
+            result = { kind: 'inspected', report: message.report };
+            break;
+          case 'failed':
+            result = { kind: 'failed', error: this.failure(message.error) };
+            break;
+        }
+        this.options.onMessage?.(message);
+      });
+      this.child.on('error', (err) => {
+        result ??= { kind: 'failed', error: new ChildProcessError(`Could not start the trainer: ${err.message}`, this.stderr) };
+        // A child that never started emits no 'exit'.
+        if (this.child.pid === undefined) resolve(result);
+      });
+      this.child.on('exit', (code, signal) => {
+        this.exited = true;
+        clearTimeout(this.stopTimer);
+        resolve(result ?? { kind: 'failed', error: new ChildProcessError(describeExit(code, signal), this.stderr, exitCodeOf(code, signal)) });
+      });
+    });
+  }
+
+  private failure(error: RunError): ChildProcessError {
+    const failure = ChildProcessError.fromRunError(error);
+    return failure.stderr ? failure : new ChildProcessError(failure.message, this.stderr, null, failure.location);
+  }
+}

@@ -1,0 +1,37 @@
+// Messages between the extension host and a trainer child process (types only).
+// The child says `ready` first; the host then sends exactly one request. A child serves one
+// request and exits, so a crash or a kill can never take another job down with it.
+import type { InspectResult } from '../engine/models';
+import type { BackendPreference, RunError, RunRecord, TrainingConfig, TrainingEvent } from '../engine/types';
+
+export interface TrainRequest {
+  type: 'train';
+  file: string;
+  models?: string[];
+  overrides?: Partial<TrainingConfig>;
+  backend: BackendPreference;
+  storeRoot: string;
+  runsDir?: string;
+  fashionMnistDir?: string;
+  /** Extra folders to resolve @tensorflow/tfjs-node from (the workspace). */
+  searchPaths: string[];
+}
+
+export interface InspectRequest {
+  type: 'inspect';
+  file: string;
+}
+
+export type HostToTrainer = TrainRequest | InspectRequest | { type: 'stop' };
+
+/** What inspecting a model file found: params, MACs and layers per architecture, or its error. */
+export type InspectReport = InspectResult;
+
+export type TrainerToHost =
+  | { type: 'ready'; pid: number }
+  | { type: 'event'; event: TrainingEvent }
+  | { type: 'log'; message: string }
+  | { type: 'trained'; records: RunRecord[] }
+  | { type: 'inspected'; report: InspectReport }
+  /** The request failed as a whole (bad file, dataset not found, ...), not a single model. */
+  | { type: 'failed'; error: RunError };

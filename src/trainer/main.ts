@@ -1,0 +1,102 @@
+// The trainer child process: serves one request from the extension host, then exits.
+// All TensorFlow.js work happens here so the extension host never loads tfjs or blocks.
+import type { RunError, RunRecord } from '../engine/types';
+import type { HostToTrainer, InspectRequest, TrainerToHost, TrainRequest } from '../shared/protocol';
+import { initBackend } from '../engine/backend';
+import { inspectModelFile, toRunError } from '../engine/models';
+import { RunStore } from '../engine/runs/store';
+import { runJob } from '../engine/train';
+
+const abort = new AbortController();
+let hostGone = false;
+let busy = false;
+
+function send(message: TrainerToHost): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.connected || !process.send) return resolve();
+    process.send(message, undefined, {}, () => resolve());
+  });
+}
+
+function describeFailure(err: unknown): RunError {
+  const located = toRunError(err);
+  // A model file error is the user's to fix and says where; anything else is ours: keep the stack.
+  return located.line === undefined && err instanceof Error ? { ...located, stderr: err.stack } : located;
+}
+
+async function train(request: TrainRequest): Promise<void> {
+  const records = await runJob(
+    {
+      file: request.file,
+      models: request.models,
+      overrides: request.overrides,
+      backend: request.backend,
+      storeRoot: request.storeRoot,
+      runsDir: request.runsDir,
+      searchPaths: request.searchPaths,
+      datasetOptions: { fashionMnistDir: request.fashionMnistDir, signal: abort.signal },
+    },
+    {
+      signal: abort.signal,
+      onEvent: (event) => void send({ type: 'event', event }),
+      onLog: (message) => void send({ type: 'log', message }),
+    },
+  );
+  // Cancelled because the window closed or reloaded, not because the user asked: say so.
+  if (hostGone) await markInterrupted(new RunStore(request.storeRoot, request.runsDir), records);
+  await send({ type: 'trained', records });
+}
+
+async function markInterrupted(store: RunStore, records: RunRecord[]): Promise<void> {
+  for (const record of records.filter((r) => r.status === 'cancelled' || r.status === 'running')) {
+    await store.save({
+      ...record,
+      status: 'interrupted',
+      finishedAt: record.finishedAt ?? new Date().toISOString(),
+      error: { message: 'The VS Code window was closed or reloaded during the run.' },
+    });
+  }
+}
+
+async function inspect(request: InspectRequest): Promise<void> {
+  // Inspection only builds models: the cpu backend starts fastest and counts the same.
+  const { tf } = await initBackend('cpu');
+  const report = await inspectModelFile(request.file, tf);
+  await send({ type: 'inspected', report });
+}
+
+async function serve(request: TrainRequest | InspectRequest): Promise<void> {
+  busy = true;
+  try {
+    if (request.type === 'train') await train(request);
+    else await inspect(request);
+  } catch (err) {
+    await send({ type: 'failed', error: describeFailure(err) });
+  }
+  process.exit(0);
+}
+
+process.on('message', (message: HostToTrainer) => {
+  switch (message.type) {
+    case 'train':
+    case 'inspect':
+      if (!busy) void serve(message);
+      return;
+    case 'stop':
+      if (busy) abort.abort();
+      else process.exit(0);
+      return;
+    default: {
+      const unknown: never = message;
+      void send({ type: 'log', message: `Ignored unknown message ${JSON.stringify(unknown)}` });
+    }
+  }
+});
+
+process.on('disconnect', () => {
+  hostGone = true;
+  abort.abort();
+  if (!busy) process.exit(0);
+});
+
+void send({ type: 'ready', pid: process.pid });
