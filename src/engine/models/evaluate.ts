@@ -1,0 +1,65 @@
+// Runs a model bundle in this process and maps errors thrown by user code back to the user's
+// files through the bundle's inline source map.
+import { createRequire, isBuiltin, SourceMap } from 'node:module';
+import * as path from 'node:path';
+import * as vm from 'node:vm';
+import type { Tf } from '../tf';
+import { TF_MODULE_ID, type ModelBundle } from './bundle';
+import { ModelFileError } from './errors';
+
+export interface EvaluatedModule {
+  exports: unknown;
+  /** Turns an error thrown by the module's code into a ModelFileError at the user's source line. */
+  locate(err: unknown, prefix: string): ModelFileError;
+}
+
+const SOURCE_MAP_COMMENT = /\/\/# sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)\s*$/;
+
+export function evaluateBundle(bundle: ModelBundle, file: string, tf: Tf): EvaluatedModule {
+  // A filename no real file has, so stack frames of the bundle are told apart from tfjs frames.
+  const bundleName = `archlab-model:${file}`;
+  const sourceMap = readSourceMap(bundle.code);
+  const locate = (err: unknown, prefix: string): ModelFileError => {
+    const reason = `${prefix}${err instanceof Error ? err.message : String(err)}`;
+    const frame = firstBundleFrame(err, bundleName);
+    const entry = frame && sourceMap?.findEntry(frame.line - 1, frame.column - 1);
+    if (entry && 'originalSource' in entry) {
+      const original = path.resolve(bundle.baseDir, entry.originalSource);
+      return new ModelFileError(reason, original, entry.originalLine + 1, entry.originalColumn + 1);
+    }
+    return new ModelFileError(reason, file);
+  };
+
+  const nodeRequire = createRequire(file);
+  const requireForModel = (id: string): unknown => {
+    if (id === TF_MODULE_ID) return tf;
+    if (isBuiltin(id)) return nodeRequire(id);
+    throw new Error(`cannot require "${id}" from a model file`);
+  };
+  const module = { exports: {} as unknown };
+  try {
+    const run = vm.compileFunction(bundle.code, ['module', 'exports', 'require'], { filename: bundleName });
+    run(module, module.exports, requireForModel);
+  } catch (err) {
+    throw locate(err, 'the model file failed to load: ');
+  }
+  return { exports: module.exports, locate };
+}
+
+function readSourceMap(code: string): SourceMap | undefined {
+  const match = SOURCE_MAP_COMMENT.exec(code);
+  if (!match) return undefined;
+  return new SourceMap(JSON.parse(Buffer.from(match[1], 'base64').toString('utf8')));
+}
+
+function firstBundleFrame(err: unknown, bundleName: string): { line: number; column: number } | undefined {
+  const stack = err instanceof Error ? err.stack : undefined;
+  if (!stack) return undefined;
+  for (const text of stack.split('\n')) {
+    const at = text.lastIndexOf(`${bundleName}:`);
+    if (at < 0) continue;
+    const match = /^:(\d+):(\d+)/.exec(text.slice(at + bundleName.length));
+    if (match) return { line: Number(match[1]), column: Number(match[2]) };
+  }
+  return undefined;
+}
