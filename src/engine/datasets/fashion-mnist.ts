@@ -71,8 +71,11 @@ async function ensureCached(roles: IdxRole[], opts: DatasetOptions): Promise<str
   return folder;
 }
 
+// Small files first: a broken mirror is found out before the 26 MB download.
+const DOWNLOAD_ORDER: IdxRole[] = ['trainLabels', 'testLabels', 'testImages', 'trainImages'];
+
 export async function loadFashionMnist(opts: DatasetOptions): Promise<Dataset> {
-  const folder = opts.fashionMnistDir ?? (await ensureCached(Object.keys(IDX_FILES) as IdxRole[], opts));
+  const folder = opts.fashionMnistDir ?? (await ensureCached(DOWNLOAD_ORDER, opts));
   opts.onProgress?.(`Reading fashion-mnist from ${folder}`);
   return loadIdxFolder(folder, { name: 'fashion-mnist', classNames: FASHION_MNIST_CLASS_NAMES, signal: opts.signal });
 }
