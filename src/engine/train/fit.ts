@@ -1,0 +1,109 @@
+// The training loop: seeded shuffling, one trainOnBatch per batch, throttled progress, evaluation
+// after every epoch. A batch-level loop (rather than model.fit) lets cancellation and a diverging
+// loss stop the run within one batch, and keeps the epoch order reproducible from the seed.
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import type { Tf } from '../tf';
+import type { EpochMetrics } from '../types';
+import { gatherBatch, seededRandom, shuffledIndices, type RunData } from './data';
+import { evaluateSplit } from './evaluate';
+
+const BATCH_EVENT_INTERVAL_MS = 250;
+
+export interface BatchProgress {
+  epoch: number;
+  batch: number;
+  batchesPerEpoch: number;
+  loss: number;
+  acc: number;
+}
+
+export interface FitOptions {
+  epochs: number;
+  batchSize: number;
+  seed: number;
+  learningRate: number;
+  outputsProbabilities: boolean;
+  signal?: AbortSignal;
+  onBatch?: (progress: BatchProgress) => void;
+  onEpoch?: (metrics: EpochMetrics) => Promise<void> | void;
+}
+
+export class TrainingStopped extends Error {
+  constructor(
+    readonly reason: 'cancelled' | 'diverged',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TrainingStopped';
+  }
+}
+
+/** Lets queued messages (a stop request, progress output) through between batches. */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+export async function fitModel(tf: Tf, model: LayersModel, data: RunData, options: FitOptions): Promise<EpochMetrics[]> {
+  const { batchSize, signal } = options;
+  const { imageShape, numClasses } = data.info;
+  const count = data.train.count;
+  if (count === 0) throw new Error('The training set is empty');
+  const batchesPerEpoch = Math.ceil(count / batchSize);
+  const random = seededRandom(options.seed);
+  const checkCancelled = async () => {
+    await yieldToEventLoop();
+    if (signal?.aborted) throw new TrainingStopped('cancelled', 'Cancelled');
+  };
+  const history: EpochMetrics[] = [];
+
+  for (let epoch = 1; epoch <= options.epochs; epoch++) {
+    const order = shuffledIndices(count, random);
+    const started = performance.now();
+    let lastEvent = -Infinity;
+    let lossSum = 0;
+    let accSum = 0;
+    for (let batch = 0; batch < batchesPerEpoch; batch++) {
+      const indices = order.subarray(batch * batchSize, Math.min((batch + 1) * batchSize, count));
+      const { images, oneHot } = gatherBatch(data.train, indices, data.imageSize, numClasses);
+      const x = tf.tensor(images, [indices.length, ...imageShape]);
+      const y = tf.tensor2d(oneHot, [indices.length, numClasses]);
+      let values: number | number[];
+      try {
+        values = await model.trainOnBatch(x, y);
+      } finally {
+        tf.dispose([x, y]);
+      }
+      const [loss, acc] = Array.isArray(values) ? values : [values, NaN];
+      if (!Number.isFinite(loss)) {
+        throw new TrainingStopped(
+          'diverged',
+          `Training diverged: the loss became ${loss} at epoch ${epoch}, batch ${batch + 1}. ` +
+            `Try a lower learning rate (now ${options.learningRate}).`,
+        );
+      }
+      lossSum += loss * indices.length;
+      accSum += acc * indices.length;
+      const now = performance.now();
+      if (now - lastEvent >= BATCH_EVENT_INTERVAL_MS) {
+        lastEvent = now;
+        options.onBatch?.({ epoch, batch: batch + 1, batchesPerEpoch, loss, acc });
+      }
+      await checkCancelled();
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const metrics: EpochMetrics = { epoch, loss: lossSum / count, acc: accSum / count, seconds };
+    if (data.validation) {
+      const evaluation = await evaluateSplit(tf, model, data.validation, {
+        numClasses,
+        imageShape,
+        outputsProbabilities: options.outputsProbabilities,
+        yieldEvery: checkCancelled,
+      });
+      metrics.valLoss = evaluation.loss;
+      metrics.valAcc = evaluation.accuracy;
+    }
+    history.push(metrics);
+    await options.onEpoch?.(metrics);
+  }
+  return history;
+}

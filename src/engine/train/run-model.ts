@@ -1,0 +1,122 @@
+// One architecture, one run: build, check against the dataset, train, evaluate, and keep its record
+// up to date in the store (at the start, after every epoch, at the end).
+import type { Optimizer } from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import type { Dataset } from '../datasets';
+import { checkInputShape, summarizeModel, toRunError, type Architecture } from '../models';
+import type { RunStore } from '../runs/store';
+import type { Tf } from '../tf';
+import type { BackendInfo, RunRecord, RunStatus, TrainingConfig, TrainingEvent } from '../types';
+import { prepareRunData, seededRandom } from './data';
+import { evaluateSplit } from './evaluate';
+import { fitModel, TrainingStopped } from './fit';
+import { compileForTraining } from './loss';
+import { newRecord, type SourceSnapshot } from './record';
+
+export interface RunContext {
+  tf: Tf;
+  backend: BackendInfo;
+  store: RunStore;
+  source: SourceSnapshot;
+  /** Loads (or returns the already loaded) dataset named by a config. */
+  loadDataset: (spec: string) => Promise<Dataset>;
+  signal?: AbortSignal;
+  onEvent?: (event: TrainingEvent) => void;
+  onLog?: (message: string) => void;
+}
+
+/** Trains one architecture. Never throws for problems of the model or the data: they end the record. */
+export async function runArchitecture(ctx: RunContext, arch: Architecture, config: TrainingConfig): Promise<RunRecord> {
+  const { tf, store } = ctx;
+  const started = performance.now();
+  const record = newRecord({ id: store.newRunId(arch.name), model: arch.name, storeRoot: store.root, source: ctx.source, config, backend: ctx.backend });
+  const emit = (event: TrainingEvent) => ctx.onEvent?.(event);
+  let model: LayersModel | undefined;
+  let optimizer: Optimizer | undefined;
+  let buildError: unknown;
+  try {
+    model = withSeededMathRandom(config.seed, () => arch.build());
+    record.summary = summarizeModel(model, arch.name);
+  } catch (err) {
+    buildError = err;
+  }
+  await store.save(record);
+  emit({ type: 'runStarted', runId: record.id, record: structuredClone(record) });
+
+  try {
+    if (buildError !== undefined) throw buildError;
+    if (!model || !record.summary) throw new Error(`${arch.name}() did not return a model`);
+    const summary = record.summary;
+    ctx.onLog?.(`${arch.name}: loading dataset ${config.dataset}`);
+    const data = prepareRunData(await ctx.loadDataset(config.dataset), config);
+    record.dataset = data.info;
+    const mismatch = checkInputShape(summary, data.info);
+    if (mismatch) throw new Error(mismatch);
+    optimizer = compileForTraining(tf, model, { ...config, outputsProbabilities: summary.outputsProbabilities });
+    ctx.onLog?.(`${arch.name}: training on ${data.train.count} images (${ctx.backend.name} backend)`);
+    await fitModel(tf, model, data, {
+      ...config,
+      outputsProbabilities: summary.outputsProbabilities,
+      signal: ctx.signal,
+      onBatch: (progress) => emit({ type: 'batch', runId: record.id, ...progress }),
+      onEpoch: async (metrics) => {
+        record.epochs.push(metrics);
+        await store.save(record);
+        emit({ type: 'epoch', runId: record.id, metrics });
+      },
+    });
+    const test = await evaluateSplit(tf, model, data.test, {
+      numClasses: data.info.numClasses,
+      imageShape: data.info.imageShape,
+      outputsProbabilities: summary.outputsProbabilities,
+    });
+    record.results = {
+      testAccuracy: test.accuracy,
+      testLoss: test.loss,
+      learningTimeSec: record.epochs.reduce((sum, e) => sum + e.seconds, 0),
+      totalTimeSec: (performance.now() - started) / 1000,
+      confusion: test.confusion,
+      perClassAccuracy: test.perClassAccuracy,
+      misclassified: test.misclassified,
+      testExamples: test.examples,
+    };
+    return await finish(ctx, record, 'completed');
+  } catch (err) {
+    const cancelled = (err instanceof TrainingStopped && err.reason === 'cancelled') || ctx.signal?.aborted;
+    if (cancelled) return await finish(ctx, record, 'cancelled');
+    record.error = toRunError(err);
+    return await finish(ctx, record, 'failed');
+  } finally {
+    model?.dispose();
+    optimizer?.dispose();
+  }
+}
+
+/** A record that failed before any architecture could be built (e.g. the model file does not load). */
+export async function failRun(ctx: RunContext, model: string, config: TrainingConfig, err: unknown): Promise<RunRecord> {
+  const record = newRecord({ id: ctx.store.newRunId(model), model, storeRoot: ctx.store.root, source: ctx.source, config, backend: ctx.backend });
+  record.error = toRunError(err);
+  ctx.onEvent?.({ type: 'runStarted', runId: record.id, record: structuredClone({ ...record, error: undefined }) });
+  return finish(ctx, record, 'failed');
+}
+
+async function finish(ctx: RunContext, record: RunRecord, status: Exclude<RunStatus, 'running' | 'interrupted'>): Promise<RunRecord> {
+  record.status = status;
+  record.finishedAt = new Date().toISOString();
+  await ctx.store.save(record);
+  const type = status === 'completed' ? 'runFinished' : status === 'failed' ? 'runFailed' : 'runCancelled';
+  ctx.onEvent?.({ type, runId: record.id, record: structuredClone(record) });
+  return record;
+}
+
+// Layer initializers draw their seeds from Math.random; seeding it while the model is built makes
+// the initial weights, and so the whole run on a given backend, reproducible from the run's seed.
+function withSeededMathRandom<T>(seed: number, build: () => T): T {
+  const original = Math.random;
+  Math.random = seededRandom(seed ^ 0x5eed);
+  try {
+    return build();
+  } finally {
+    Math.random = original;
+  }
+}

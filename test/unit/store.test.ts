@@ -1,0 +1,111 @@
+// The run store: what the panel and the CLI can rely on when reading .archlab/runs.
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, test } from 'node:test';
+import { RunStore } from '../../src/engine/runs/store';
+import { DEFAULT_TRAINING, RUN_SCHEMA_VERSION, type RunRecord } from '../../src/engine/types';
+
+let root: string;
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'archlab-store-'));
+});
+afterEach(() => rm(root, { recursive: true, force: true }));
+
+function record(store: RunStore, model: string, startedAt: string): RunRecord {
+  return {
+    schemaVersion: RUN_SCHEMA_VERSION,
+    id: store.newRunId(model, new Date(startedAt)),
+    model,
+    file: 'mnist.model.ts',
+    source: { text: 'export {}', sha256: 'abc' },
+    config: DEFAULT_TRAINING,
+    backend: { name: 'cpu', version: '4.22.0' },
+    status: 'running',
+    startedAt,
+    epochs: [],
+  };
+}
+
+test('records go to <root>/.archlab/runs with a schema version, and come back newest first', async () => {
+  const store = new RunStore(root);
+  assert.equal(store.runsDir, join(root, '.archlab', 'runs'));
+  const older = record(store, 'MLP', '2026-11-25T04:00:00.000Z');
+  const newer = record(store, 'TinyCNN', '2026-11-25T05:00:00.000Z');
+  await store.save(older);
+  await store.save(newer);
+
+  const { records, warnings } = await store.list();
+  assert.deepEqual(records.map((r) => r.model), ['TinyCNN', 'MLP']);
+  assert.deepEqual(warnings, []);
+  const onDisk = JSON.parse(await readFile(join(store.runsDir, `${newer.id}.json`), 'utf8'));
+  assert.equal(onDisk.schemaVersion, RUN_SCHEMA_VERSION);
+  assert.deepEqual(await store.get(newer.id), newer);
+});
+
+test('an empty or missing store lists nothing', async () => {
+  assert.deepEqual(await new RunStore(root).list(), { records: [], warnings: [] });
+  assert.equal(await new RunStore(root).get('20261125-040000-000-mlp-0000'), undefined);
+});
+
+test('run ids sort by time and are safe file names', () => {
+  const store = new RunStore(root);
+  const id = store.newRunId('My Fancy/CNN v2!', new Date('2026-11-25T04:12:00.123Z'));
+  assert.match(id, /^20261125-041200-123-my-fancy-cnn-v2-[0-9a-f]{4}$/);
+  const later = store.newRunId('A', new Date('2026-11-25T04:12:00.124Z'));
+  assert.ok(later > id);
+  assert.notEqual(store.newRunId('x'), store.newRunId('x'));
+});
+
+test('saving replaces the record atomically and leaves no temp files', async () => {
+  const store = new RunStore(root);
+  const run = record(store, 'CNN', '2026-11-25T04:00:00.000Z');
+  await store.save(run);
+  await store.save({ ...run, status: 'completed' });
+  assert.equal((await store.get(run.id))?.status, 'completed');
+  assert.deepEqual(await readdir(store.runsDir), [`${run.id}.json`]);
+});
+
+test('a write that fails midway leaves the previous record intact', async () => {
+  const store = new RunStore(root);
+  const run = record(store, 'CNN', '2026-11-25T04:00:00.000Z');
+  await store.save(run);
+  const unwritable = { ...run, status: 'completed', epochs: [{ toJSON: () => { throw new Error('disk full'); } }] };
+  await assert.rejects(store.save(unwritable as unknown as RunRecord), /disk full/);
+  assert.deepEqual(await readdir(store.runsDir), [`${run.id}.json`]);
+  // A process killed between write and rename leaves a temp file behind: it is never read as a run.
+  await writeFile(join(store.runsDir, `.tmp-${run.id}-123-abcd`), '{"schemaVersion": 1, "id": "torn');
+  const { records, warnings } = await store.list();
+  assert.deepEqual(records, [run]);
+  assert.deepEqual(warnings, []);
+});
+
+test('corrupt and unknown-version records are skipped with a warning', async () => {
+  const store = new RunStore(root);
+  const good = record(store, 'MLP', '2026-11-25T04:00:00.000Z');
+  await store.save(good);
+  await writeFile(join(store.runsDir, 'torn.json'), '{"schemaVersion": 1, "id": "torn"');
+  await writeFile(join(store.runsDir, 'future.json'), JSON.stringify({ ...good, id: 'future', schemaVersion: 2 }));
+  await writeFile(join(store.runsDir, 'other.json'), JSON.stringify({ hello: 'world' }));
+  await writeFile(join(store.runsDir, 'notes.txt'), 'not a record');
+
+  const { records, warnings } = await store.list();
+  assert.deepEqual(records, [good]);
+  assert.equal(warnings.length, 3);
+  assert.match(warnings.find((w) => w.includes('torn.json'))!, /not valid JSON/);
+  assert.match(warnings.find((w) => w.includes('future.json'))!, /unknown schema version 2/);
+  assert.match(warnings.find((w) => w.includes('other.json'))!, /no schemaVersion/);
+  assert.equal(await store.get('future'), undefined);
+});
+
+test('delete removes a record; ids that are not file names are refused', async () => {
+  const store = new RunStore(root, join(root, 'elsewhere'));
+  const run = record(store, 'MLP', '2026-11-25T04:00:00.000Z');
+  await store.save(run);
+  assert.deepEqual(await readdir(join(root, 'elsewhere')), [`${run.id}.json`]);
+  await store.delete(run.id);
+  assert.equal(await store.get(run.id), undefined);
+  await assert.rejects(store.delete('../../etc/passwd'), /Invalid run id/);
+  assert.equal(await store.get('../x'), undefined);
+});

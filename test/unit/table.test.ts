@@ -1,0 +1,68 @@
+// The study's results table in the three formats users copy it in.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { resultsTable } from '../../src/engine/runs/table';
+import { DEFAULT_TRAINING, RUN_SCHEMA_VERSION, type RunRecord } from '../../src/engine/types';
+
+function run(model: string, params: number, accuracy: number, loss: number, seconds: number): RunRecord {
+  return {
+    schemaVersion: RUN_SCHEMA_VERSION,
+    id: `20261125-040000-000-${model.toLowerCase()}-0000`,
+    model,
+    file: 'examples/mnist.model.ts',
+    source: { text: '', sha256: '' },
+    config: DEFAULT_TRAINING,
+    backend: { name: 'wasm', version: '4.22.0', threads: 2 },
+    status: 'completed',
+    startedAt: '2026-11-25T04:00:00.000Z',
+    epochs: [1, 2, 3, 4, 5].map((epoch) => ({ epoch, loss: 0.1, acc: 0.9, seconds: 1 })),
+    summary: {
+      name: model,
+      inputShape: [28, 28, 1],
+      outputShape: [10],
+      layers: [],
+      params: { total: params, trainable: params, nonTrainable: 0 },
+      macs: 0,
+      outputsProbabilities: false,
+      architectureHash: 'h',
+    },
+    results: {
+      testAccuracy: accuracy,
+      testLoss: loss,
+      learningTimeSec: seconds,
+      totalTimeSec: seconds + 2,
+      confusion: [],
+      perClassAccuracy: [],
+      misclassified: [],
+      testExamples: 10000,
+    },
+  };
+}
+
+const study = [run('MLP', 25450, 0.9596, 0.1372, 12.34), run('StrongCNN', 467818, 0.9909, 0.0281, 845.06)];
+const failed: RunRecord = { ...run('Broken', 0, 0, 0, 0), status: 'failed', summary: undefined, results: undefined, epochs: [] };
+
+test('text: aligned columns with thousands separators, percentages and seconds', () => {
+  const lines = resultsTable([...study, failed], 'text').trimEnd().split('\n');
+  assert.deepEqual(lines, [
+    'Model       Params  Test accuracy  Loss  Learning time  Backend',
+    '---------  -------  -------------  ----  -------------  ----------------',
+    'MLP         25,450         95.96%  0.14         12.3 s  wasm (2 threads)',
+    'StrongCNN  467,818         99.09%  0.03        845.1 s  wasm (2 threads)',
+    'Broken           -         failed     -              -  wasm (2 threads)',
+  ]);
+});
+
+test('markdown: a table with right-aligned number columns', () => {
+  const lines = resultsTable(study, 'markdown').trimEnd().split('\n');
+  assert.equal(lines[0], '| Model | Params | Test accuracy | Loss | Learning time | Backend |');
+  assert.equal(lines[1], '| --- | ---: | ---: | ---: | ---: | --- |');
+  assert.equal(lines[3], '| StrongCNN | 467,818 | 99.09% | 0.03 | 845.1 s | wasm (2 threads) |');
+});
+
+test('csv: plain numbers plus file, status, epochs, start and run id', () => {
+  const lines = resultsTable([study[0], { ...failed, model: 'Needs, "quotes"' }], 'csv').trimEnd().split('\n');
+  assert.equal(lines[0], 'Model,Params,Test accuracy (%),Loss,Learning time (s),Backend,File,Status,Epochs,Started,Run id');
+  assert.equal(lines[1], 'MLP,25450,95.96,0.1372,12.34,wasm (2 threads),examples/mnist.model.ts,completed,5,2026-11-25T04:00:00.000Z,20261125-040000-000-mlp-0000');
+  assert.match(lines[2], /^"Needs, ""quotes""",,,,,wasm \(2 threads\),examples\/mnist.model.ts,failed,0,/);
+});

@@ -1,0 +1,168 @@
+// Training one architecture on a tiny synthetic dataset: what the user sees in records and events.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { initBackend } from '../../src/engine/backend';
+import type { Dataset, Split } from '../../src/engine/datasets';
+import type { Architecture } from '../../src/engine/models';
+import { RunStore } from '../../src/engine/runs/store';
+import type { Tf } from '../../src/engine/tf';
+import { runArchitecture, type RunContext } from '../../src/engine/train/run-model';
+import { DEFAULT_TRAINING, type TrainingConfig, type TrainingEvent } from '../../src/engine/types';
+
+const SIDE = 8;
+const CLASSES = 3;
+
+/** Class k lights up the k-th horizontal band of an 8x8 image, plus noise: easy to learn, not trivial. */
+function syntheticSplit(count: number, seed: number): Split {
+  let state = seed;
+  const random = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const images = new Float32Array(count * SIDE * SIDE);
+  const labels = new Uint8Array(count);
+  for (let n = 0; n < count; n++) {
+    const label = n % CLASSES;
+    labels[n] = label;
+    for (let p = 0; p < SIDE * SIDE; p++) {
+      const row = Math.floor(p / SIDE);
+      const inBand = Math.floor((row * CLASSES) / SIDE) === label;
+      images[n * SIDE * SIDE + p] = Math.min(1, (inBand ? 0.6 : 0) + random() * 0.4);
+    }
+  }
+  return { images, labels, count };
+}
+
+const dataset: Dataset = {
+  info: { name: 'bands', imageShape: [SIDE, SIDE, 1], numClasses: CLASSES, classNames: ['a', 'b', 'c'], trainSize: 600, testSize: 150 },
+  train: syntheticSplit(600, 1),
+  test: syntheticSplit(150, 2),
+};
+
+const config: TrainingConfig = { ...DEFAULT_TRAINING, dataset: 'bands', epochs: 2, batchSize: 32, learningRate: 0.01 };
+
+let tf: Tf;
+let root: string;
+
+before(async () => {
+  ({ tf } = await initBackend('cpu'));
+  root = await mkdtemp(join(tmpdir(), 'archlab-train-'));
+});
+after(() => rm(root, { recursive: true, force: true }));
+
+function dense(name: string, options: { softmax?: boolean; inputShape?: number[]; units?: number } = {}): Architecture {
+  return {
+    name,
+    build: () =>
+      tf.sequential({
+        layers: [
+          tf.layers.flatten({ inputShape: options.inputShape ?? [SIDE, SIDE, 1] }),
+          tf.layers.dense({ units: 16, activation: 'relu' }),
+          tf.layers.dense({ units: options.units ?? CLASSES, activation: options.softmax ? 'softmax' : 'linear' }),
+        ],
+      }),
+  };
+}
+
+function context(events: TrainingEvent[], signal?: AbortSignal): RunContext {
+  return {
+    tf,
+    backend: { name: 'cpu', version: tf.version_core },
+    store: new RunStore(root),
+    source: { path: join(root, 'bands.model.ts'), text: 'export {}', sha256: 'abc' },
+    loadDataset: async () => dataset,
+    signal,
+    onEvent: (event) => events.push(event),
+  };
+}
+
+const types = (events: TrainingEvent[]) => events.filter((e) => e.type !== 'batch').map((e) => e.type);
+
+describe('training one architecture', () => {
+  test('learns, streams events in order and stores a complete record', async () => {
+    const events: TrainingEvent[] = [];
+    const tensorsBefore = tf.memory().numTensors;
+    const record = await runArchitecture(context(events), dense('Bands'), config);
+
+    assert.equal(record.status, 'completed', record.error?.message);
+    assert.deepEqual(types(events), ['runStarted', 'epoch', 'epoch', 'runFinished']);
+    assert.ok(events.some((e) => e.type === 'batch'), 'batch progress is reported');
+    const started = events[0];
+    assert.ok(started.type === 'runStarted' && started.record.summary?.params.total === 8 * 8 * 16 + 16 + 16 * 3 + 3);
+
+    const results = record.results!;
+    assert.ok(results.testAccuracy > 0.9, `test accuracy ${results.testAccuracy}`);
+    assert.equal(results.testExamples, 150);
+    assert.equal(results.confusion.flat().reduce((a, b) => a + b, 0), 150);
+    assert.equal(results.misclassified.length, Math.round(150 * (1 - results.testAccuracy)));
+    for (const [index, truth, predicted] of results.misclassified) {
+      assert.equal(dataset.test.labels[index], truth);
+      assert.notEqual(truth, predicted);
+    }
+    assert.equal(results.perClassAccuracy.length, CLASSES);
+    assert.ok(results.learningTimeSec > 0 && results.learningTimeSec <= results.totalTimeSec);
+    assert.equal(record.epochs.length, 2);
+    assert.ok(record.epochs.every((e) => e.valAcc !== undefined && e.valLoss !== undefined && e.seconds > 0));
+    assert.deepEqual(record.dataset?.imageShape, [SIDE, SIDE, 1]);
+    assert.ok(record.host && record.finishedAt);
+
+    assert.deepEqual(await new RunStore(root).get(record.id), record);
+    assert.equal(tf.memory().numTensors, tensorsBefore, 'no tensor outlives the run');
+  });
+
+  test('the same seed gives the same run', async () => {
+    const first = await runArchitecture(context([]), dense('Seeded'), { ...config, epochs: 1 });
+    const second = await runArchitecture(context([]), dense('Seeded'), { ...config, epochs: 1 });
+    assert.equal(first.results!.testLoss, second.results!.testLoss);
+  });
+
+  test('a model ending in softmax trains (softmax is not applied twice)', async () => {
+    const record = await runArchitecture(context([]), dense('Softmax', { softmax: true }), config);
+    assert.equal(record.status, 'completed', record.error?.message);
+    assert.equal(record.summary?.outputsProbabilities, true);
+    assert.ok(record.results!.testAccuracy > 0.9, `test accuracy ${record.results!.testAccuracy}`);
+  });
+
+  test('a diverging loss stops the run with a failed record that says so', async () => {
+    const events: TrainingEvent[] = [];
+    const record = await runArchitecture(context(events), dense('Diverges'), { ...config, learningRate: 1e20 });
+    assert.equal(record.status, 'failed');
+    assert.match(record.error!.message, /diverged.*(NaN|Infinity).*lower learning rate/i);
+    assert.deepEqual(types(events).at(-1), 'runFailed');
+    assert.equal((await new RunStore(root).get(record.id))?.status, 'failed');
+  });
+
+  test('a model that does not fit the dataset fails before training', async () => {
+    const events: TrainingEvent[] = [];
+    const record = await runArchitecture(context(events), dense('Wrong', { inputShape: [32, 32, 3] }), config);
+    assert.equal(record.status, 'failed');
+    assert.match(record.error!.message, /expects input \[32,32,3\].*\[8,8,1\]/);
+    assert.deepEqual(types(events), ['runStarted', 'runFailed']);
+    assert.equal(record.epochs.length, 0);
+  });
+
+  test('a factory that throws gives a failed record naming the problem', async () => {
+    const broken: Architecture = { name: 'Broken', build: () => { throw new Error('units must be positive'); } };
+    const events: TrainingEvent[] = [];
+    const record = await runArchitecture(context(events), broken, config);
+    assert.equal(record.status, 'failed');
+    assert.match(record.error!.message, /units must be positive/);
+    assert.deepEqual(types(events), ['runStarted', 'runFailed']);
+  });
+
+  test('cancelling mid-epoch stops within a batch and leaves a cancelled record', async () => {
+    const controller = new AbortController();
+    const events: TrainingEvent[] = [];
+    const ctx = context(events, controller.signal);
+    ctx.onEvent = (event) => {
+      events.push(event);
+      if (event.type === 'batch') controller.abort();
+    };
+    const record = await runArchitecture(ctx, dense('Cancelled'), { ...config, epochs: 50 });
+    assert.equal(record.status, 'cancelled');
+    assert.equal(record.epochs.length, 0, 'stopped inside the first epoch');
+    assert.equal(events.filter((e) => e.type === 'batch').length, 1);
+    assert.deepEqual(types(events), ['runStarted', 'runCancelled']);
+    assert.equal((await new RunStore(root).get(record.id))?.status, 'cancelled');
+  });
+});
