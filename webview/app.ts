@@ -1,0 +1,188 @@
+// The panel: applies host messages to its copy of the runs and redraws what changed, at most once
+// per animation frame, however fast training reports.
+import type { HostToWebview, PanelRun, PanelState } from '../src/shared/webview-protocol';
+import { ChartsView } from './charts/chartsView';
+import { DetailsView } from './details/detailsView';
+import { el, frameScheduler } from './dom';
+import { loadState, postToHost, saveState } from './host';
+import { ImageRequests } from './images';
+import { noChanges, RunsState } from './runs';
+import { RunsTable } from './table/runsTable';
+import { filterRuns, sortRuns, type RowFilters } from './table/sortFilter';
+import { onThemeChange } from './theme';
+import { Toolbar, type ToolbarAction } from './toolbar';
+
+const MAX_CURVE_RUNS = 12;
+
+export class App {
+  private readonly state: PanelState = loadState();
+  private readonly runs = new RunsState();
+  private readonly selected = new Set(this.state.selected);
+  private readonly images = new ImageRequests();
+  private readonly table: RunsTable;
+  private readonly toolbar: Toolbar;
+  readonly charts: ChartsView;
+  private readonly details = new DetailsView(this.images.load);
+  private readonly notice = el('div', { className: 'notice', attrs: { role: 'status' } });
+  private changes = noChanges();
+  private dirty = { table: true, curves: true, summaries: true, details: true };
+  private rows: PanelRun[] = [];
+  private noticeTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly schedule = frameScheduler(() => this.render());
+
+  constructor(root: HTMLElement) {
+    this.table = new RunsTable({
+      onSort: (column) => this.sortBy(column),
+      onToggle: (id, on) => this.select(on ? [...this.selected, id] : [...this.selected].filter((s) => s !== id)),
+      onToggleAll: (on) => this.select(on ? [...this.selected, ...this.rows.map((r) => r.id)] : []),
+      onRowClick: (id, additive) => this.rowClicked(id, additive),
+    });
+    this.toolbar = new Toolbar(this.state.filters, { onFilters: (f) => this.filter(f), onAction: (a) => this.act(a) });
+    this.charts = new ChartsView((chart, pngDataUrl) => postToHost({ type: 'exportChart', chart, pngDataUrl }));
+    root.append(
+      this.toolbar.element,
+      this.notice,
+      el('div', { className: 'table-scroll' }, this.table.element),
+      this.charts.element,
+      this.details.element,
+    );
+    onThemeChange(() => {
+      this.charts.retheme();
+      this.dirty = { table: false, curves: true, summaries: true, details: true };
+      this.details.show(undefined);
+      this.schedule();
+    });
+  }
+
+  receive(message: HostToWebview): void {
+    switch (message.type) {
+      case 'snapshot':
+      case 'upsert':
+      case 'removed':
+      case 'batches':
+        this.runs.apply(message, this.changes);
+        return this.schedule();
+      case 'testImages':
+        return this.images.answer(message.requestId, message.images);
+      case 'notice':
+        return this.showNotice(message.message, message.level);
+      default:
+        return assertNever(message);
+    }
+  }
+
+  private render(): void {
+    const changes = this.changes;
+    this.changes = noChanges();
+    if (changes.all || changes.runs.size) this.absorb(changes);
+    const { dirty } = this;
+    this.dirty = { table: false, curves: false, summaries: false, details: false };
+    if (dirty.table) this.renderTable();
+    if (dirty.curves) this.charts.updateCurves(this.selectedRuns().slice(0, MAX_CURVE_RUNS));
+    if (dirty.summaries) this.charts.updateSummaries(this.runs.runs.values());
+    if (dirty.details) this.details.show(this.state.detailsRunId ? this.runs.runs.get(this.state.detailsRunId) : undefined);
+    this.table.updateProgress(changes.batches, (run) => this.runs.progress(run));
+  }
+
+  /** Works out which views the changed runs touch. */
+  private absorb(changes: ReturnType<typeof noChanges>): void {
+    if (changes.all) {
+      this.dirty = { table: true, curves: true, summaries: true, details: true };
+      return;
+    }
+    this.dirty.table = true;
+    for (const id of changes.runs) {
+      const run = this.runs.runs.get(id);
+      if (!run) {
+        this.table.forget(id);
+        this.dirty.summaries = true;
+      } else if (run.status === 'completed') this.dirty.summaries = true;
+      if (this.selected.has(id)) this.dirty.curves = true;
+      if (this.state.detailsRunId === id) this.dirty.details = true;
+    }
+  }
+
+  private renderTable(): void {
+    for (const id of this.selected) if (!this.runs.runs.has(id) && this.runs.runs.size) this.selected.delete(id);
+    this.rows = sortRuns(filterRuns(this.runs.runs.values(), this.state.filters), this.state.sort.column, this.state.sort.descending);
+    this.table.render({
+      rows: this.rows,
+      selected: this.selected,
+      detailsRunId: this.state.detailsRunId,
+      sort: this.state.sort,
+      progress: (run) => this.runs.progress(run),
+    });
+    this.toolbar.update(this.selectedRuns(), this.rows.length, this.runs.runs.size);
+  }
+
+  private selectedRuns(): PanelRun[] {
+    return [...this.selected].map((id) => this.runs.runs.get(id)).filter((r): r is PanelRun => r !== undefined);
+  }
+
+  private sortBy(column: string): void {
+    const current = this.state.sort;
+    this.state.sort = current.column === column ? { column, descending: !current.descending } : { column, descending: column === 'started' };
+    this.changed({ table: true });
+  }
+
+  private filter(filters: RowFilters): void {
+    this.state.filters = filters;
+    this.changed({ table: true });
+  }
+
+  private select(ids: string[]): void {
+    this.selected.clear();
+    for (const id of ids) this.selected.add(id);
+    this.changed({ table: true, curves: true });
+  }
+
+  private rowClicked(id: string, additive: boolean): void {
+    if (additive) return this.select(this.selected.has(id) ? [...this.selected].filter((s) => s !== id) : [...this.selected, id]);
+    this.state.detailsRunId = id;
+    this.select([id]);
+    this.changed({ details: true });
+  }
+
+  private changed(parts: Partial<typeof this.dirty>): void {
+    Object.assign(this.dirty, parts);
+    this.state.selected = [...this.selected];
+    saveState(this.state);
+    this.schedule();
+  }
+
+  private act(action: ToolbarAction): void {
+    const chosen = this.selectedRuns();
+    switch (action) {
+      case 'stop':
+        for (const run of chosen) if (run.status === 'running') postToHost({ type: 'stop', runId: run.id });
+        return;
+      case 'rerun':
+        for (const run of chosen) postToHost({ type: 'rerun', runId: run.id });
+        return;
+      case 'delete':
+        return postToHost({ type: 'delete', runIds: chosen.map((r) => r.id) });
+      case 'openSource':
+        return chosen[0] && postToHost({ type: 'openSource', runId: chosen[0].id });
+      case 'diffSources': {
+        const [left, right] = [...chosen].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+        return left && right && postToHost({ type: 'diffSources', leftRunId: left.id, rightRunId: right.id });
+      }
+      case 'exportMarkdown':
+      case 'exportCsv':
+        return postToHost({ type: 'exportTable', format: action === 'exportCsv' ? 'csv' : 'markdown', runIds: this.rows.map((r) => r.id) });
+      default:
+        return assertNever(action);
+    }
+  }
+
+  private showNotice(message: string, level: 'info' | 'error'): void {
+    this.notice.textContent = message;
+    this.notice.className = `notice ${level}`;
+    if (this.noticeTimer) clearTimeout(this.noticeTimer);
+    this.noticeTimer = setTimeout(() => (this.notice.textContent = ''), 8000);
+  }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`Unexpected message: ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,102 @@
+// Details of one run: config, layers, confusion matrix, per-class accuracy, misclassified images.
+import type { Misclassified } from '../../src/engine/types';
+import type { PanelImage, PanelRun } from '../../src/shared/webview-protocol';
+import { clear, el } from '../dom';
+import { formatStarted } from '../format';
+import { readTheme } from '../theme';
+import { confusionHeatmap } from './confusion';
+import { imageTile } from './images';
+import { configList, layersTable, perClassAccuracy } from './summary';
+
+const MAX_IMAGES = 48;
+
+export type ImageLoader = (runId: string, indices: number[]) => Promise<PanelImage[]>;
+
+export class DetailsView {
+  readonly element = el('section', { className: 'details' });
+  private run: PanelRun | undefined;
+  private gallery = el('div', { className: 'gallery' });
+  private galleryTitle = el('h4', {});
+  /** Guards against a slow answer for a previous run or cell overwriting the current one. */
+  private galleryToken = 0;
+
+  constructor(private readonly loadImages: ImageLoader) {
+    this.show(undefined);
+  }
+
+  get runId(): string | undefined {
+    return this.run?.id;
+  }
+
+  show(run: PanelRun | undefined): void {
+    if (run && run === this.run) return;
+    const sameRun = run?.id === this.run?.id && run?.results === this.run?.results;
+    this.run = run;
+    clear(this.element);
+    if (!run) {
+      this.element.append(el('p', { className: 'muted' }, 'Click a run in the table to see its details.'));
+      return;
+    }
+    const classNames = run.dataset?.classNames ?? [];
+    this.element.append(
+      el('h2', {}, run.model),
+      el('p', { className: 'muted' }, `${run.file} · ${run.status} · started ${formatStarted(run.startedAt)}`),
+      ...(run.error ? [el('pre', { className: 'error' }, run.error.message)] : []),
+      el('div', { className: 'details-grid' }, el('div', {}, el('h4', {}, 'Config'), configList(run)), el('div', {}, el('h4', {}, 'Layers'), layersTable(run))),
+    );
+    if (!run.results) return;
+    const results = run.results;
+    const heatmap = confusionHeatmap(results.confusion, classNames, readTheme(), (t, p) => this.showCell(t, p));
+    this.element.append(
+      el(
+        'div',
+        { className: 'details-grid' },
+        el('div', {}, el('h4', {}, 'Confusion matrix'), heatmap),
+        el('div', {}, el('h4', {}, 'Per-class accuracy'), perClassAccuracy(results.perClassAccuracy, classNames)),
+      ),
+      this.galleryTitle,
+      this.gallery,
+    );
+    if (!sameRun || !this.gallery.hasChildNodes()) this.showImages(results.misclassified, `Misclassified test images (${results.misclassified.length})`);
+  }
+
+  private showCell(trueLabel: number, predicted: number): void {
+    const run = this.run;
+    if (!run?.results) return;
+    const names = run.dataset?.classNames ?? [];
+    const name = (label: number) => names[label] ?? String(label);
+    const title = `True ${name(trueLabel)}, predicted ${name(predicted)}`;
+    if (trueLabel === predicted) {
+      this.galleryToken++;
+      this.galleryTitle.textContent = title;
+      clear(this.gallery);
+      this.gallery.append(el('p', { className: 'muted' }, 'Correctly classified images are not kept; click an off-diagonal cell.'));
+      return;
+    }
+    const items = run.results.misclassified.filter(([, t, p]) => t === trueLabel && p === predicted);
+    this.showImages(items, `${title} (${items.length})`);
+  }
+
+  private showImages(items: Misclassified[], title: string): void {
+    const run = this.run!;
+    const token = ++this.galleryToken;
+    const shown = items.slice(0, MAX_IMAGES);
+    this.galleryTitle.textContent = shown.length < items.length ? `${title}, first ${shown.length} shown` : title;
+    clear(this.gallery);
+    this.gallery.dataset.count = String(shown.length);
+    if (shown.length === 0) return;
+    this.gallery.append(el('p', { className: 'muted' }, 'Loading images…'));
+    this.loadImages(run.id, shown.map(([index]) => index)).then(
+      (images) => {
+        if (token !== this.galleryToken) return;
+        const byIndex = new Map(images.map((image) => [image.index, image]));
+        clear(this.gallery);
+        const names = run.dataset?.classNames ?? [];
+        for (const item of shown) this.gallery.append(imageTile(byIndex.get(item[0]), item, names));
+      },
+      () => {
+        if (token === this.galleryToken) this.gallery.replaceChildren(el('p', { className: 'muted' }, 'Images unavailable.'));
+      },
+    );
+  }
+}

@@ -1,0 +1,31 @@
+// How numbers and dates read in the table, the details and the chart labels.
+import type { PanelRun } from '../src/shared/webview-protocol';
+
+export const formatInt = (n: number): string => n.toLocaleString('en-US');
+export const formatPercent = (fraction: number): string => `${(fraction * 100).toFixed(2)}%`;
+export const formatLoss = (loss: number): string => loss.toFixed(4);
+
+export function formatSeconds(seconds: number): string {
+  if (seconds < 60) return `${seconds.toFixed(1)} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m ${Math.round(seconds % 60)}s`;
+  return `${Math.floor(minutes / 60)}h ${minutes % 60}m`;
+}
+
+export function formatStarted(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+export function formatBackend(run: PanelRun): string {
+  const { name, threads } = run.backend;
+  return threads && threads > 1 ? `${name} (${threads} threads)` : name;
+}
+
+/** A label that tells apart runs of the same model by their start: "CNN 14:03:27". */
+export function runLabel(run: PanelRun): string {
+  const date = new Date(run.startedAt);
+  return Number.isNaN(date.getTime()) ? run.model : `${run.model} ${date.toTimeString().slice(0, 8)}`;
+}

@@ -1,0 +1,55 @@
+// The runs table's columns: what each shows and how it sorts.
+import type { PanelRun } from '../../src/shared/webview-protocol';
+import { formatBackend, formatInt, formatLoss, formatPercent, formatSeconds, formatStarted } from '../format';
+
+export type ColumnKey =
+  | 'model'
+  | 'file'
+  | 'params'
+  | 'testAccuracy'
+  | 'testLoss'
+  | 'learningTime'
+  | 'epochs'
+  | 'backend'
+  | 'status'
+  | 'started';
+
+export interface Column {
+  key: ColumnKey;
+  label: string;
+  numeric: boolean;
+  sortValue(run: PanelRun): string | number | undefined;
+  text(run: PanelRun): string;
+}
+
+const column = (
+  key: ColumnKey,
+  label: string,
+  sortValue: Column['sortValue'],
+  text: Column['text'],
+  numeric = true,
+): Column => ({ key, label, numeric, sortValue, text });
+
+const orBlank = <T>(value: T | undefined, format: (v: T) => string): string =>
+  value === undefined ? '' : format(value);
+
+export const COLUMNS: Column[] = [
+  column('model', 'Model', (r) => r.model.toLowerCase(), (r) => r.model, false),
+  column('file', 'File', (r) => r.file.toLowerCase(), (r) => r.file, false),
+  column('params', 'Params', (r) => r.summary?.params.total, (r) => orBlank(r.summary?.params.total, formatInt)),
+  column('testAccuracy', 'Test accuracy', (r) => r.results?.testAccuracy, (r) => orBlank(r.results?.testAccuracy, formatPercent)),
+  column('testLoss', 'Test loss', (r) => r.results?.testLoss, (r) => orBlank(r.results?.testLoss, formatLoss)),
+  column('learningTime', 'Learning time', learningSeconds, (r) => orBlank(learningSeconds(r), formatSeconds)),
+  column('epochs', 'Epochs', (r) => r.epochs.length, (r) => `${r.epochs.length}/${r.config.epochs}`),
+  column('backend', 'Backend', (r) => formatBackend(r), formatBackend, false),
+  column('status', 'Status', (r) => r.status, (r) => r.status, false),
+  column('started', 'Started', (r) => r.startedAt, (r) => formatStarted(r.startedAt), false),
+];
+
+export const COLUMN_BY_KEY = new Map(COLUMNS.map((c) => [c.key, c]));
+
+/** Training seconds so far: the final figure once done, the sum of epochs while running. */
+export function learningSeconds(run: PanelRun): number | undefined {
+  if (run.results) return run.results.learningTimeSec;
+  return run.epochs.length ? run.epochs.reduce((sum, e) => sum + e.seconds, 0) : undefined;
+}
