@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { DatasetError, loadDataset, loadTestImage } from '../../src/engine/datasets';
 import { encodeIdx } from '../../src/engine/datasets/idx';
-import { pixelOf, tempDir, writeIdxFolder, type FolderSpec } from '../fixtures/datasets/idx-folder';
+import { pixelOf, removeTempDirs, tempDir, writeIdxFolder, type FolderSpec } from '../fixtures/datasets/idx-folder';
 
 const threeClasses: FolderSpec = {
   train: { height: 8, width: 6, labels: [0, 1, 2, 2, 1, 0, 1] },
@@ -16,6 +16,8 @@ function isDatasetError(pattern: RegExp) {
 }
 
 describe('custom IDX folder', () => {
+  after(removeTempDirs);
+
   it('loads 8x6 images with 3 classes named by their labels', async () => {
     const dir = writeIdxFolder(join(tempDir(), 'shapes'), threeClasses);
     const dataset = await loadDataset(dir);

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { DatasetError } from '../../src/engine/datasets';
 import { encodeIdx, parseImages, parseLabels, readIdxBytes } from '../../src/engine/datasets/idx';
-import { tempDir } from '../fixtures/datasets/idx-folder';
+import { removeTempDirs, tempDir } from '../fixtures/datasets/idx-folder';
 
 const images = encodeIdx([2, 3, 4], Uint8Array.from({ length: 24 }, (_, i) => i * 10));
 const labels = encodeIdx([5], Uint8Array.from([0, 1, 2, 1, 0]));
@@ -15,6 +15,8 @@ function rejectsWith(fn: () => unknown, pattern: RegExp): void {
 }
 
 describe('IDX reader', () => {
+  after(removeTempDirs);
+
   it('reads images: count, rows, columns and pixels in order', () => {
     const parsed = parseImages(images, 'imgs');
     assert.deepEqual([parsed.count, parsed.height, parsed.width], [2, 3, 4]);
