@@ -104,6 +104,20 @@ describe('fashion-mnist', { skip }, () => {
     assert.deepEqual(cachedFiles(cacheDir), []);
   });
 
+  it('rejects a file of the wrong size and caches nothing', async () => {
+    const cacheDir = tempDir();
+    const shortened = await startMirror(DEBIAN_FOLDER, (_name, bytes) => gzipSync(gunzipSync(bytes).subarray(0, 1000)));
+    try {
+      await assert.rejects(
+        loadDataset('fashion-mnist', { cacheDir, fashionMnistMirror: shortened.url }),
+        datasetError(/train-labels-idx1-ubyte\.gz from http:\/\/127\.0\.0\.1:\d+\/ has 1000 bytes once decompressed, expected 60008/),
+      );
+    } finally {
+      await shortened.close();
+    }
+    assert.deepEqual(cachedFiles(cacheDir), []);
+  });
+
   it('stops a download when cancelled and caches nothing', async () => {
     const cacheDir = tempDir();
     const controller = new AbortController();

@@ -24,6 +24,10 @@ export interface VerifiedDownload {
 
 const MiB = 1024 * 1024;
 
+function formatBytes(bytes: number): string {
+  return bytes < MiB ? `${Math.ceil(bytes / 1024)} KiB` : `${(bytes / MiB).toFixed(1)} MiB`;
+}
+
 function progressReporter(req: VerifiedDownload, total: number | undefined): Transform {
   let received = 0;
   let reportedTenth = -1;
@@ -33,8 +37,7 @@ function progressReporter(req: VerifiedDownload, total: number | undefined): Tra
       const tenth = total ? Math.floor((10 * received) / total) : Math.floor(received / (5 * MiB));
       if (tenth > reportedTenth) {
         reportedTenth = tenth;
-        const size = `${(received / MiB).toFixed(1)}${total ? ` of ${(total / MiB).toFixed(1)}` : ''} MiB`;
-        req.onProgress?.(`Downloading ${req.label}: ${size}`);
+        req.onProgress?.(`Downloading ${req.label}: ${formatBytes(received)}${total ? ` of ${formatBytes(total)}` : ''}`);
       }
       callback(null, chunk);
     },
@@ -95,6 +98,7 @@ export async function downloadVerified(req: VerifiedDownload): Promise<void> {
       throw new DatasetError(`${req.label} failed its checksum (sha256 ${sha256}, expected ${req.sha256}); nothing was cached`);
     }
     await rename(temp, req.dest);
+    req.onProgress?.(`Downloaded ${req.label} (checksum verified)`);
   } catch (err) {
     await rm(temp, { force: true });
     throw explain(err, req);
