@@ -1,0 +1,120 @@
+// One workspace's ArchLab: its run store, its runs, its job queue and its model inspections.
+import * as vscode from 'vscode';
+import { join } from 'node:path';
+import { RunStore } from '../engine/runs/store';
+import { JOB_LOCKS_FOLDER, Settings, STOP_TIMEOUT_MS } from './constants';
+import { ChildProcessError } from './errors';
+import { Inspector } from './inspect/inspector';
+import { JobLocks } from './jobs/jobLocks';
+import { JobManager, type Job } from './jobs/jobManager';
+import { TrainerProcess } from './jobs/trainerProcess';
+import { WorkspaceRuns } from './runs/runsModel';
+import { quickRunOverrides, readSettings, type ArchlabSettings } from './settings';
+import type { TrainingConfig } from '../engine/types';
+
+const INSPECT_TIMEOUT_MS = 60_000;
+
+export class ArchLab implements vscode.Disposable {
+  readonly store: RunStore;
+  readonly runs: WorkspaceRuns;
+  readonly jobs: JobManager;
+  readonly inspector: Inspector;
+  readonly locks: JobLocks;
+  private readonly trainerPath: string;
+
+  constructor(
+    context: vscode.ExtensionContext,
+    readonly root: string,
+    readonly log: vscode.LogOutputChannel,
+  ) {
+    this.trainerPath = context.asAbsolutePath(join('dist', 'trainer.js'));
+    this.store = new RunStore(root, this.settings().runsDir);
+    this.locks = new JobLocks(join(root, '.archlab', JOB_LOCKS_FOLDER));
+    this.runs = new WorkspaceRuns(root, new vscode.EventEmitter());
+    this.inspector = new Inspector((file) => this.inspectInChild(file));
+    this.jobs = new JobManager({
+      startTrainer: (request, onMessage) => {
+        const settings = this.settings();
+        return new TrainerProcess(
+          {
+            type: 'train',
+            file: request.file,
+            models: request.models,
+            overrides: request.overrides,
+            backend: settings.backend,
+            storeRoot: root,
+            runsDir: this.store.runsDir,
+            fashionMnistDir: settings.fashionMnistDir,
+            searchPaths: [root],
+          },
+          { trainerPath: this.trainerPath, cwd: root, stopTimeoutMs: STOP_TIMEOUT_MS, onMessage },
+        );
+      },
+      store: this.store,
+      locks: this.locks,
+      maxConcurrentJobs: () => this.settings().maxConcurrentJobs,
+      log: (message) => log.info(message),
+    });
+    this.jobs.subscribe({ trainingEvent: (event) => this.runs.apply(event) });
+  }
+
+  settings(): ArchlabSettings {
+    return readSettings(vscode.workspace.getConfiguration(Settings.section), this.root);
+  }
+
+  /** Queues training of `models` of `file` (all of them when absent). */
+  train(file: string, models: string[] | undefined, mode: 'full' | 'quick', overrides?: Partial<TrainingConfig>): Job {
+    const settings = this.settings();
+    const base = mode === 'quick' ? quickRunOverrides(settings) : settings.overrides;
+    const what = models?.length ? models.join(', ') : vscode.workspace.asRelativePath(file);
+    return this.jobs.enqueue({
+      file,
+      models,
+      overrides: { ...base, ...overrides },
+      label: mode === 'quick' ? `${what} (quick run)` : what,
+    });
+  }
+
+  /** Re-reads every record, and closes runs whose window went away mid-run. */
+  async reload(): Promise<void> {
+    const { records, warnings } = await this.store.list();
+    for (const warning of warnings) this.log.warn(warning);
+    const swept = await this.locks.sweep(records, (record) => this.store.save(record));
+    const sweptIds = new Map(swept.map((r) => [r.id, r]));
+    this.runs.replaceAll(records.map((r) => sweptIds.get(r.id) ?? r));
+  }
+
+  dispose(): void {
+    this.jobs.dispose();
+    this.runs.dispose();
+  }
+
+  private async inspectInChild(file: string) {
+    const trainer = new TrainerProcess(
+      { type: 'inspect', file },
+      {
+        trainerPath: this.trainerPath,
+        cwd: this.root,
+        stopTimeoutMs: STOP_TIMEOUT_MS,
+        onMessage: (m) => m.type === 'log' && this.log.info(`[inspect] ${m.message}`),
+      },
+    );
+    // A model file that never returns (an endless loop at import) must not hold its lenses hostage.
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      trainer.kill();
+    }, INSPECT_TIMEOUT_MS);
+    const outcome = await trainer.outcome;
+    clearTimeout(timer);
+    if (timedOut) return { error: new ChildProcessError(`Inspecting the file took longer than ${INSPECT_TIMEOUT_MS / 1000} s.`) };
+    switch (outcome.kind) {
+      case 'inspected':
+        return { report: outcome.report };
+      case 'failed':
+        return { error: outcome.error };
+      case 'trained':
+        return { error: new ChildProcessError('The trainer answered an inspection with a training result.') };
+    }
+  }
+}

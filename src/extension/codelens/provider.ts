@@ -1,0 +1,89 @@
+// CodeLens above each architecture of a model file: train, quick run, size, latest result, stop.
+import * as vscode from 'vscode';
+import type { ArchLab } from '../archlab';
+import { modelDiagnostics } from './diagnostics';
+import { computeLenses, type ArchitectureState } from './lenses';
+import { topLevelSymbols } from './symbols';
+
+const REFRESH_DELAY_MS = 300;
+// The TypeScript server may still be starting when a file opens: ask again for its symbols.
+const SYMBOL_RETRIES = 10;
+
+export class ModelCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+  private readonly diagnostics = vscode.languages.createDiagnosticCollection('archlab');
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly symbolRetries = new Map<string, number>();
+  private refreshTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly lab: ArchLab) {
+    this.disposables.push(
+      this.changed,
+      this.diagnostics,
+      lab.runs.onDidChange((change) => change.kind !== 'batch' && this.refreshSoon()),
+      lab.jobs.subscribe({ jobChanged: () => this.refreshSoon() }),
+      vscode.workspace.onDidSaveTextDocument(() => this.refreshSoon()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.refreshSoon()),
+    );
+  }
+
+  refreshSoon(): void {
+    if (this.refreshTimer) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      this.changed.fire();
+    }, REFRESH_DELAY_MS);
+  }
+
+  async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
+    if (!vscode.workspace.isTrusted) {
+      return [lens(0, '$(shield) ArchLab: trust this workspace to inspect and train its models', 'workbench.trust.manage')];
+    }
+    const file = document.uri.fsPath;
+    const symbols = await topLevelSymbols(document.uri);
+    void this.inspectAndRefresh(document.uri);
+    const inspection = this.lab.inspector.cached(file);
+    if (!symbols.length && inspection?.report?.models.length) this.retrySymbolsLater(file);
+    this.diagnostics.set(document.uri, modelDiagnostics(document.uri, inspection, symbols));
+    const specs = computeLenses({
+      file,
+      symbols,
+      report: inspection?.report,
+      fileError: inspection?.error && { message: inspection.error.message, line: inspection.error.location?.line },
+      state: (model) => this.stateOf(file, model),
+    });
+    return specs.map((s) => lens(s.line, s.title, s.command ?? '', s.args));
+  }
+
+  dispose(): void {
+    clearTimeout(this.refreshTimer);
+    vscode.Disposable.from(...this.disposables).dispose();
+  }
+
+  private stateOf(file: string, model: string): ArchitectureState {
+    const latest = this.lab.runs.latest(file, model);
+    const job = this.lab.jobs.activeJobFor(file, model);
+    if (!job) return { latest };
+    const current = job.progress?.model === model ? job.progress : undefined;
+    const runId = current ? job.runIds[job.runIds.length - 1] : undefined;
+    return { latest, training: { runId, progress: current, queued: job.state === 'queued' } };
+  }
+
+  private async inspectAndRefresh(uri: vscode.Uri): Promise<void> {
+    const before = this.lab.inspector.cached(uri.fsPath);
+    const after = await this.lab.inspector.inspect(uri.fsPath);
+    if (after !== before) this.refreshSoon();
+  }
+
+  private retrySymbolsLater(file: string): void {
+    const tries = this.symbolRetries.get(file) ?? 0;
+    if (tries >= SYMBOL_RETRIES) return;
+    this.symbolRetries.set(file, tries + 1);
+    setTimeout(() => this.changed.fire(), 1000);
+  }
+}
+
+function lens(line: number, title: string, command: string, args?: unknown[]): vscode.CodeLens {
+  return new vscode.CodeLens(new vscode.Range(line, 0, line, 0), { title, command, arguments: args });
+}

@@ -1,0 +1,76 @@
+// Show Model Summary and Create Example Models.
+import * as vscode from 'vscode';
+import { join } from 'node:path';
+import type { ModelSummary } from '../../engine/types';
+import type { ArchLab } from '../archlab';
+import { Commands } from '../constants';
+import { describeSize } from '../codelens/lenses';
+import { showError } from '../notify';
+import { pickModel, requireTrust, targetOf } from './targets';
+
+const EXAMPLE_FILE = 'mnist.model.ts';
+
+export function registerModelCommands(lab: ArchLab, extensionUri: vscode.Uri): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand(Commands.showModelSummary, async (arg: unknown) => {
+      try {
+        if (!(await requireTrust())) return;
+        const target = targetOf(arg);
+        if (!target) return void vscode.window.showInformationMessage('ArchLab: open a model file first.');
+        const model = target.model ?? (await pickModel(lab, target.file));
+        if (!model) return;
+        const inspection = await lab.inspector.inspect(target.file);
+        if (inspection.error) throw inspection.error;
+        const inspected = inspection.report?.models.find((m) => m.name === model);
+        if (!inspected) throw new Error(`No architecture named ${model} in ${vscode.workspace.asRelativePath(target.file)}.`);
+        if (inspected.error) throw new Error(`${model}: ${inspected.error.message}`);
+        const content = inspected.summary ? summaryMarkdown(inspected.summary) : `# ${model}\n\nNo summary.`;
+        const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content });
+        await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+      } catch (err) {
+        await showError(lab.log, 'Could not summarize the model', err);
+      }
+    }),
+    vscode.commands.registerCommand(Commands.createExampleModels, async () => {
+      try {
+        const source = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(extensionUri, 'examples', EXAMPLE_FILE));
+        const target = await freeName(vscode.Uri.file(lab.root), EXAMPLE_FILE);
+        await vscode.workspace.fs.writeFile(target, source);
+        await vscode.window.showTextDocument(target);
+      } catch (err) {
+        await showError(lab.log, 'Could not create the example models', err);
+      }
+    }),
+  ];
+}
+
+export function summaryMarkdown(summary: ModelSummary): string {
+  const rows = summary.layers.map(
+    (l) => `| ${l.name} | ${l.type} | [${l.outputShape.join(', ')}] | ${l.params.toLocaleString('en-US')} | ${l.macs.toLocaleString('en-US')} |`,
+  );
+  return [
+    `# ${summary.name}`,
+    '',
+    `${describeSize(summary.params.total, summary.macs)} · input [${summary.inputShape.join(', ')}] → output [${summary.outputShape.join(', ')}]`,
+    '',
+    '| Layer | Type | Output shape | Params | MACs |',
+    '| --- | --- | --- | ---: | ---: |',
+    ...rows,
+    '',
+    `Trainable ${summary.params.trainable.toLocaleString('en-US')}, non-trainable ${summary.params.nonTrainable.toLocaleString('en-US')}.`,
+    '',
+  ].join('\n');
+}
+
+/** `mnist.model.ts`, or `mnist-2.model.ts`... when it exists: never overwrite the user's file. */
+async function freeName(folder: vscode.Uri, name: string): Promise<vscode.Uri> {
+  const [stem, ...rest] = name.split('.');
+  for (let i = 1; ; i++) {
+    const candidate = vscode.Uri.file(join(folder.fsPath, i === 1 ? name : `${stem}-${i}.${rest.join('.')}`));
+    try {
+      await vscode.workspace.fs.stat(candidate);
+    } catch {
+      return candidate;
+    }
+  }
+}

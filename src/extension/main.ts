@@ -1,0 +1,61 @@
+// Extension entry: wires the workspace's runs, jobs, CodeLens, commands and the comparison panel.
+// Activation stays light: no TensorFlow.js here, only the store and the UI; tfjs runs in children.
+import * as vscode from 'vscode';
+import { ArchLab } from './archlab';
+import { ModelCodeLensProvider } from './codelens/provider';
+import { registerModelCommands } from './commands/models';
+import { registerRunCommands } from './commands/runs';
+import { registerTrainCommands } from './commands/train';
+import { Commands, OUTPUT_CHANNEL_NAME, Settings } from './constants';
+import { showJobProgress } from './jobs/progressUi';
+import { registerComparisonPanel } from './panel';
+import { showError } from './notify';
+import { createRunActions, deleteRuns, registerRunSources } from './runs/runActions';
+import { watchStore } from './runs/storeWatcher';
+
+export function activate(context: vscode.ExtensionContext): void {
+  const started = performance.now();
+  const log = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME, { log: true });
+  context.subscriptions.push(log);
+  const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  if (!root) {
+    for (const id of Object.values(Commands)) {
+      context.subscriptions.push(
+        vscode.commands.registerCommand(id, () => vscode.window.showInformationMessage('ArchLab: open a folder to train and compare models.')),
+      );
+    }
+    return;
+  }
+
+  const lab = new ArchLab(context, root, log);
+  const lenses = new ModelCodeLensProvider(lab);
+  const panel = registerComparisonPanel(context, lab.runs, createRunActions(lab));
+  context.subscriptions.push(
+    lab,
+    lenses,
+    vscode.languages.registerCodeLensProvider({ scheme: 'file', pattern: lab.settings().modelGlob }, lenses),
+    watchStore(lab.store, lab.runs),
+    showJobProgress(lab.jobs),
+    registerRunSources(lab),
+    lab.jobs.subscribe({ jobFailed: (job, error) => void showError(log, `${job.request.label} failed`, error) }),
+    vscode.commands.registerCommand(Commands.openComparisonPanel, () => panel.show()),
+    ...registerTrainCommands(lab),
+    ...registerRunCommands(lab, (ids) => deleteRuns(lab, ids)),
+    ...registerModelCommands(lab, context.extensionUri),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(`${Settings.section}.${Settings.runsFolder}`) || e.affectsConfiguration(`${Settings.section}.${Settings.modelGlob}`)) {
+        void vscode.window.showInformationMessage('ArchLab: reload the window to apply the new setting.');
+      }
+    }),
+  );
+  lab.reload().then(
+    () => log.info(`Loaded ${lab.runs.list().length} runs from ${lab.store.runsDir}.`),
+    (err: unknown) => showError(log, 'Could not read the run records', err),
+  );
+  log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms.`);
+}
+
+export function deactivate(): void {
+  // context.subscriptions are disposed by VS Code; ArchLab.dispose detaches running children,
+  // which then record their runs as interrupted.
+}

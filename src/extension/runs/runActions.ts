@@ -1,0 +1,72 @@
+// What the comparison panel can ask of runs: stop, rerun, delete, open or diff their source, and
+// read a test image of their dataset.
+import * as vscode from 'vscode';
+import { basename } from 'node:path';
+import { loadTestImage } from '../../engine/datasets';
+import type { ArchLab } from '../archlab';
+import { Commands, RUN_SOURCE_SCHEME } from '../constants';
+import type { RunActions } from '../contracts';
+import { topLevelSymbols } from '../codelens/symbols';
+
+export function createRunActions(lab: ArchLab): RunActions {
+  return {
+    stop: (runId) => lab.jobs.stopRun(runId),
+    rerun: async (runId) => {
+      await vscode.commands.executeCommand(Commands.rerun, runId);
+    },
+    delete: (runIds) => deleteRuns(lab, runIds),
+    openSource: async (runId) => {
+      const record = lab.runs.get(runId);
+      if (!record) return;
+      const uri = vscode.Uri.file(lab.runs.fileOf(record));
+      const symbol = (await topLevelSymbols(uri).catch(() => [])).find((s) => s.name === record.model);
+      const position = new vscode.Position(symbol?.line ?? 0, 0);
+      await vscode.window.showTextDocument(uri, { selection: new vscode.Range(position, position) });
+    },
+    diffSources: async (leftRunId, rightRunId) => {
+      const left = lab.runs.get(leftRunId);
+      const right = lab.runs.get(rightRunId);
+      if (!left || !right) return;
+      await vscode.commands.executeCommand('vscode.diff', runSourceUri(left), runSourceUri(right), `${left.model} ↔ ${right.model} (run sources)`);
+    },
+    testImage: async (runId, index) => {
+      const record = lab.runs.get(runId);
+      if (!record) return undefined;
+      const image = await loadTestImage(record.config.dataset, index, { fashionMnistDir: lab.settings().fashionMnistDir }).catch(
+        (err: unknown) => {
+          lab.log.warn(`Test image ${index} of ${record.config.dataset}: ${(err as Error).message}`);
+          return undefined;
+        },
+      );
+      return image && { width: image.width, height: image.height, pixels: Array.from(image.pixels) };
+    },
+  };
+}
+
+export async function deleteRuns(lab: ArchLab, runIds: string[]): Promise<void> {
+  const records = runIds.map((id) => lab.runs.get(id)).filter((r) => r !== undefined);
+  const running = records.filter((r) => r.status === 'running');
+  if (running.length) {
+    void vscode.window.showWarningMessage(`ArchLab: stop ${running.map((r) => r.model).join(', ')} before deleting.`);
+    return;
+  }
+  if (!records.length) return;
+  const what = records.length === 1 ? `the ${records[0].model} run` : `${records.length} runs`;
+  const confirmed = await vscode.window.showWarningMessage(`Delete ${what}? Its record cannot be recovered.`, { modal: true }, 'Delete');
+  if (confirmed !== 'Delete') return;
+  for (const record of records) {
+    await lab.store.delete(record.id);
+    lab.runs.remove(record.id);
+  }
+}
+
+function runSourceUri(record: { id: string; file: string }): vscode.Uri {
+  return vscode.Uri.from({ scheme: RUN_SOURCE_SCHEME, path: `/${record.id}/${basename(record.file)}` });
+}
+
+/** Serves the source snapshot of a run as a read-only document (for diffs). */
+export function registerRunSources(lab: ArchLab): vscode.Disposable {
+  return vscode.workspace.registerTextDocumentContentProvider(RUN_SOURCE_SCHEME, {
+    provideTextDocumentContent: (uri) => lab.runs.get(uri.path.split('/')[1])?.source.text ?? '',
+  });
+}

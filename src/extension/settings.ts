@@ -1,0 +1,60 @@
+// The `archlab.*` settings, read into one typed object. Training defaults left empty (null) defer
+// to the model file's `training` export and then to ArchLab's defaults.
+import { isAbsolute, join } from 'node:path';
+import type { BackendPreference, TrainingConfig } from '../engine/types';
+import { DEFAULT_MODEL_GLOB, Settings } from './constants';
+
+/** The part of vscode.WorkspaceConfiguration read here. */
+export interface ConfigurationReader {
+  get<T>(key: string): T | undefined;
+}
+
+export interface ArchlabSettings {
+  modelGlob: string;
+  /** Only the values the user set: they override the model file's `training` export. */
+  overrides: Partial<TrainingConfig>;
+  fashionMnistDir?: string;
+  backend: BackendPreference;
+  maxConcurrentJobs: number;
+  quickRunSize: number;
+  /** Absolute folder for run records, when not the default `<workspace>/.archlab/runs`. */
+  runsDir?: string;
+}
+
+const BACKENDS: BackendPreference[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+
+export function readSettings(config: ConfigurationReader, workspaceRoot: string): ArchlabSettings {
+  const positive = (key: string): number | undefined => {
+    const value = config.get<number | null>(key);
+    return typeof value === 'number' && value > 0 ? value : undefined;
+  };
+  const text = (key: string): string | undefined => {
+    const value = config.get<string | null>(key);
+    return typeof value === 'string' && value.trim() ? value.trim() : undefined;
+  };
+  const overrides: Partial<TrainingConfig> = {};
+  const epochs = positive(Settings.epochs);
+  const batchSize = positive(Settings.batchSize);
+  const learningRate = positive(Settings.learningRate);
+  const dataset = text(Settings.dataset);
+  if (epochs) overrides.epochs = Math.round(epochs);
+  if (batchSize) overrides.batchSize = Math.round(batchSize);
+  if (learningRate) overrides.learningRate = learningRate;
+  if (dataset) overrides.dataset = dataset;
+  const backend = config.get<string>(Settings.backend) as BackendPreference;
+  const runsFolder = text(Settings.runsFolder);
+  return {
+    modelGlob: text(Settings.modelGlob) ?? DEFAULT_MODEL_GLOB,
+    overrides,
+    fashionMnistDir: text(Settings.fashionMnistDir),
+    backend: BACKENDS.includes(backend) ? backend : 'auto',
+    maxConcurrentJobs: Math.max(1, Math.round(positive(Settings.maxConcurrentJobs) ?? 1)),
+    quickRunSize: Math.round(positive(Settings.quickRunSize) ?? 2000),
+    runsDir: runsFolder && (isAbsolute(runsFolder) ? runsFolder : join(workspaceRoot, runsFolder)),
+  };
+}
+
+/** A quick run: one epoch on the first `quickRunSize` training and test images. */
+export function quickRunOverrides(settings: ArchlabSettings): Partial<TrainingConfig> {
+  return { ...settings.overrides, epochs: 1, limit: settings.quickRunSize, testLimit: settings.quickRunSize };
+}
