@@ -138,6 +138,15 @@ describe('fashion-mnist', { skip }, () => {
     );
   });
 
+  it('says when the mirror cannot be reached', async () => {
+    const gone = await startMirror(DEBIAN_FOLDER);
+    await gone.close();
+    await assert.rejects(
+      loadTestImage('fashion-mnist', 0, { cacheDir: tempDir(), fashionMnistMirror: gone.url }),
+      datasetError(/Cannot download t10k-images-idx3-ubyte\.gz from http:\/\/127\.0\.0\.1:\d+\/: fetch failed: .*ECONNREFUSED/),
+    );
+  });
+
   it('takes the mirror from ARCHLAB_FASHION_MNIST_MIRROR and fetches only the test images for one image', async () => {
     const cacheDir = tempDir();
     mirror.requests.length = 0;

@@ -74,8 +74,10 @@ function explain(err: unknown, req: VerifiedDownload): DatasetError {
 
 export async function downloadVerified(req: VerifiedDownload): Promise<void> {
   const temp = `${req.dest}.${process.pid}-${randomBytes(4).toString('hex')}.part`;
+  await mkdir(dirname(req.dest), { recursive: true }).catch((err: Error) => {
+    throw new DatasetError(`Cannot create the dataset cache folder ${dirname(req.dest)}: ${err.message}`, { cause: err });
+  });
   try {
-    await mkdir(dirname(req.dest), { recursive: true });
     const response = await fetch(req.url, { signal: req.signal });
     if (!response.ok || !response.body) {
       throw new DatasetError(`Cannot download ${req.label}: HTTP ${response.status} ${response.statusText}`);

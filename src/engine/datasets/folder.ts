@@ -48,7 +48,10 @@ function locateAll(dir: string): Record<IdxRole, string> {
 async function readClassNames(dir: string): Promise<string[] | undefined> {
   const file = join(dir, CLASSES_FILE);
   if (!existsSync(file)) return undefined;
-  const names = (await readFile(file, 'utf8')).split(/\r?\n/).map((line) => line.trim());
+  const text = await readFile(file, 'utf8').catch((err: Error) => {
+    throw new DatasetError(`Cannot read ${file}: ${err.message}`, { cause: err });
+  });
+  const names = text.split(/\r?\n/).map((line) => line.trim());
   while (names.length > 0 && names[names.length - 1] === '') names.pop();
   if (names.length === 0) throw new DatasetError(`${file} lists no class names (one per line expected)`);
   return names;
