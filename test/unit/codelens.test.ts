@@ -1,0 +1,127 @@
+// What the lenses above architectures say, from symbols, the file's inspection and its runs.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DEFAULT_TRAINING, type ModelSummary, type RunRecord } from '../../src/engine/types';
+import type { InspectReport } from '../../src/shared/protocol';
+import { computeLenses, describeResult, formatMacs, type ArchitectureState, type LensInput } from '../../src/extension/codelens/lenses';
+import { Commands } from '../../src/extension/constants';
+
+const FILE = '/w/mnist.model.ts';
+
+function summary(name: string, params: number, macs: number, hash: string): ModelSummary {
+  return {
+    name,
+    inputShape: [28, 28, 1],
+    outputShape: [10],
+    layers: [],
+    params: { total: params, trainable: params, nonTrainable: 0 },
+    macs,
+    outputsProbabilities: false,
+    architectureHash: hash,
+  };
+}
+
+const report: InspectReport = {
+  file: FILE,
+  sha256: 'abc',
+  models: [
+    { name: 'MLP', summary: summary('MLP', 25_450, 25_408, 'h-mlp') },
+    { name: 'TinyCNN', summary: summary('TinyCNN', 4_266, 427_000, 'h-tiny') },
+    { name: 'Broken', error: { message: 'Negative dimension size\nat line 2' } },
+  ],
+  skipped: [{ name: 'helper', reason: 'takes arguments' }],
+};
+
+const symbols = [
+  { name: 'conv', line: 5 },
+  { name: 'MLP', line: 19 },
+  { name: 'TinyCNN', line: 30 },
+  { name: 'Broken', line: 40 },
+];
+
+function run(model: string, accuracy: number, seconds: number, hash: string, status: RunRecord['status'] = 'completed'): RunRecord {
+  return {
+    schemaVersion: 1,
+    id: `r-${model}`,
+    model,
+    file: 'mnist.model.ts',
+    source: { text: '', sha256: '' },
+    config: DEFAULT_TRAINING,
+    backend: { name: 'wasm', version: '4.22.0' },
+    status,
+    startedAt: '2026-11-25T04:00:00.000Z',
+    summary: summary(model, 0, 0, hash),
+    epochs: [],
+    results:
+      status === 'completed'
+        ? {
+            testAccuracy: accuracy,
+            testLoss: 0.06,
+            learningTimeSec: seconds,
+            totalTimeSec: seconds + 2,
+            confusion: [],
+            perClassAccuracy: [],
+            misclassified: [],
+            testExamples: 10_000,
+          }
+        : undefined,
+    error: status === 'failed' ? { message: 'The trainer process was killed (SIGKILL).', exitCode: 137 } : undefined,
+  };
+}
+
+function lenses(states: Record<string, ArchitectureState> = {}, extra: Partial<LensInput> = {}) {
+  return computeLenses({ file: FILE, symbols, report, state: (m) => states[m] ?? {}, ...extra });
+}
+
+const titlesAt = (all: ReturnType<typeof lenses>, line: number) => all.filter((l) => l.line === line).map((l) => l.title);
+
+test('an untrained architecture offers Train, Quick run and its size', () => {
+  const all = lenses();
+  assert.deepEqual(titlesAt(all, 30), ['$(play) Train', 'Quick run', '4,266 params · 0.4 M MACs']);
+  const train = all.find((l) => l.line === 30 && l.command === Commands.trainModel);
+  assert.deepEqual(train?.args, [{ file: FILE, model: 'TinyCNN' }]);
+  assert.deepEqual(titlesAt(all, 5), [], 'helpers that are not architectures get no lens');
+});
+
+test('a trained architecture shows its latest result, and `changed` once its topology differs', () => {
+  const same = lenses({ TinyCNN: { latest: run('TinyCNN', 0.9796, 12.34, 'h-tiny') } });
+  assert.equal(titlesAt(same, 30)[3], '97.96% · 12.3 s');
+  const edited = lenses({ TinyCNN: { latest: run('TinyCNN', 0.9796, 12.34, 'h-old') } });
+  assert.equal(titlesAt(edited, 30)[3], '97.96% · 12.3 s · changed');
+});
+
+test('while training, the lens offers Stop and shows the progress', () => {
+  const progress = { model: 'MLP', epoch: 2, epochs: 5, batch: 100, batchesPerEpoch: 938, elapsedMs: 60_000 };
+  const all = lenses({ MLP: { latest: run('MLP', 0.95, 3, 'h-mlp'), training: { runId: 'r9', progress, queued: false } } });
+  const titles = titlesAt(all, 19);
+  assert.equal(titles[0], '$(debug-stop) Stop');
+  assert.match(titles[1], /^MLP · epoch 2\/5 · batch 100\/938 · ETA /);
+  assert.ok(!titles.some((t) => t.includes('Train')));
+  assert.ok(!titles.some((t) => t.includes('95.00%')), 'the old result is hidden while a new run trains');
+  assert.deepEqual(all.find((l) => l.command === Commands.stopRun)?.args, ['r9']);
+  const queued = lenses({ MLP: { training: { queued: true } } });
+  assert.deepEqual(titlesAt(queued, 19).slice(0, 2), ['$(debug-stop) Stop', 'queued']);
+});
+
+test('an architecture that fails to build says why', () => {
+  const titles = titlesAt(lenses(), 40);
+  assert.equal(titles.at(-1), '$(error) Negative dimension size');
+});
+
+test('a file that cannot be loaded gets one lens at the error line', () => {
+  const all = lenses({}, { report: undefined, fileError: { message: 'mnist.model.ts:12:3: Expected ")" but found "}"', line: 12 } });
+  assert.deepEqual(all, [{ line: 11, title: '$(error) Model file error: mnist.model.ts:12:3: Expected ")" but found "}"' }]);
+});
+
+test('failed, cancelled and interrupted runs say so', () => {
+  assert.equal(describeResult(run('MLP', 0, 0, 'h', 'failed'), 'h'), 'last run failed: The trainer process was killed (SIGKILL).');
+  assert.equal(describeResult(run('MLP', 0, 0, 'h', 'interrupted'), 'h'), 'last run interrupted');
+  assert.equal(describeResult(undefined, 'h'), undefined);
+});
+
+test('MACs read in K, M or G', () => {
+  assert.equal(formatMacs(25_408), '25.4 K');
+  assert.equal(formatMacs(427_000), '0.4 M');
+  assert.equal(formatMacs(12_300_000), '12.3 M');
+  assert.equal(formatMacs(2_500_000_000), '2.5 G');
+});
