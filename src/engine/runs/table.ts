@@ -47,14 +47,19 @@ function displayRow(record: RunRecord): string[] {
 }
 
 function textTable(rows: string[][]): string {
-  const widths = HEADERS.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  return alignedText(HEADERS, rows, NUMERIC);
+}
+
+/** Columns padded to their widest cell, numbers right-aligned, under a dashed rule. */
+export function alignedText(headers: string[], rows: string[][], numeric: boolean[]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) =>
     cells
-      .map((c, i) => (NUMERIC[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])))
       .join('  ')
       .trimEnd();
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
-  return [line(HEADERS), rule, ...rows.map(line)].join('\n') + '\n';
+  return [line(headers), rule, ...rows.map(line)].join('\n') + '\n';
 }
 
 function markdownTable(rows: string[][]): string {

@@ -1,0 +1,58 @@
+// `archlab inspect`: each architecture's layers, params and MACs, without training.
+import { existsSync } from 'node:fs';
+import { initBackend } from '../engine/backend';
+import { inspectModelFile, ModelFileError, type InspectResult } from '../engine/models';
+import { alignedText } from '../engine/runs/table';
+import type { BackendPreference, ModelSummary } from '../engine/types';
+import { EXIT, errorLine, printError, shownPath, UsageError } from './output';
+
+const thousands = new Intl.NumberFormat('en-US');
+
+export async function inspectCommand(file: string, options: { json?: boolean; backend: BackendPreference }): Promise<number> {
+  if (!existsSync(file)) throw new UsageError(`no such model file: ${file}`);
+  const { tf } = await initBackend(options.backend);
+  let result: InspectResult;
+  try {
+    result = await inspectModelFile(file, tf);
+  } catch (err) {
+    if (!(err instanceof ModelFileError)) throw err;
+    process.stderr.write(err.message + '\n');
+    return EXIT.failed;
+  }
+  if (options.json) {
+    process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  } else {
+    process.stdout.write(describe(result));
+    for (const model of result.models) if (model.error) process.stderr.write(errorLine(model.error, model.name) + '\n');
+  }
+  if (result.models.length === 0) printError(`${shownPath(result.file)} exports no architecture`);
+  return result.models.length > 0 && result.models.every((m) => m.summary) ? EXIT.ok : EXIT.failed;
+}
+
+function describe(result: InspectResult): string {
+  const parts = [`${shownPath(result.file)} (sha256 ${result.sha256.slice(0, 12)})\n`];
+  for (const model of result.models) {
+    parts.push(model.summary ? describeModel(model.summary) : `\n${model.name}: failed to build\n`);
+  }
+  if (result.skipped.length) {
+    parts.push(`\nSkipped exports:\n${result.skipped.map((s) => `  ${s.name}: ${s.reason}\n`).join('')}`);
+  }
+  return parts.join('');
+}
+
+function describeModel(summary: ModelSummary): string {
+  const { total, trainable, nonTrainable } = summary.params;
+  const head =
+    `\n${summary.name}: ${thousands.format(total)} params (${thousands.format(trainable)} trainable, ` +
+    `${thousands.format(nonTrainable)} non-trainable), ${thousands.format(summary.macs)} MACs per image, ` +
+    `input [${summary.inputShape.join(', ')}]${summary.outputsProbabilities ? ', ends in softmax' : ''}\n`;
+  const rows = summary.layers.map((layer) => [
+    layer.name,
+    layer.type,
+    `[${layer.outputShape.join(', ')}]`,
+    thousands.format(layer.params),
+    thousands.format(layer.macs),
+  ]);
+  const table = alignedText(['Layer', 'Type', 'Output shape', 'Params', 'MACs'], rows, [false, false, false, true, true]);
+  return head + table.replace(/^/gm, '  ').replace(/ +$/, '');
+}
