@@ -46,11 +46,11 @@ export function baseOptions(theme: ChartTheme): ChartConfiguration['options'] {
   };
 }
 
-export function axis(theme: ChartTheme, title: string, extra: Record<string, unknown> = {}) {
+export function axis(theme: ChartTheme, title: string, extra: { ticks?: object; [option: string]: unknown } = {}) {
   return {
     ...extra,
     title: { display: true, text: title, color: theme.foreground },
-    ticks: { color: theme.foreground },
+    ticks: { color: theme.foreground, ...extra.ticks },
     grid: { color: theme.grid },
   };
 }

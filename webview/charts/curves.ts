@@ -30,7 +30,7 @@ export function curvesChart(canvas: HTMLCanvasElement, metric: CurveMetric, them
       ...(baseOptions(theme) as ChartConfiguration<'line'>['options']),
       parsing: false,
       scales: {
-        x: axis(theme, 'Epoch', { type: 'linear', min: 1, ticks: { color: theme.foreground, stepSize: 1, precision: 0 } }),
+        x: axis(theme, 'Epoch', { type: 'linear', min: 1, ticks: { stepSize: 1, precision: 0 } }),
         y: axis(theme, METRIC[metric].title),
       },
     },

@@ -40,7 +40,10 @@ export function paretoChart(canvas: HTMLCanvasElement, theme: ChartTheme): Paret
       ...(baseOptions(theme) as ChartConfiguration<'scatter'>['options']),
       parsing: false,
       scales: {
-        x: axis(theme, 'Parameters (log scale)', { type: 'logarithmic' }),
+        x: axis(theme, 'Parameters (log scale)', {
+          type: 'logarithmic',
+          ticks: { callback: logTick, autoSkip: false, maxRotation: 0 },
+        }),
         y: axis(theme, 'Test accuracy (%)'),
       },
       plugins: {
@@ -70,5 +73,22 @@ export function updatePareto(chart: ParetoChart, points: ParetoPoint[], theme: C
     },
     { label: 'Other runs', data: others, borderColor: runColor, backgroundColor: withAlpha(runColor, 0.5), pointRadius: 3 },
   ];
+  const x = chart.options.scales!.x!;
+  if (points.length) {
+    const sizes = points.map((p) => p.params);
+    x.min = 10 ** Math.floor(Math.log10(Math.min(...sizes)));
+    x.max = 10 ** Math.ceil(Math.log10(Math.max(...sizes)));
+  }
   chart.update('none');
+}
+
+const compact = new Intl.NumberFormat('en-US', { notation: 'compact' });
+
+/** Labels only 1, 2 and 5 times powers of ten: a log axis labelled at every tick is unreadable. */
+function logTick(value: number | string): string {
+  const v = Number(value);
+  if (!(v > 0)) return '';
+  const lead = v / 10 ** Math.floor(Math.log10(v) + 1e-9);
+  const rounded = Math.round(lead);
+  return Math.abs(lead - rounded) < 1e-6 && [1, 2, 5].includes(rounded) ? compact.format(v) : '';
 }

@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { columnText, launchBrowser, openPanel, type Browser } from './harness';
+import { makeRun, studyRuns, toPanel } from './fixtures';
+
+describe('comparison panel: runs table', () => {
+  let browser: Browser;
+  before(async () => (browser = await launchBrowser()));
+  after(async () => browser?.close());
+
+  it('says ready, then shows the snapshot as rows with the study figures', async () => {
+    const panel = await openPanel(browser);
+    assert.deepEqual(await panel.posted(), [{ type: 'ready' }]);
+    await panel.send({ type: 'snapshot', runs: studyRuns().map(toPanel), warnings: [] });
+    assert.deepEqual((await columnText(panel, 'model')).sort(), ['CNN', 'MLP', 'StrongCNN', 'TinyCNN']);
+    const row = panel.page.locator('.runs-table tbody tr', { hasText: 'StrongCNN' });
+    assert.equal(await row.locator('td[data-column="params"]').textContent(), '467,818');
+    assert.equal(await row.locator('td[data-column="testAccuracy"]').textContent(), '99.09%');
+    assert.equal(await row.locator('td[data-column="epochs"]').textContent(), '5/5');
+    assert.equal(await row.locator('td[data-column="status"]').textContent(), 'completed');
+    assert.match((await panel.page.locator('.toolbar .count').textContent()) ?? '', /4 of 4 runs/);
+    assert.deepEqual(panel.errors, []);
+  });
+
+  it('sorts by a column on header clicks, both ways', async () => {
+    const panel = await openPanel(browser);
+    await panel.send({ type: 'snapshot', runs: studyRuns().map(toPanel), warnings: [] });
+    await panel.page.click('button.sort[data-column="params"]');
+    await panel.settle();
+    assert.deepEqual(await columnText(panel, 'model'), ['TinyCNN', 'MLP', 'CNN', 'StrongCNN']);
+    await panel.page.click('button.sort[data-column="params"]');
+    await panel.settle();
+    assert.deepEqual(await columnText(panel, 'model'), ['StrongCNN', 'CNN', 'MLP', 'TinyCNN']);
+    await panel.page.click('button.sort[data-column="testAccuracy"]');
+    await panel.settle();
+    assert.deepEqual(await columnText(panel, 'model'), ['MLP', 'TinyCNN', 'CNN', 'StrongCNN']);
+    assert.deepEqual((await panel.state())?.sort, { column: 'testAccuracy', descending: false });
+  });
+
+  it('filters by model or file text and by status', async () => {
+    const panel = await openPanel(browser);
+    const runs = [
+      ...studyRuns(),
+      makeRun({ model: 'WideMLP', file: 'experiments/wide.model.ts', status: 'failed' }),
+      makeRun({ model: 'DeepCNN', file: 'experiments/deep.model.ts', status: 'running', epochsDone: 2 }),
+    ];
+    await panel.send({ type: 'snapshot', runs: runs.map(toPanel), warnings: [] });
+    await panel.page.locator('vscode-textfield[data-filter="text"] input').fill('cnn');
+    await panel.settle();
+    assert.deepEqual((await columnText(panel, 'model')).sort(), ['CNN', 'DeepCNN', 'StrongCNN', 'TinyCNN']);
+    await panel.page.locator('vscode-textfield[data-filter="text"] input').fill('experiments/');
+    await panel.settle();
+    assert.deepEqual((await columnText(panel, 'model')).sort(), ['DeepCNN', 'WideMLP']);
+    await panel.page.locator('vscode-textfield[data-filter="text"] input').fill('');
+    await panel.page.evaluate(() => {
+      const select = document.querySelector('vscode-single-select[data-filter="status"]') as HTMLElement & { value: string };
+      select.value = 'failed';
+      select.dispatchEvent(new Event('change'));
+    });
+    await panel.settle();
+    assert.deepEqual(await columnText(panel, 'model'), ['WideMLP']);
+    assert.match((await panel.page.locator('.toolbar .count').textContent()) ?? '', /1 of 6 runs/);
+  });
+
+  it('shows hostile names as text and injects no element', async () => {
+    const panel = await openPanel(browser);
+    const hostile = '<img src=x onerror=alert(1)>';
+    const run = makeRun({ model: hostile, file: '<script>alert(2)</script>.model.ts' });
+    await panel.send({ type: 'snapshot', runs: [toPanel(run)], warnings: [] });
+    await panel.page.click('.runs-table tbody td[data-column="model"]');
+    await panel.settle();
+    assert.deepEqual(await columnText(panel, 'model'), [hostile]);
+    assert.equal(await panel.page.locator('.details h2').textContent(), hostile);
+    assert.equal(await panel.page.locator('#app img').count(), 0);
+    assert.equal(await panel.page.locator('#app script').count(), 0);
+    assert.deepEqual(panel.errors, []);
+  });
+
+  it('moves a running row\'s progress bar with batch updates and restores selection from state', async () => {
+    const running = makeRun({ model: 'CNN', status: 'running', epochs: 4, epochsDone: 1 });
+    const panel = await openPanel(browser, {
+      version: 1,
+      sort: { column: 'model', descending: false },
+      filters: { text: '', status: '' },
+      selected: [running.id],
+      detailsRunId: running.id,
+    });
+    await panel.send({ type: 'snapshot', runs: [toPanel(running), ...studyRuns().map(toPanel)], warnings: [] });
+    const bar = panel.page.locator(`tr[data-run-id="${running.id}"] vscode-progress-bar`);
+    assert.equal(await bar.getAttribute('value'), '25');
+    await panel.send({ type: 'batches', progress: [{ runId: running.id, epoch: 2, batch: 50, batchesPerEpoch: 100, loss: 0.3, acc: 0.9 }] });
+    assert.equal(await bar.getAttribute('value'), '38');
+    assert.equal(await panel.page.locator(`tr[data-run-id="${running.id}"] input[type=checkbox]`).isChecked(), true);
+    assert.deepEqual(await columnText(panel, 'model'), ['CNN', 'CNN', 'MLP', 'StrongCNN', 'TinyCNN']);
+  });
+});
