@@ -123,14 +123,17 @@ describe('training one architecture', () => {
     assert.ok(record.results!.testAccuracy > 0.9, `test accuracy ${record.results!.testAccuracy}`);
   });
 
-  test('a diverging loss stops the run with a failed record that says so', async () => {
-    const events: TrainingEvent[] = [];
-    const record = await runArchitecture(context(events), dense('Diverges'), { ...config, learningRate: 1e20 });
-    assert.equal(record.status, 'failed');
-    assert.match(record.error!.message, /diverged.*(NaN|Infinity).*lower learning rate/i);
-    assert.deepEqual(types(events).at(-1), 'runFailed');
-    assert.equal((await new RunStore(root).get(record.id))?.status, 'failed');
-  });
+  for (const learningRate of [1e9, 1e20]) {
+    test(`a diverging loss (learning rate ${learningRate}) stops the run with a failed record that says so`, async () => {
+      const events: TrainingEvent[] = [];
+      const record = await runArchitecture(context(events), dense('Diverges'), { ...config, learningRate });
+      assert.equal(record.status, 'failed');
+      assert.match(record.error!.message, /diverged: the loss became (NaN|Infinity|[\d.]+e\+\d+) at epoch 1, batch \d+.*lower learning rate/i);
+      assert.equal(record.epochs.length, 0);
+      assert.deepEqual(types(events).at(-1), 'runFailed');
+      assert.equal((await new RunStore(root).get(record.id))?.status, 'failed');
+    });
+  }
 
   test('a model that does not fit the dataset fails before training', async () => {
     const events: TrainingEvent[] = [];

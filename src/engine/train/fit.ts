@@ -8,6 +8,9 @@ import { gatherBatch, seededRandom, shuffledIndices, type RunData } from './data
 import { evaluateSplit } from './evaluate';
 
 const BATCH_EVENT_INTERVAL_MS = 250;
+// Cross-entropy of a classifier that is learning stays within a few units (ln 10 = 2.3 at chance);
+// beyond this the weights have blown up and the run can only produce garbage or, soon, NaN.
+const DIVERGED_LOSS = 1e6;
 
 export interface BatchProgress {
   epoch: number;
@@ -74,10 +77,11 @@ export async function fitModel(tf: Tf, model: LayersModel, data: RunData, option
         tf.dispose([x, y]);
       }
       const [loss, acc] = Array.isArray(values) ? values : [values, NaN];
-      if (!Number.isFinite(loss)) {
+      if (!(Math.abs(loss) < DIVERGED_LOSS)) {
+        const shown = Number.isFinite(loss) ? loss.toPrecision(3) : String(loss);
         throw new TrainingStopped(
           'diverged',
-          `Training diverged: the loss became ${loss} at epoch ${epoch}, batch ${batch + 1}. ` +
+          `Training diverged: the loss became ${shown} at epoch ${epoch}, batch ${batch + 1}. ` +
             `Try a lower learning rate (now ${options.learningRate}).`,
         );
       }
