@@ -22,7 +22,7 @@ export async function evaluateSplit(
   tf: Tf,
   model: LayersModel,
   split: Split,
-  options: { numClasses: number; imageShape: number[]; outputsProbabilities: boolean; yieldEvery?: () => Promise<void> },
+  options: { numClasses: number; imageShape: number[]; outputsProbabilities: boolean; afterBatch?: () => Promise<void> },
 ): Promise<Evaluation> {
   const { numClasses, imageShape, outputsProbabilities } = options;
   const imageSize = imageShape.reduce((a, b) => a * b, 1);
@@ -49,7 +49,7 @@ export async function evaluateSplit(
       if (truth === guess) correct++;
       else misclassified.push([start + i, truth, guess]);
     }
-    await options.yieldEvery?.();
+    await options.afterBatch?.();
   }
   const examples = split.count;
   return {

@@ -41,9 +41,12 @@ export class TrainingStopped extends Error {
   }
 }
 
-/** Lets queued messages (a stop request, progress output) through between batches. */
-export function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+/** Lets queued messages (a stop request, progress output) through, then stops if cancelled. */
+export function cancellationPoint(signal: AbortSignal | undefined): () => Promise<void> {
+  return async () => {
+    await new Promise((resolve) => setImmediate(resolve));
+    if (signal?.aborted) throw new TrainingStopped('cancelled', 'Cancelled');
+  };
 }
 
 export async function fitModel(tf: Tf, model: LayersModel, data: RunData, options: FitOptions): Promise<EpochMetrics[]> {
@@ -53,10 +56,7 @@ export async function fitModel(tf: Tf, model: LayersModel, data: RunData, option
   if (count === 0) throw new Error('The training set is empty');
   const batchesPerEpoch = Math.ceil(count / batchSize);
   const random = seededRandom(options.seed);
-  const checkCancelled = async () => {
-    await yieldToEventLoop();
-    if (signal?.aborted) throw new TrainingStopped('cancelled', 'Cancelled');
-  };
+  const checkCancelled = cancellationPoint(signal);
   const history: EpochMetrics[] = [];
 
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
@@ -101,7 +101,7 @@ export async function fitModel(tf: Tf, model: LayersModel, data: RunData, option
         numClasses,
         imageShape,
         outputsProbabilities: options.outputsProbabilities,
-        yieldEvery: checkCancelled,
+        afterBatch: checkCancelled,
       });
       metrics.valLoss = evaluation.loss;
       metrics.valAcc = evaluation.accuracy;

@@ -9,7 +9,7 @@ import type { Tf } from '../tf';
 import type { BackendInfo, RunRecord, RunStatus, TrainingConfig, TrainingEvent } from '../types';
 import { prepareRunData, seededRandom } from './data';
 import { evaluateSplit } from './evaluate';
-import { fitModel, TrainingStopped } from './fit';
+import { cancellationPoint, fitModel, TrainingStopped } from './fit';
 import { compileForTraining } from './loss';
 import { newRecord, type SourceSnapshot } from './record';
 
@@ -69,6 +69,7 @@ export async function runArchitecture(ctx: RunContext, arch: Architecture, confi
       numClasses: data.info.numClasses,
       imageShape: data.info.imageShape,
       outputsProbabilities: summary.outputsProbabilities,
+      afterBatch: cancellationPoint(ctx.signal),
     });
     record.results = {
       testAccuracy: test.accuracy,
