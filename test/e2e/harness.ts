@@ -1,0 +1,235 @@
+// The extension in a real VS Code (code-server, driven by Playwright in Debian's chromium).
+//
+//   import { after, before, describe, it } from 'node:test';
+//   import { scenario, startVsCode, type VsCode } from './harness';
+//
+//   describe('training from a CodeLens', () => {
+//     let vsc: VsCode;
+//     before(async () => {
+//       vsc = await startVsCode({
+//         files: { 'mnist.model.ts': 'examples/mnist.model.ts' },  // workspace path <- repo path
+//         settings: { 'archlab.epochs': 1 },
+//       });
+//     }, { timeout: 120_000 });
+//     after(() => vsc?.stop());
+//
+//     it('trains TinyCNN', { timeout: 60_000 }, scenario(async () => {
+//       await vsc.openFile('mnist.model.ts');
+//       await vsc.clickCodeLens('Train', 1);
+//       await vsc.waitForFile('.archlab/runs/*.json', 30_000);
+//       assert.match(await vsc.webviewText('ArchLab Runs'), /TinyCNN/);
+//     }));
+//   });
+//
+// Helpers (see lib/workbench.ts): openFile, runCommand, paletteCommands, codeLens, clickCodeLens,
+// codeLensTexts, codeLensesAbove, revealLine, explorerContextMenu, notifications, webview,
+// webviewText; here: waitForFile, waitForActivation, hostLog, outputChannel, screenshot, stop, and
+// `scenario` (a screenshot and the logs go to test-results/ when the scenario fails). `vsc.page` is Playwright's
+// page for anything else. One code-server per test file; scenarios share it in order.
+// ARCHLAB_E2E_KEEP=1 keeps the run folder; ARCHLAB_E2E_VSIX uses a ready .vsix.
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { TestContext } from 'node:test';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { logTail, runDirs, runEnv, startCodeServer, type CodeServer, type RunDirs } from './lib/codeServer';
+import { findTools, installExtension, packageExtension, repoRoot } from './lib/install';
+import { removeAtExit } from './lib/processes';
+import { settleWithin, sleep } from './lib/wait';
+import { Workbench } from './lib/workbench';
+
+export interface StartOptions {
+  /** A folder under test/e2e/fixtures copied as the workspace. */
+  fixture?: string;
+  /** More workspace files, copied from the repository: workspace path -> repository path. */
+  files?: Record<string, string>;
+  /** User settings on top of the harness's own (e.g. `archlab.*`). */
+  settings?: Record<string, unknown>;
+  /** false to see VS Code's workspace trust prompts (default: the workspace is trusted). */
+  trustWorkspace?: boolean;
+}
+
+export const EXTENSION_ID = 'archlab.archlab';
+const resultsDir = path.join(repoRoot, 'test-results');
+
+// Nothing may cover the editor: no welcome page, chat, secondary side bar or update prompts.
+const baseSettings = {
+  'workbench.startupEditor': 'none',
+  'chat.disableAIFeatures': true,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'update.mode': 'none',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'telemetry.telemetryLevel': 'off',
+  'workbench.tips.enabled': false,
+};
+
+function prepareWorkspace(dirs: RunDirs, options: StartOptions): void {
+  mkdirSync(dirs.workspace, { recursive: true });
+  if (options.fixture) cpSync(path.join(__dirname, 'fixtures', options.fixture), dirs.workspace, { recursive: true });
+  for (const [dest, source] of Object.entries(options.files ?? {})) {
+    mkdirSync(path.dirname(path.join(dirs.workspace, dest)), { recursive: true });
+    cpSync(path.join(repoRoot, source), path.join(dirs.workspace, dest));
+  }
+  const settingsFile = path.join(dirs.userData, 'User', 'settings.json');
+  mkdirSync(path.dirname(settingsFile), { recursive: true });
+  writeFileSync(settingsFile, JSON.stringify({ ...baseSettings, ...options.settings }, null, 2));
+}
+
+function filesUnder(root: string): string[] {
+  try {
+    return (readdirSync(root, { recursive: true }) as string[]).map((file) => file.split(path.sep).join('/'));
+  } catch {
+    return [];
+  }
+}
+
+export class VsCode extends Workbench {
+  private stopped = false;
+
+  constructor(
+    page: Page,
+    private readonly browser: BrowserContext,
+    private readonly server: CodeServer,
+    readonly dirs: RunDirs,
+  ) {
+    super(page);
+  }
+
+  /** The workspace folder VS Code has open. */
+  get workspace(): string {
+    return this.dirs.workspace;
+  }
+
+  /** Waits for a workspace file matching `pattern` (a relative path or glob); returns its absolute path. */
+  async waitForFile(pattern: string, timeoutMs = 30_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const match = filesUnder(this.dirs.workspace).find((file) => file === pattern || path.matchesGlob(file, pattern));
+      if (match) return path.join(this.dirs.workspace, match);
+      if (Date.now() > deadline) throw new Error(`No workspace file matches ${pattern} after ${timeoutMs / 1000} s.`);
+      await sleep(200);
+    }
+  }
+
+  /** The extension host's log (activations, extension errors). */
+  hostLog(): string {
+    return this.logFiles((file) => /exthost\d*\/(remote)?exthost\.log$/.test(file));
+  }
+
+  /** What the extension wrote to its output channel `name`. */
+  outputChannel(name: string): string {
+    return this.logFiles((file) => file.endsWith(`-${name}.log`));
+  }
+
+  private logFiles(select: (file: string) => boolean): string {
+    const logs = path.join(this.dirs.userData, 'logs');
+    return filesUnder(logs)
+      .filter(select)
+      .map((file) => readFileSync(path.join(logs, file), 'utf8'))
+      .join('\n');
+  }
+
+  /** Resolves once VS Code has activated the extension; fails with the host's message if activation failed. */
+  async waitForActivation(extensionId = EXTENSION_ID, timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const log = this.hostLog();
+      const failure = log.split('\n').find((line) => line.includes(`Activating extension '${extensionId}' failed`));
+      if (failure) throw new Error(`The extension failed to activate: ${failure}`);
+      if (log.includes(`ExtensionService#_doActivateExtension ${extensionId}`)) return;
+      if (Date.now() > deadline) throw new Error(`${extensionId} was not activated within ${timeoutMs / 1000} s.`);
+      await sleep(250);
+    }
+  }
+
+  async screenshot(name: string): Promise<string> {
+    mkdirSync(resultsDir, { recursive: true });
+    const file = path.join(resultsDir, `${name.replace(/[^\w.-]+/g, '-')}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  /** Saves a screenshot and the logs to test-results/ (done by `scenario` on a failure). */
+  async keepEvidence(name: string): Promise<void> {
+    const file = await this.screenshot(name);
+    const logs = path.join(this.dirs.userData, 'logs');
+    cpSync(logs, file.replace(/\.png$/, '-logs'), { recursive: true });
+    writeFileSync(file.replace(/\.png$/, '-code-server.log'), logTail(this.dirs.codeServerLog, 500));
+  }
+
+  /** Stops the browser and code-server's whole process group and removes the run folder. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (current === this) current = undefined;
+    await settleWithin(this.browser.close(), 10_000);
+    await this.server.stop();
+    if (!process.env.ARCHLAB_E2E_KEEP) rmSync(this.dirs.root, { recursive: true, force: true });
+  }
+}
+
+let current: VsCode | undefined;
+
+/** Wraps a scenario so a failure leaves a screenshot and the logs of the running VS Code in test-results/. */
+export function scenario(body: (t: TestContext) => Promise<void>): (t: TestContext) => Promise<void> {
+  return async (t) => {
+    try {
+      await body(t);
+    } catch (error) {
+      await current?.keepEvidence(t.name).catch(() => undefined);
+      // A menu or quick pick left open would derail the next scenario.
+      await current?.page.keyboard.press('Escape').catch(() => undefined);
+      throw error;
+    }
+  };
+}
+
+const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--disable-dev-shm-usage',
+];
+
+/** Packages and installs the extension, starts code-server and chromium, and opens the workspace. */
+export async function startVsCode(options: StartOptions = {}): Promise<VsCode> {
+  const tools = findTools();
+  const dirs = runDirs(mkdtempSync(path.join(tmpdir(), 'archlab-e2e-')));
+  if (!process.env.ARCHLAB_E2E_KEEP) removeAtExit(dirs.root);
+  let server: CodeServer | undefined;
+  let browser: BrowserContext | undefined;
+  try {
+    const env = runEnv(tools, dirs);
+    prepareWorkspace(dirs, options);
+    installExtension(tools, packageExtension(dirs.root), dirs, env);
+    server = await startCodeServer(tools, dirs, env, { trustWorkspace: options.trustWorkspace ?? true });
+    browser = await chromium.launchPersistentContext(dirs.chromium, {
+      executablePath: tools.chromium,
+      headless: true,
+      args: chromiumArgs,
+      env,
+      viewport: { width: 1400, height: 900 },
+      // The harness stops everything itself on these signals (see lib/processes.ts).
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
+    });
+    browser.setDefaultTimeout(15_000);
+    const page = browser.pages()[0] ?? (await browser.newPage());
+    const vsc = new VsCode(page, browser, server, dirs);
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(dirs.workspace)}`);
+    await vsc.waitUntilReady();
+    current = vsc;
+    return vsc;
+  } catch (error) {
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+    if (!process.env.ARCHLAB_E2E_KEEP) rmSync(dirs.root, { recursive: true, force: true });
+    throw error;
+  }
+}

@@ -1,0 +1,74 @@
+// What the harness needs before it can start anything: the tools `test/e2e/setup` installed, the
+// extension packaged as a .vsix, and that .vsix installed into a fresh extensions folder.
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+
+export const repoRoot = path.resolve(__dirname, '../../..');
+
+export interface Tools {
+  node: string;
+  codeServerEntry: string;
+  chromium: string;
+}
+
+export function cacheDir(): string {
+  return process.env.ARCHLAB_E2E_CACHE || path.join(homedir(), '.cache', 'archlab-e2e');
+}
+
+/** The tools recorded by `test/e2e/setup`, or a message saying how to get them. */
+export function findTools(): Tools {
+  const readyFile = path.join(cacheDir(), 'ready.json');
+  const missing = (what: string) =>
+    new Error(`End-to-end tests need ${what}: run \`npm run setup\` (it installs them into ${cacheDir()}).`);
+  if (!existsSync(readyFile)) throw missing('Node 24, code-server and chromium');
+  const tools = JSON.parse(readFileSync(readyFile, 'utf8')) as Partial<Tools>;
+  for (const [key, what] of [['node', 'Node 24'], ['codeServerEntry', 'code-server'], ['chromium', 'chromium']] as const) {
+    const file = tools[key];
+    if (!file || !existsSync(file)) throw missing(what);
+  }
+  return tools as Tools;
+}
+
+function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; what: string }): void {
+  const result = spawnSync(command, args, { cwd: options.cwd, env: options.env, encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (result.status === 0) return;
+  const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim().split('\n').slice(-30).join('\n');
+  throw new Error(`${options.what} failed (${result.error?.message ?? `exit code ${result.status}`}):\n${output}`);
+}
+
+/**
+ * Packages the extension with the project's own `npm run package` and copies the result into
+ * `destDir`, so a parallel packaging in the same tree cannot swap it under a running test.
+ * `ARCHLAB_E2E_VSIX` points at a ready .vsix instead (e.g. one CI built once for every file).
+ */
+export function packageExtension(destDir: string): string {
+  const dest = path.join(destDir, 'archlab.vsix');
+  const prebuilt = process.env.ARCHLAB_E2E_VSIX;
+  if (prebuilt) {
+    copyFileSync(path.resolve(prebuilt), dest);
+    return dest;
+  }
+  try {
+    run('npm', ['run', '--silent', 'package'], { cwd: repoRoot, what: 'Packaging the extension (npm run package)' });
+    copyFileSync(path.join(repoRoot, 'archlab.vsix'), dest);
+  } catch (error) {
+    // Until `npm run package` accepts the README's relative links without a repository URL, the
+    // files .vscodeignore selects (node_modules included) are packaged here; the reason shows in
+    // the test output.
+    console.error(`${(error as Error).message}\nPackaging with vsce directly instead.`);
+    const vsce = path.join(repoRoot, 'node_modules', '.bin', 'vsce');
+    const relaxed = ['--no-rewrite-relative-links', '--allow-missing-repository', '--skip-license'];
+    run(vsce, ['package', ...relaxed, '--out', dest], { cwd: repoRoot, what: 'Packaging the extension (vsce package)' });
+  }
+  return dest;
+}
+
+export function installExtension(tools: Tools, vsix: string, dirs: { userData: string; extensions: string }, env: NodeJS.ProcessEnv): void {
+  run(
+    tools.node,
+    [tools.codeServerEntry, '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, '--install-extension', vsix],
+    { env, what: `Installing ${path.basename(vsix)} into code-server` },
+  );
+}

@@ -1,0 +1,152 @@
+// What a user does in the VS Code window, as Playwright steps on code-server's workbench.
+import type { FrameLocator, Locator, Page } from 'playwright-core';
+
+const exactly = (text: string) => new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+
+// CodeLens titles may carry codicons (`$(play) Train`); the label a user reads is the text.
+const LENS_SEPARATOR = '\u00a0|\u00a0';
+
+export class Workbench {
+  constructor(readonly page: Page) {}
+
+  async waitUntilReady(): Promise<void> {
+    await this.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await this.page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+  }
+
+  private quickInput(): Locator {
+    return this.page.locator('.quick-input-widget');
+  }
+
+  private quickInputRows(): Locator {
+    return this.quickInput().locator('.quick-input-list .monaco-list-row');
+  }
+
+  private async openQuickInput(shortcut: string, text: string): Promise<void> {
+    await this.page.keyboard.press(shortcut);
+    const input = this.quickInput().locator('input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(text);
+  }
+
+  /** Opens a workspace file through Quick Open (Ctrl+P), as a user would. `name` may be a relative path. */
+  async openFile(name: string): Promise<void> {
+    await this.openQuickInput('Control+P', name);
+    const base = name.split('/').pop() ?? name;
+    await this.quickInputRows().filter({ hasText: base }).first().waitFor();
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.tabs-container .tab.active', { hasText: base }).waitFor();
+    await this.page.locator('.monaco-editor .view-lines').first().waitFor();
+  }
+
+  /** Runs a command from the command palette by its title as shown there (e.g. `ArchLab: Open Comparison Panel`). */
+  async runCommand(title: string): Promise<void> {
+    await this.openQuickInput('F1', `>${title}`);
+    await this.quickInputRows().filter({ has: this.page.locator('.label-name', { hasText: exactly(title) }) }).first().click();
+  }
+
+  /** The command palette's entries matching `filter`, as shown there; closes the palette. */
+  async paletteCommands(filter: string): Promise<string[]> {
+    await this.openQuickInput('F1', `>${filter}`);
+    const rows = this.quickInputRows();
+    await rows.first().waitFor();
+    const labels = await rows.locator('.label-name').allInnerTexts();
+    await this.page.keyboard.press('Escape');
+    return labels.map((label) => label.trim());
+  }
+
+  /** A CodeLens of the active editor whose text is exactly `text`. */
+  codeLens(text: string): Locator {
+    return this.page.locator('.monaco-editor .codelens-decoration > :is(a, span)', { hasText: exactly(text) });
+  }
+
+  async clickCodeLens(text: string, nth = 0): Promise<void> {
+    await this.codeLens(text).nth(nth).click();
+  }
+
+  /** Every CodeLens currently rendered, one text per lens. */
+  async codeLensTexts(): Promise<string[]> {
+    const texts = await this.page.locator('.monaco-editor .codelens-decoration > :is(a, span)').allInnerTexts();
+    return texts.map((text) => text.trim()).filter((text) => text && text !== LENS_SEPARATOR.trim() && text !== '|');
+  }
+
+  /** Scrolls the active editor so 1-based `line` is in view (Ctrl+G). */
+  async revealLine(line: number): Promise<void> {
+    await this.openQuickInput('Control+G', `:${line}`);
+    await this.page.keyboard.press('Enter');
+    await this.lineNumber(line).waitFor();
+  }
+
+  private lineNumber(line: number): Locator {
+    return this.page.locator('.monaco-editor .margin-view-overlays .line-numbers', { hasText: exactly(String(line)) }).first();
+  }
+
+  /**
+   * The CodeLens texts shown right above 1-based `line` of the active editor, after scrolling it into
+   * view. Waits up to `timeoutMs` for lenses that satisfy `until` (default: any lens at all), since
+   * the extension computes them in the background; returns what is shown by then.
+   */
+  async codeLensesAbove(line: number, timeoutMs = 15_000, until = (texts: string[]) => texts.length > 0): Promise<string[]> {
+    await this.revealLine(line);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const texts = await this.lensesBetween(line);
+      if (until(texts) || Date.now() > deadline) return texts;
+      await this.page.waitForTimeout(250);
+    }
+  }
+
+  private async lensesBetween(line: number): Promise<string[]> {
+    const below = await this.lineNumber(line).boundingBox();
+    if (!below) return [];
+    const above = line > 1 ? await this.lineNumber(line - 1).boundingBox() : null;
+    const top = above ? above.y + above.height / 2 : Number.NEGATIVE_INFINITY;
+    const texts: string[] = [];
+    for (const decoration of await this.page.locator('.monaco-editor .codelens-decoration').all()) {
+      const box = await decoration.boundingBox();
+      if (!box || box.y < top || box.y >= below.y) continue;
+      for (const text of await decoration.locator(':scope > :is(a, span)').allInnerTexts()) {
+        if (text.trim() && text !== LENS_SEPARATOR) texts.push(text.trim());
+      }
+    }
+    return texts;
+  }
+
+  private explorerRow(name: string): Locator {
+    return this.page.locator('.explorer-folders-view .monaco-list-row', {
+      has: this.page.locator('.label-name', { hasText: exactly(name) }),
+    });
+  }
+
+  /** Right-clicks a file in the Explorer (`path` relative to the workspace; folders are expanded) and picks `entry`. */
+  async explorerContextMenu(filePath: string, entry: string): Promise<void> {
+    const parts = filePath.split('/');
+    for (const folder of parts.slice(0, -1)) {
+      const row = this.explorerRow(folder).first();
+      if ((await row.getAttribute('aria-expanded')) === 'false') await row.click();
+    }
+    await this.explorerRow(parts[parts.length - 1]).first().click({ button: 'right' });
+    await this.page.locator('.monaco-menu .action-item', { has: this.page.locator('.action-label', { hasText: exactly(entry) }) }).click();
+  }
+
+  /** Texts of the notification toasts currently shown. */
+  async notifications(): Promise<string[]> {
+    return this.page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts();
+  }
+
+  /**
+   * The document of the webview panel titled `title` (two iframes deep in code-server). Brings its
+   * tab to the front first, since hidden webviews keep their frames but are not visible.
+   */
+  async webview(title: string): Promise<FrameLocator> {
+    const tab = this.page.locator('.tabs-container .tab', { has: this.page.locator('.label-name', { hasText: exactly(title) }) });
+    await tab.first().click();
+    const frame = this.page.locator('iframe.webview.ready').filter({ visible: true }).first();
+    await frame.waitFor();
+    return frame.contentFrame().frameLocator('iframe#active-frame');
+  }
+
+  async webviewText(title: string): Promise<string> {
+    return (await this.webview(title)).locator('body').innerText();
+  }
+}
