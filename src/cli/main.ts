@@ -21,7 +21,7 @@ function program(): Command {
     .command('train')
     .description('train the architectures of a model file, one after another, and print the results table')
     .argument('<file>', 'model file (.ts, .js or .mjs)')
-    .option('--model <names...>', 'train only these architectures (repeatable, or comma-separated)', modelNames)
+    .option('--model <name>', 'train only this architecture (repeatable, or comma-separated names)', modelNames)
     .option('--epochs <n>', 'number of epochs', positiveInteger)
     .option('--batch-size <n>', 'batch size', positiveInteger)
     .option('--lr <x>', 'learning rate', positiveNumber)

@@ -21,7 +21,7 @@ export function positiveNumber(value: string): number {
   return n;
 }
 
-/** `--model A --model B`, `--model A B` and `--model A,B` all select A and B. */
+/** `--model A --model B` and `--model A,B` both select A and B. */
 export function modelNames(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
 }

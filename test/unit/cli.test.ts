@@ -73,14 +73,16 @@ test('train --json prints only JSON on stdout and leaves a run record', async ()
 
 test('train prints the results table and where the records are; progress goes to stderr', async () => {
   const runsDir = join(cwd, 'elsewhere');
-  const { code, stdout, stderr } = archlab('train', EXAMPLE, '--limit', '300', '--epochs', '2', '--model', 'MLP', '--test-limit', '200', '--runs-dir', runsDir);
+  const { code, stdout, stderr } = archlab(
+    'train', '--model', 'TinyCNN', EXAMPLE, '--model', 'MLP', '--limit', '300', '--epochs', '2', '--test-limit', '200', '--runs-dir', runsDir,
+  );
   assert.equal(code, 0, stderr);
-  assert.match(stdout, /Model +Params +Test accuracy +Loss +Learning time +Backend/);
-  assert.match(stdout, /MLP +25,450 +\d+\.\d\d% +\d+\.\d\d +\d+\.\d s +\w+/);
+  assert.match(stdout, /Model +Params +Test accuracy +Loss +Learning time +Backend\n-+ /);
+  assert.match(stdout, /TinyCNN +4,266 +\d+\.\d\d% +\d+\.\d\d +\d+\.\d s +\w+\nMLP +25,450 +\d+\.\d\d% /);
   assert.match(stdout, /Run records: elsewhere/);
   assert.match(stderr, /MLP epoch 1\/2: loss [\d.]+ acc [\d.]+%, val loss [\d.]+ acc [\d.]+%/);
   assert.match(stderr, /MLP epoch 2\/2/);
-  assert.equal((await readdir(runsDir)).length, 1);
+  assert.equal((await readdir(runsDir)).length, 2);
 });
 
 test('bad arguments are usage errors: exit code 2 and a message', () => {
