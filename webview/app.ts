@@ -31,18 +31,20 @@ export class App {
   private readonly schedule = frameScheduler(() => this.render());
 
   constructor(root: HTMLElement) {
+    const scroller = el('div', { className: 'table-scroll' });
     this.table = new RunsTable({
       onSort: (column) => this.sortBy(column),
       onToggle: (id, on) => this.select(on ? [...this.selected, id] : [...this.selected].filter((s) => s !== id)),
       onToggleAll: (on) => this.select(on ? [...this.selected, ...this.rows.map((r) => r.id)] : []),
       onRowClick: (id, additive) => this.rowClicked(id, additive),
-    });
+    }, scroller);
+    scroller.append(this.table.element);
     this.toolbar = new Toolbar(this.state.filters, { onFilters: (f) => this.filter(f), onAction: (a) => this.act(a) });
     this.charts = new ChartsView((chart, pngDataUrl) => postToHost({ type: 'exportChart', chart, pngDataUrl }));
     root.append(
       this.toolbar.element,
       this.notice,
-      el('div', { className: 'table-scroll' }, this.table.element),
+      scroller,
       this.charts.element,
       this.details.element,
     );

@@ -93,4 +93,23 @@ describe('comparison panel: runs table', () => {
     assert.equal(await panel.page.locator(`tr[data-run-id="${running.id}"] input[type=checkbox]`).isChecked(), true);
     assert.deepEqual(await columnText(panel, 'model'), ['CNN', 'CNN', 'MLP', 'StrongCNN', 'TinyCNN']);
   });
+
+  it('keeps a thousand runs scrollable, drawing the rows in view', async () => {
+    const panel = await openPanel(browser);
+    const runs = Array.from({ length: 1000 }, (_, i) => makeRun({ model: `Net${String(i).padStart(4, '0')}`, epochs: 20 }));
+    await panel.send({ type: 'snapshot', runs: runs.map(toPanel), warnings: [] });
+    await panel.page.click('button.sort[data-column="model"]');
+    await panel.settle();
+    const shown = await columnText(panel, 'model');
+    assert.equal(shown[0], 'Net0000');
+    assert.ok(shown.length < 200, `${shown.length} rows in the DOM`);
+    await panel.page.locator('.table-scroll').evaluate((scroller) => (scroller.scrollTop = scroller.scrollHeight));
+    await panel.settle();
+    const atEnd = await columnText(panel, 'model');
+    assert.equal(atEnd[atEnd.length - 1], 'Net0999');
+    await panel.page.locator('tr', { hasText: 'Net0999' }).locator('td[data-column="model"]').click();
+    await panel.settle();
+    assert.equal(await panel.page.locator('.details h2').textContent(), 'Net0999');
+    assert.match((await panel.page.locator('.toolbar .count').textContent()) ?? '', /1000 of 1000 runs, 1 selected/);
+  });
 });

@@ -1,7 +1,8 @@
-// The runs table: a plain <table> (cheap for a thousand rows) with sortable headers, a checkbox per
-// row for multi-select, and a progress bar in the status cell of running runs.
+// The runs table: a plain <table> with sortable headers, a checkbox per row for multi-select, and a
+// progress bar in the status cell of running runs. Only the rows near the scrolled view are in the
+// DOM: with a thousand rows, every live update would otherwise re-lay out the whole table.
 import type { PanelRun } from '../../src/shared/webview-protocol';
-import { clear, el } from '../dom';
+import { clear, el, frameScheduler } from '../dom';
 import { COLUMNS } from './columns';
 
 export interface TableCallbacks {
@@ -33,9 +34,20 @@ export class RunsTable {
   private readonly body = el('tbody');
   private readonly allBox = el('input', { attrs: { type: 'checkbox', 'aria-label': 'Select all shown runs' } });
   private readonly cache = new Map<string, CachedRow>();
+  private shownIds: string[] = [];
+  private headKey = '';
+  private view: TableView | undefined;
+  private rowHeight = 26;
+  private readonly topSpacer = el('tr', { className: 'spacer', attrs: { 'aria-hidden': 'true' } });
+  private readonly bottomSpacer = el('tr', { className: 'spacer', attrs: { 'aria-hidden': 'true' } });
 
-  constructor(private readonly callbacks: TableCallbacks) {
+  constructor(
+    private readonly callbacks: TableCallbacks,
+    private readonly scroller: HTMLElement,
+  ) {
     this.element = el('table', { className: 'runs-table' }, this.head, this.body);
+    const onScroll = frameScheduler(() => this.view && this.render(this.view));
+    scroller.addEventListener('scroll', onScroll, { passive: true });
     this.allBox.addEventListener('change', () => callbacks.onToggleAll(this.allBox.checked));
     this.body.addEventListener('click', (event) => this.rowClicked(event));
     this.body.addEventListener('change', (event) => {
@@ -46,20 +58,53 @@ export class RunsTable {
   }
 
   render(view: TableView): void {
-    this.renderHead(view);
-    const body = document.createDocumentFragment();
-    for (const run of view.rows) {
-      const row = this.row(run, view);
-      row.tr.classList.toggle('selected', view.selected.has(run.id));
-      row.tr.classList.toggle('details', view.detailsRunId === run.id);
-      row.checkbox.checked = view.selected.has(run.id);
-      body.appendChild(row.tr);
-    }
-    clear(this.body);
-    this.body.appendChild(body);
+    this.view = view;
+    const sortKey = `${view.sort.column}:${view.sort.descending}`;
+    if (sortKey !== this.headKey) this.renderHead(view);
+    this.headKey = sortKey;
+    const { first, rows } = this.window(view.rows);
+    const ids = rows.map((r) => r.id);
+    if (sameOrder(ids, this.shownIds)) this.patchRows(rows, view);
+    else this.rebuildRows(rows, view);
+    this.shownIds = ids;
+    this.topSpacer.style.height = `${first * this.rowHeight}px`;
+    this.bottomSpacer.style.height = `${(view.rows.length - first - rows.length) * this.rowHeight}px`;
     const shownSelected = view.rows.filter((r) => view.selected.has(r.id)).length;
     this.allBox.checked = shownSelected > 0 && shownSelected === view.rows.length;
     this.allBox.indeterminate = shownSelected > 0 && shownSelected < view.rows.length;
+  }
+
+  /** The rows in and around the visible part of the scroller. */
+  private window(all: PanelRun[]): { first: number; rows: PanelRun[] } {
+    const overscan = 30;
+    const visible = Math.ceil((this.scroller.clientHeight || 800) / this.rowHeight);
+    const first = Math.max(0, Math.floor(this.scroller.scrollTop / this.rowHeight) - overscan);
+    return { first, rows: all.slice(first, first + visible + 2 * overscan) };
+  }
+
+  /** Same rows in the same order (the common live update): swap only the rows that changed. */
+  private patchRows(rows: PanelRun[], view: TableView): void {
+    for (const run of rows) {
+      const previous = this.cache.get(run.id);
+      const row = this.row(run, view);
+      if (previous && previous.tr !== row.tr) previous.tr.replaceWith(row.tr);
+      markRow(row, view);
+    }
+  }
+
+  private rebuildRows(rows: PanelRun[], view: TableView): void {
+    const body = document.createDocumentFragment();
+    body.appendChild(this.topSpacer);
+    for (const run of rows) {
+      const row = this.row(run, view);
+      markRow(row, view);
+      body.appendChild(row.tr);
+    }
+    body.appendChild(this.bottomSpacer);
+    clear(this.body);
+    this.body.appendChild(body);
+    const measured = this.body.children[1]?.getBoundingClientRect().height;
+    if (measured && rows.length) this.rowHeight = measured;
   }
 
   /** Moves progress bars of running rows without rebuilding anything. */
@@ -124,6 +169,18 @@ export class RunsTable {
     const id = target.closest('tr')?.dataset.runId;
     if (id) this.callbacks.onRowClick(id, event.ctrlKey || event.metaKey);
   }
+}
+
+function markRow(row: CachedRow, view: TableView): void {
+  const selected = view.selected.has(row.run.id);
+  if (row.tr.classList.contains('selected') !== selected) row.tr.classList.toggle('selected', selected);
+  const details = view.detailsRunId === row.run.id;
+  if (row.tr.classList.contains('details') !== details) row.tr.classList.toggle('details', details);
+  if (row.checkbox.checked !== selected) row.checkbox.checked = selected;
+}
+
+function sameOrder(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((id, i) => id === b[i]);
 }
 
 function setProgress(progress: NonNullable<CachedRow['progress']>, fraction: number): void {
