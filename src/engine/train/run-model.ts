@@ -6,7 +6,7 @@ import type { Dataset } from '../datasets';
 import { checkInputShape, summarizeModel, toRunError, type Architecture } from '../models';
 import type { RunStore } from '../runs/store';
 import type { Tf } from '../tf';
-import type { BackendInfo, RunRecord, RunStatus, TrainingConfig, TrainingEvent } from '../types';
+import type { BackendInfo, ModelSummary, RunRecord, RunStatus, TrainingConfig, TrainingEvent } from '../types';
 import { prepareRunData, seededRandom } from './data';
 import { evaluateSplit } from './evaluate';
 import { cancellationPoint, fitModel, TrainingStopped } from './fit';
@@ -27,12 +27,10 @@ export interface RunContext {
 
 /** Trains one architecture. Never throws for problems of the model or the data: they end the record. */
 export async function runArchitecture(ctx: RunContext, arch: Architecture, config: TrainingConfig): Promise<RunRecord> {
-  const { tf, store } = ctx;
+  const { store } = ctx;
   const started = performance.now();
   const record = newRecord({ id: store.newRunId(arch.name), model: arch.name, storeRoot: store.root, source: ctx.source, config, backend: ctx.backend });
-  const emit = (event: TrainingEvent) => ctx.onEvent?.(event);
   let model: LayersModel | undefined;
-  let optimizer: Optimizer | undefined;
   let buildError: unknown;
   try {
     model = withSeededMathRandom(config.seed, () => arch.build());
@@ -40,20 +38,37 @@ export async function runArchitecture(ctx: RunContext, arch: Architecture, confi
   } catch (err) {
     buildError = err;
   }
-  await store.save(record);
-  emit({ type: 'runStarted', runId: record.id, record: structuredClone(record) });
-
   try {
-    if (buildError !== undefined) throw buildError;
-    if (!model || !record.summary) throw new Error(`${arch.name}() did not return a model`);
-    const summary = record.summary;
-    ctx.onLog?.(`${arch.name}: loading dataset ${config.dataset}`);
+    await store.save(record);
+    ctx.onEvent?.({ type: 'runStarted', runId: record.id, record: structuredClone(record) });
+    const built = model && record.summary ? { model, summary: record.summary } : { error: buildError };
+    return await trainAndEvaluate(ctx, record, built, started);
+  } finally {
+    model?.dispose();
+  }
+}
+
+/** The run after its start: ends the record as completed, failed or cancelled. */
+async function trainAndEvaluate(
+  ctx: RunContext,
+  record: RunRecord,
+  built: { model: LayersModel; summary: ModelSummary } | { error: unknown },
+  started: number,
+): Promise<RunRecord> {
+  const { tf, store } = ctx;
+  const config = record.config;
+  const emit = (event: TrainingEvent) => ctx.onEvent?.(event);
+  let optimizer: Optimizer | undefined;
+  try {
+    if ('error' in built) throw built.error ?? new Error(`${record.model}() did not return a model`);
+    const { model, summary } = built;
+    ctx.onLog?.(`${record.model}: loading dataset ${config.dataset}`);
     const data = prepareRunData(await ctx.loadDataset(config.dataset), config);
     record.dataset = data.info;
     const mismatch = checkInputShape(summary, data.info);
     if (mismatch) throw new Error(mismatch);
     optimizer = compileForTraining(tf, model, { ...config, outputsProbabilities: summary.outputsProbabilities });
-    ctx.onLog?.(`${arch.name}: training on ${data.train.count} images (${ctx.backend.name} backend)`);
+    ctx.onLog?.(`${record.model}: training on ${data.train.count} images (${ctx.backend.name} backend)`);
     await fitModel(tf, model, data, {
       ...config,
       outputsProbabilities: summary.outputsProbabilities,
@@ -88,7 +103,6 @@ export async function runArchitecture(ctx: RunContext, arch: Architecture, confi
     record.error = toRunError(err);
     return await finish(ctx, record, 'failed');
   } finally {
-    model?.dispose();
     optimizer?.dispose();
   }
 }
