@@ -62,5 +62,10 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// `archlab inspect --json | head` closes stdout early: that is the reader's choice, not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(EXIT.ok);
+});
 // Exit explicitly: the wasm backend's worker threads would otherwise keep the process alive.
 void main(process.argv).then(exitWhenFlushed);

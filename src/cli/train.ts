@@ -31,7 +31,10 @@ export async function trainCommand(file: string, options: TrainOptions): Promise
   const controller = new AbortController();
   // First Ctrl-C: stop after the current batch and keep a cancelled record. Second: quit at once.
   const onInterrupt = () => {
-    if (controller.signal.aborted) process.exit(EXIT.cancelled);
+    if (controller.signal.aborted) {
+      display.stopBar();
+      process.exit(EXIT.cancelled);
+    }
     display.line('Cancelling the current run (Ctrl-C again to quit at once)...');
     controller.abort();
   };
