@@ -59,6 +59,9 @@ export class App {
   receive(message: HostToWebview): void {
     switch (message.type) {
       case 'snapshot':
+        if (message.warnings.length) this.showNotice(message.warnings.join(' '), 'error');
+        this.runs.apply(message, this.changes);
+        return this.schedule();
       case 'upsert':
       case 'removed':
       case 'batches':

@@ -45,15 +45,24 @@ export class RunsState {
     }
   }
 
-  /** Fraction of a running run done, from its latest batch or, before any, its epochs. */
-  progress(run: PanelRun): number {
+  /** How far a running run is, from its latest batch or, before any, its finished epochs. */
+  progress(run: PanelRun): RunProgress {
     const total = Math.max(1, run.config.epochs);
     const batch = this.batches.get(run.id);
     if (batch && batch.epoch > run.epochs.length) {
-      return Math.min(1, (batch.epoch - 1 + batch.batch / Math.max(1, batch.batchesPerEpoch)) / total);
+      const fraction = (batch.epoch - 1 + batch.batch / Math.max(1, batch.batchesPerEpoch)) / total;
+      const loss = Number.isFinite(batch.loss) ? `, loss ${batch.loss.toFixed(3)}` : '';
+      return { fraction: Math.min(1, fraction), text: `epoch ${batch.epoch}/${total}${loss}` };
     }
-    return Math.min(1, run.epochs.length / total);
+    return { fraction: Math.min(1, run.epochs.length / total), text: `epoch ${Math.min(total, run.epochs.length + 1)}/${total}` };
   }
+}
+
+export interface RunProgress {
+  /** 0..1 of the whole run. */
+  fraction: number;
+  /** E.g. "epoch 2/5, loss 0.312". */
+  text: string;
 }
 
 export const noChanges = (): RunsChanges => ({ all: false, runs: new Set(), batches: new Set() });

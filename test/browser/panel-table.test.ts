@@ -90,6 +90,7 @@ describe('comparison panel: runs table', () => {
     assert.equal(await bar.getAttribute('value'), '25');
     await panel.send({ type: 'batches', progress: [{ runId: running.id, epoch: 2, batch: 50, batchesPerEpoch: 100, loss: 0.3, acc: 0.9 }] });
     assert.equal(await bar.getAttribute('value'), '38');
+    assert.equal(await panel.page.locator(`tr[data-run-id="${running.id}"] .progress-label`).textContent(), ' 38% · epoch 2/4, loss 0.300');
     assert.equal(await panel.page.locator(`tr[data-run-id="${running.id}"] input[type=checkbox]`).isChecked(), true);
     assert.deepEqual(await columnText(panel, 'model'), ['CNN', 'CNN', 'MLP', 'StrongCNN', 'TinyCNN']);
   });
