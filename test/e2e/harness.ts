@@ -117,9 +117,9 @@ export class VsCode extends Workbench {
     return this.logFiles((file) => /exthost\d*\/(remote)?exthost\.log$/.test(file));
   }
 
-  /** What the extension wrote to its output channel `name`. */
+  /** What the extension wrote to its output channel `name` (a plain or a log output channel). */
   outputChannel(name: string): string {
-    return this.logFiles((file) => file.endsWith(`-${name}.log`));
+    return this.logFiles((file) => file.endsWith(`/${name}.log`) || file.endsWith(`-${name}.log`));
   }
 
   private logFiles(select: (file: string) => boolean): string {

@@ -1,7 +1,7 @@
 // What the harness needs before it can start anything: the tools `test/e2e/setup` installed, the
 // extension packaged as a .vsix, and that .vsix installed into a fresh extensions folder.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 
@@ -38,18 +38,8 @@ function run(command: string, args: string[], options: { cwd?: string; env?: Nod
   throw new Error(`${options.what} failed (${result.error?.message ?? `exit code ${result.status}`}):\n${output}`);
 }
 
-/**
- * Packages the extension with the project's own `npm run package` and copies the result into
- * `destDir`, so a parallel packaging in the same tree cannot swap it under a running test.
- * `ARCHLAB_E2E_VSIX` points at a ready .vsix instead (e.g. one CI built once for every file).
- */
-export function packageExtension(destDir: string): string {
-  const dest = path.join(destDir, 'archlab.vsix');
-  const prebuilt = process.env.ARCHLAB_E2E_VSIX;
-  if (prebuilt) {
-    copyFileSync(path.resolve(prebuilt), dest);
-    return dest;
-  }
+/** Packages the extension with the project's own `npm run package` into `dest`. */
+function packageInto(dest: string): void {
   try {
     run('npm', ['run', '--silent', 'package'], { cwd: repoRoot, what: 'Packaging the extension (npm run package)' });
     copyFileSync(path.join(repoRoot, 'archlab.vsix'), dest);
@@ -61,6 +51,48 @@ export function packageExtension(destDir: string): string {
     const vsce = path.join(repoRoot, 'node_modules', '.bin', 'vsce');
     const relaxed = ['--no-rewrite-relative-links', '--allow-missing-repository', '--skip-license'];
     run(vsce, ['package', ...relaxed, '--out', dest], { cwd: repoRoot, what: 'Packaging the extension (vsce package)' });
+  }
+}
+
+const modifiedAt = (file: string) => statSync(file, { throwIfNoEntry: false })?.mtimeMs;
+
+/** Built after everything it holds that a build or an edit of the manifest changes. */
+function isFresh(vsix: string): boolean {
+  const built = modifiedAt(vsix);
+  if (built === undefined) return false;
+  const dist = path.join(repoRoot, 'dist');
+  const inputs = [path.join(repoRoot, 'package.json'), path.join(repoRoot, '.vscodeignore')];
+  for (const file of existsSync(dist) ? readdirSync(dist) : []) inputs.push(path.join(dist, file));
+  return inputs.every((file) => (modifiedAt(file) ?? 0) < built);
+}
+
+function pruneOlderThanADay(folder: string): void {
+  mkdirSync(folder, { recursive: true });
+  for (const name of readdirSync(folder)) {
+    const file = path.join(folder, name);
+    if ((modifiedAt(file) ?? Date.now()) < Date.now() - 86_400_000) rmSync(file, { force: true });
+  }
+}
+
+/**
+ * The extension as a .vsix, copied into `destDir` so a packaging running in parallel in the same
+ * tree cannot swap it under a running test. Every e2e file of one `npm test` shares the test
+ * runner as parent, so they package once between them. `ARCHLAB_E2E_VSIX` names a ready .vsix.
+ */
+export function packageExtension(destDir: string): string {
+  const dest = path.join(destDir, 'archlab.vsix');
+  const prebuilt = process.env.ARCHLAB_E2E_VSIX;
+  if (prebuilt) {
+    copyFileSync(path.resolve(prebuilt), dest);
+    return dest;
+  }
+  const shared = path.join(cacheDir(), 'vsix', `runner-${process.ppid}.vsix`);
+  if (!isFresh(shared)) {
+    pruneOlderThanADay(path.dirname(shared));
+    packageInto(dest);
+    copyFileSync(dest, shared);
+  } else {
+    copyFileSync(shared, dest);
   }
   return dest;
 }
