@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
+import type { Tensor4D } from '@tensorflow/tfjs-core';
 import { compareKernel, random, startBackends, tf } from './helpers/kernel-compare';
 
 type Pad = 'same' | 'valid' | number[][];
@@ -32,9 +33,9 @@ const describeCase = (c: ConvCase) =>
   `batch ${c.batch}, ${c.height}x${c.width}x${c.inChannels} -> ${c.outChannels}, filter ${c.filter.join('x')}, strides ${c.strides.join('x')}, pad ${JSON.stringify(c.pad)}`;
 
 function shapes(c: ConvCase) {
-  const xShape = [c.batch, c.height, c.width, c.inChannels];
-  const filterShape = [...c.filter, c.inChannels, c.outChannels];
-  const dyShape = tf.conv2d(tf.zeros(xShape) as never, tf.zeros(filterShape) as never, c.strides, c.pad as 'same').shape;
+  const xShape: [number, number, number, number] = [c.batch, c.height, c.width, c.inChannels];
+  const filterShape: [number, number, number, number] = [...c.filter, c.inChannels, c.outChannels];
+  const dyShape = tf.tidy(() => tf.conv2d(tf.zeros(xShape) as Tensor4D, tf.zeros(filterShape) as Tensor4D, c.strides, c.pad as 'same').shape) as number[];
   return { xShape, filterShape, dyShape };
 }
 

@@ -39,36 +39,41 @@ export function maxPoolGradConfig(stock: StockKernels): KernelConfig {
   };
 }
 
+// Channels are innermost in memory, so each window is scanned for all channels at once: the
+// running maxima live in small per-channel arrays and every read is contiguous.
 function scatterToFirstMaxima(info: backend_util.Conv2DInfo, x: Float32Array, dy: Float32Array, dx: Float32Array): void {
   const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth, strideHeight, strideWidth } = info;
   const { effectiveFilterHeight: fh, effectiveFilterWidth: fw, dilationHeight, dilationWidth } = info;
   const { top, left } = info.padInfo;
   const rowStride = inWidth * channels;
-  let dyIndex = 0;
+  const bestValue = new Float32Array(channels);
+  const best = new Int32Array(channels);
+  let dyBase = 0;
   for (let b = 0; b < batchSize; b++) {
     const batchBase = b * inHeight * rowStride;
     for (let yr = 0; yr < outHeight; yr++) {
       const rowStart = yr * strideHeight - top;
-      for (let yc = 0; yc < outWidth; yc++) {
+      for (let yc = 0; yc < outWidth; yc++, dyBase += channels) {
         const colStart = yc * strideWidth - left;
-        for (let c = 0; c < channels; c++, dyIndex++) {
-          let best = -1;
-          let bestValue = -Infinity;
-          for (let wr = 0; wr < fh; wr += dilationHeight) {
-            const r = rowStart + wr;
-            if (r < 0 || r >= inHeight) continue;
-            for (let wc = 0; wc < fw; wc += dilationWidth) {
-              const col = colStart + wc;
-              if (col < 0 || col >= inWidth) continue;
-              const index = batchBase + r * rowStride + col * channels + c;
-              if (x[index] > bestValue) {
-                bestValue = x[index];
-                best = index;
+        bestValue.fill(-Infinity);
+        best.fill(-1);
+        for (let wr = 0; wr < fh; wr += dilationHeight) {
+          const r = rowStart + wr;
+          if (r < 0 || r >= inHeight) continue;
+          for (let wc = 0; wc < fw; wc += dilationWidth) {
+            const col = colStart + wc;
+            if (col < 0 || col >= inWidth) continue;
+            const pixel = batchBase + r * rowStride + col * channels;
+            for (let c = 0; c < channels; c++) {
+              const value = x[pixel + c];
+              if (value > bestValue[c]) {
+                bestValue[c] = value;
+                best[c] = pixel + c;
               }
             }
           }
-          if (best >= 0) dx[best] += dy[dyIndex];
         }
+        for (let c = 0; c < channels; c++) if (best[c] >= 0) dx[best[c]] += dy[dyBase + c];
       }
     }
   }
