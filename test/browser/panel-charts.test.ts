@@ -107,6 +107,8 @@ describe('comparison panel: charts', () => {
     const empty = await openPanel(browser);
     await empty.send({ type: 'snapshot', runs: [], warnings: [] });
     assert.equal(await empty.page.locator('[data-chart-card="pareto"] .chart-empty').textContent(), 'No completed runs yet.');
+    assert.equal(await empty.page.locator('canvas[data-chart="pareto"]').isVisible(), false);
+    assert.equal(await empty.page.locator('[data-chart-card="loss"] .chart-empty').isVisible(), true);
   });
 
   it('takes chart colors from the theme and follows a theme change', async () => {

@@ -13,6 +13,7 @@ export interface ChartCard {
 export function chartCard(name: string, title: string, onExport: (name: string) => void): ChartCard {
   const canvas = el('canvas', { attrs: { 'data-chart': name, role: 'img', 'aria-label': title } });
   const empty = el('div', { className: 'chart-empty' });
+  const box = el('div', { className: 'chart-box' }, canvas, empty);
   const button = el('vscode-button' as 'button', { attrs: { secondary: '', 'data-export-chart': name } }, 'PNG');
   button.title = `Save "${title}" as PNG`;
   button.addEventListener('click', () => onExport(name));
@@ -20,15 +21,15 @@ export function chartCard(name: string, title: string, onExport: (name: string) 
     'section',
     { className: 'chart-card', attrs: { 'data-chart-card': name } },
     el('header', {}, el('h3', {}, title), button),
-    el('div', { className: 'chart-box' }, canvas, empty),
+    box,
   );
   return {
     element,
     canvas,
     setEmpty(message) {
       empty.textContent = message ?? '';
-      empty.hidden = !message;
-      canvas.hidden = Boolean(message);
+      // Chart.js owns the canvas's inline display style, so emptiness is a class on the box.
+      box.classList.toggle('empty', Boolean(message));
     },
   };
 }

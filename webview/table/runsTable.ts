@@ -176,7 +176,7 @@ function markRow(row: CachedRow, view: TableView): void {
   const selected = view.selected.has(row.run.id);
   if (row.tr.classList.contains('selected') !== selected) row.tr.classList.toggle('selected', selected);
   const details = view.detailsRunId === row.run.id;
-  if (row.tr.classList.contains('details') !== details) row.tr.classList.toggle('details', details);
+  if (row.tr.classList.contains('current') !== details) row.tr.classList.toggle('current', details);
   if (row.checkbox.checked !== selected) row.checkbox.checked = selected;
 }
 
