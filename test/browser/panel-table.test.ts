@@ -76,23 +76,29 @@ describe('comparison panel: runs table', () => {
     assert.deepEqual(panel.errors, []);
   });
 
-  it('moves a running row\'s progress bar with batch updates and restores selection from state', async () => {
+  it('restores filters, selection and details from saved state; moves a running row\'s progress bar with batches', async () => {
     const running = makeRun({ model: 'CNN', status: 'running', epochs: 4, epochsDone: 1 });
     const panel = await openPanel(browser, {
       version: 1,
       sort: { column: 'model', descending: false },
-      filters: { text: '', status: '' },
+      filters: { text: 'cnn', status: '' },
       selected: [running.id],
       detailsRunId: running.id,
     });
     await panel.send({ type: 'snapshot', runs: [toPanel(running), ...studyRuns().map(toPanel)], warnings: [] });
+    assert.equal(await panel.page.locator('vscode-textfield[data-filter="text"] input').inputValue(), 'cnn');
+    assert.equal(await panel.page.locator('.details h2').textContent(), 'CNN');
     const bar = panel.page.locator(`tr[data-run-id="${running.id}"] vscode-progress-bar`);
     assert.equal(await bar.getAttribute('value'), '25');
     await panel.send({ type: 'batches', progress: [{ runId: running.id, epoch: 2, batch: 50, batchesPerEpoch: 100, loss: 0.3, acc: 0.9 }] });
     assert.equal(await bar.getAttribute('value'), '38');
     assert.equal(await panel.page.locator(`tr[data-run-id="${running.id}"] .progress-label`).textContent(), ' 38% · epoch 2/4, loss 0.300');
     assert.equal(await panel.page.locator(`tr[data-run-id="${running.id}"] input[type=checkbox]`).isChecked(), true);
-    assert.deepEqual(await columnText(panel, 'model'), ['CNN', 'CNN', 'MLP', 'StrongCNN', 'TinyCNN']);
+    assert.deepEqual(await columnText(panel, 'model'), ['CNN', 'CNN', 'StrongCNN', 'TinyCNN']);
+    await panel.page.locator('.runs-table tbody tr', { hasText: 'TinyCNN' }).focus();
+    await panel.page.keyboard.press('Enter');
+    await panel.settle();
+    assert.equal(await panel.page.locator('.details h2').textContent(), 'TinyCNN');
   });
 
   it('keeps a thousand runs scrollable, drawing the rows in view', async () => {

@@ -51,6 +51,13 @@ export class RunsTable {
     scroller.addEventListener('scroll', onScroll, { passive: true });
     this.allBox.addEventListener('change', () => callbacks.onToggleAll(this.allBox.checked));
     this.body.addEventListener('click', (event) => this.rowClicked(event));
+    this.body.addEventListener('keydown', (event) => {
+      const row = event.target as HTMLElement;
+      if ((event.key === 'Enter' || event.key === ' ') && row.tagName === 'TR' && row.dataset.runId) {
+        event.preventDefault();
+        callbacks.onRowClick(row.dataset.runId, event.ctrlKey || event.metaKey);
+      }
+    });
     this.body.addEventListener('change', (event) => {
       const box = event.target as HTMLInputElement;
       const id = box.closest('tr')?.dataset.runId;
@@ -124,7 +131,7 @@ export class RunsTable {
     const cached = this.cache.get(run.id);
     if (cached && cached.run === run) return cached;
     const checkbox = el('input', { attrs: { type: 'checkbox', 'aria-label': `Select ${run.model}` } });
-    const tr = el('tr', { attrs: { 'data-run-id': run.id, 'data-status': run.status } }, el('td', { className: 'pick' }, checkbox));
+    const tr = el('tr', { attrs: { 'data-run-id': run.id, 'data-status': run.status, tabindex: '0' } }, el('td', { className: 'pick' }, checkbox));
     const row: CachedRow = { run, tr, checkbox };
     for (const column of COLUMNS) {
       const td = el('td', { className: column.numeric ? 'num' : '', attrs: { 'data-column': column.key } });
