@@ -1,12 +1,14 @@
 // Extension entry: wires the workspace's runs, jobs, CodeLens, commands and the comparison panel.
 // Activation stays light: no TensorFlow.js here, only the store and the UI; tfjs runs in children.
 import * as vscode from 'vscode';
+import type { RunError } from '../engine/types';
 import { ArchLab } from './archlab';
 import { ModelCodeLensProvider } from './codelens/provider';
 import { registerModelCommands } from './commands/models';
 import { registerRunCommands } from './commands/runs';
 import { registerTrainCommands } from './commands/train';
 import { Commands, OUTPUT_CHANNEL_NAME, Settings } from './constants';
+import { ChildProcessError } from './errors';
 import { showJobProgress } from './jobs/progressUi';
 import { registerComparisonPanel } from './panel';
 import { showError } from './notify';
@@ -37,7 +39,13 @@ export function activate(context: vscode.ExtensionContext): void {
     watchStore(lab.store, lab.runs),
     showJobProgress(lab.jobs),
     registerRunSources(lab),
-    lab.jobs.subscribe({ jobFailed: (job, error) => void showError(log, `${job.request.label} failed`, error) }),
+    lab.jobs.subscribe({
+      // A run that failed is shown once: as its run's failure, or as the job's when no run had started.
+      trainingEvent: (event) => {
+        if (event.type === 'runFailed') void showError(log, `${event.record.model} failed`, describeRunError(event.record.error));
+      },
+      jobFailed: (job, error, closedRuns) => closedRuns === 0 && void showError(log, `${job.request.label} failed`, error),
+    }),
     vscode.commands.registerCommand(Commands.openComparisonPanel, () => panel.show()),
     ...registerTrainCommands(lab),
     ...registerRunCommands(lab, (ids) => deleteRuns(lab, ids)),
@@ -53,6 +61,10 @@ export function activate(context: vscode.ExtensionContext): void {
     (err: unknown) => showError(log, 'Could not read the run records', err),
   );
   log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms.`);
+}
+
+function describeRunError(error: RunError | undefined): ChildProcessError {
+  return error ? ChildProcessError.fromRunError(error) : new ChildProcessError('unknown error');
 }
 
 export function deactivate(): void {

@@ -163,6 +163,24 @@ describe('training from VS Code', () => {
     assert.ok(after.includes('last run cancelled'), `the lens says the run was cancelled (lenses: ${after.join(' | ')})`);
   }));
 
+  it('records a run as interrupted when the window reloads mid-run', { timeout: 150_000 }, scenario(async () => {
+    const slowRuns = () => records().filter((r) => r.file.endsWith('slow.model.ts'));
+    const earlier = new Set(slowRuns().map((r) => r.id));
+    await vsc.openFile('slow.model.ts');
+    const line = lineOf('slow.model.ts', 'export function TinyCNN');
+    await vsc.codeLensesAbove(line, 30_000, (texts) => texts.includes('Train'));
+    await vsc.clickCodeLens('Train', 0);
+    await waitForRecords('a new slow run trains', () => slowRuns().some((r) => !earlier.has(r.id) && r.status === 'running'), 60_000);
+    await vsc.runCommand('Developer: Reload Window');
+    await vsc.waitUntilReady();
+    const [interrupted] = (
+      await waitForRecords('the run interrupted', () => slowRuns().some((r) => !earlier.has(r.id) && r.status === 'interrupted'), 60_000)
+    ).filter((r) => !earlier.has(r.id) && r.file.endsWith('slow.model.ts'));
+    assert.match(interrupted.error?.message ?? '', /closed or reloaded/);
+    const after = await vsc.codeLensesAbove(line, 30_000, (texts) => texts.includes('last run interrupted'));
+    assert.ok(after.includes('last run interrupted'), `the lens says the run was interrupted (lenses: ${after.join(' | ')})`);
+  }));
+
   it('shows a broken model file in the Problems panel and in its lens', { timeout: 120_000 }, scenario(async () => {
     await vsc.openFile('broken.model.ts');
     await vsc.codeLensesAbove(lineOf('broken.model.ts', 'export function MLP'), 30_000, (texts) => texts.includes('Train'));

@@ -48,7 +48,7 @@ function setup(maxConcurrentJobs = 1) {
   const saved = new Map<string, RunRecord>();
   const locks = new Map<string, number>();
   const events: TrainingEvent[] = [];
-  const failures: ChildProcessError[] = [];
+  const failures: [ChildProcessError, number][] = [];
   let clock = 0;
   const manager = new JobManager({
     startTrainer: (request, onMessage) => {
@@ -68,7 +68,7 @@ function setup(maxConcurrentJobs = 1) {
     log: () => undefined,
     now: () => clock,
   });
-  manager.subscribe({ trainingEvent: (e) => events.push(e), jobFailed: (_job, err) => failures.push(err) });
+  manager.subscribe({ trainingEvent: (e) => events.push(e), jobFailed: (_job, err, closed) => failures.push([err, closed]) });
   const tick = (ms: number) => (clock += ms);
   return { manager, trainers, saved, locks, events, failures, tick };
 }
@@ -143,7 +143,7 @@ test('a crashed child marks its running run failed with the exit code, and the u
   assert.equal(failed?.error?.stderr, 'oom');
   assert.equal(locks.has('r1'), false);
   assert.equal(events.at(-1)?.type, 'runFailed');
-  assert.equal(failures.length, 1);
+  assert.deepEqual(failures.map(([, closed]) => closed), [1], 'the job failure counts the one run it closed');
 });
 
 test('a child killed after a stop request leaves its run cancelled, without an error popup', async () => {

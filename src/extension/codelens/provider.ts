@@ -1,11 +1,15 @@
 // CodeLens above each architecture of a model file: train, quick run, size, latest result, stop.
 import * as vscode from 'vscode';
 import type { ArchLab } from '../archlab';
+import type { Job } from '../jobs/jobManager';
 import { modelDiagnostics } from './diagnostics';
 import { computeLenses, type ArchitectureState } from './lenses';
 import { topLevelSymbols } from './symbols';
 
 const REFRESH_DELAY_MS = 300;
+// VS Code restarts its CodeLens debounce on every change event: progress refreshes far apart,
+// or a stream of batch updates would keep the lenses from ever being redrawn.
+const PROGRESS_REFRESH_MS = 2_000;
 // The TypeScript server may still be starting when a file opens: ask again for its symbols.
 const SYMBOL_RETRIES = 10;
 
@@ -15,17 +19,36 @@ export class ModelCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
   private readonly diagnostics = vscode.languages.createDiagnosticCollection('archlab');
   private readonly disposables: vscode.Disposable[] = [];
   private readonly symbolRetries = new Map<string, number>();
+  private readonly jobPhases = new Map<number, string>();
   private refreshTimer: NodeJS.Timeout | undefined;
+  private lastProgressRefresh = 0;
 
   constructor(private readonly lab: ArchLab) {
     this.disposables.push(
       this.changed,
       this.diagnostics,
-      lab.runs.onDidChange((change) => change.kind !== 'batch' && this.refreshSoon()),
-      lab.jobs.subscribe({ jobChanged: () => this.refreshSoon() }),
+      // Lenses show a run's outcome; a running run's epochs are the job's progress (see onJobChanged).
+      lab.runs.onDidChange((change) => {
+        if (change.kind === 'batch' || (change.kind === 'upsert' && change.record.status === 'running')) return;
+        this.refreshSoon();
+      }),
+      lab.jobs.subscribe({ jobChanged: (job) => this.onJobChanged(job) }),
       vscode.workspace.onDidSaveTextDocument(() => this.refreshSoon()),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.refreshSoon()),
     );
+  }
+
+  /** A job started, stopped or began another run: redraw soon; mere progress: now and then. */
+  private onJobChanged(job: Job): void {
+    const phase = `${job.state}:${job.runIds.length}`;
+    if (this.jobPhases.get(job.id) !== phase) {
+      if (job.state === 'done') this.jobPhases.delete(job.id);
+      else this.jobPhases.set(job.id, phase);
+      return this.refreshSoon();
+    }
+    if (Date.now() - this.lastProgressRefresh < PROGRESS_REFRESH_MS) return;
+    this.lastProgressRefresh = Date.now();
+    this.refreshSoon();
   }
 
   refreshSoon(): void {

@@ -47,8 +47,11 @@ export interface JobManagerDeps {
 export interface JobListener {
   jobChanged?(job: Job): void;
   trainingEvent?(event: TrainingEvent): void;
-  /** The job failed as a whole or its child died: the user should hear about it. */
-  jobFailed?(job: Job, error: ChildProcessError): void;
+  /**
+   * The job failed as a whole or its child died. `closedRuns` counts the runs the host had to
+   * close as failed (each also came as a `runFailed` training event).
+   */
+  jobFailed?(job: Job, error: ChildProcessError, closedRuns: number): void;
 }
 
 interface LiveJob extends Job {
@@ -203,9 +206,9 @@ export class JobManager {
   private async onOutcome(job: LiveJob, outcome: TrainerOutcome): Promise<void> {
     const stopRequested = job.state === 'stopping';
     if (outcome.kind === 'failed') {
-      await this.closeRunningRecords(job, outcome.error, stopRequested ? 'cancelled' : 'failed');
+      const closed = await this.closeRunningRecords(job, outcome.error, stopRequested ? 'cancelled' : 'failed');
       this.deps.log(`${job.request.label} failed: ${outcome.error.message}${outcome.error.stderr ? `\n${outcome.error.stderr}` : ''}`);
-      if (!stopRequested) for (const l of this.listeners) l.jobFailed?.(job, outcome.error);
+      if (!stopRequested) for (const l of this.listeners) l.jobFailed?.(job, outcome.error, closed);
     } else {
       this.deps.log(`Finished ${job.request.label}.`);
     }
@@ -213,16 +216,19 @@ export class JobManager {
   }
 
   /** A child that died mid-run could not write its final record: the host writes it. */
-  private async closeRunningRecords(job: LiveJob, error: ChildProcessError, status: 'failed' | 'cancelled'): Promise<void> {
+  private async closeRunningRecords(job: LiveJob, error: ChildProcessError, status: 'failed' | 'cancelled'): Promise<number> {
+    let closed = 0;
     for (const runId of job.runIds) {
       const record = await this.deps.store.get(runId);
       if (record?.status !== 'running') continue;
-      const closed: RunRecord = { ...record, status, finishedAt: new Date(this.now()).toISOString(), error: error.toRunError() };
-      await this.deps.store.save(closed);
+      const ended: RunRecord = { ...record, status, finishedAt: new Date(this.now()).toISOString(), error: error.toRunError() };
+      await this.deps.store.save(ended);
       await this.deps.locks.release(runId);
+      closed++;
       const type = status === 'failed' ? 'runFailed' : 'runCancelled';
-      for (const l of this.listeners) l.trainingEvent?.({ type, runId, record: closed });
+      for (const l of this.listeners) l.trainingEvent?.({ type, runId, record: ended });
     }
+    return closed;
   }
 
   private settle(job: LiveJob): void {

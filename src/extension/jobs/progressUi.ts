@@ -23,12 +23,13 @@ export function showJobProgress(jobs: JobManager): vscode.Disposable {
     if (shown.has(job.id) || job.state !== 'running') return;
     shown.set(job.id, () => undefined);
     void vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `ArchLab: training ${job.request.label}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: 'ArchLab', cancellable: true },
       (progress, token) => {
         token.onCancellationRequested(() => jobs.stopJob(job.id));
+        progress.report({ message: `${job.request.label}: starting...` });
         let reported = 0;
         shown.set(job.id, (changed) => {
-          if (changed.state === 'stopping') return progress.report({ message: 'stopping...' });
+          if (changed.state === 'stopping') return progress.report({ message: `${changed.request.label}: stopping...` });
           if (!changed.progress || changed.progress.batchesPerEpoch === 0) return;
           // withProgress takes increments; the engine reports positions.
           const percent = Math.round(runFraction(changed.progress) * 100);
