@@ -1,32 +1,35 @@
 // The extension in a real VS Code (code-server, driven by Playwright in Debian's chromium).
+// `npm run setup` installs what it needs; without that, startVsCode fails saying so.
 //
 //   import { after, before, describe, it } from 'node:test';
 //   import { scenario, startVsCode, type VsCode } from './harness';
 //
-//   describe('training from a CodeLens', () => {
+//   describe('comparing runs', () => {
 //     let vsc: VsCode;
 //     before(async () => {
 //       vsc = await startVsCode({
-//         files: { 'mnist.model.ts': 'examples/mnist.model.ts' },  // workspace path <- repo path
+//         files: { 'mnist.model.ts': 'examples/mnist.model.ts' }, // workspace path <- repository path
 //         settings: { 'archlab.epochs': 1 },
 //       });
 //     }, { timeout: 120_000 });
 //     after(() => vsc?.stop());
 //
-//     it('trains TinyCNN', { timeout: 60_000 }, scenario(async () => {
+//     it('trains TinyCNN from its lens', { timeout: 60_000 }, scenario(async () => {
 //       await vsc.openFile('mnist.model.ts');
-//       await vsc.clickCodeLens('Train', 1);
+//       await vsc.clickCodeLensAbove(31, 'Train', 30_000); // line 31: export function TinyCNN
 //       await vsc.waitForFile('.archlab/runs/*.json', 30_000);
-//       assert.match(await vsc.webviewText('ArchLab Runs'), /TinyCNN/);
+//       await vsc.runCommand('ArchLab: Open Comparison Panel');
+//       assert.match(await vsc.webviewText('ArchLab: Compare'), /TinyCNN/);
 //     }));
 //   });
 //
-// Helpers (see lib/workbench.ts): openFile, runCommand, paletteCommands, codeLens, clickCodeLens,
-// codeLensTexts, codeLensesAbove, revealLine, explorerContextMenu, notifications, webview,
-// webviewText; here: waitForFile, waitForActivation, hostLog, outputChannel, screenshot, stop, and
-// `scenario` (a screenshot and the logs go to test-results/ when the scenario fails). `vsc.page` is Playwright's
-// page for anything else. One code-server per test file; scenarios share it in order.
-// ARCHLAB_E2E_KEEP=1 keeps the run folder; ARCHLAB_E2E_VSIX uses a ready .vsix.
+// The UI (lib/workbench.ts): openFile, runCommand, pickQuickItem, paletteCommands, codeLens,
+// clickCodeLens, clickCodeLensAbove, codeLensTexts, codeLensesAbove, revealLine, explorerContextMenu, notifications,
+// webview (a FrameLocator), webviewText. Here: workspace, waitForFile, waitForActivation, hostLog,
+// outputChannel, screenshot, stop, and `scenario`, which leaves a screenshot and the logs in
+// test-results/ when a scenario fails. `vsc.page` is Playwright's page for anything else.
+// One code-server per test file, started in `before`; the file's scenarios share it in order.
+// ARCHLAB_E2E_KEEP=1 keeps the run folder (in $TMPDIR); ARCHLAB_E2E_VSIX installs a ready .vsix.
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -105,7 +108,8 @@ export class VsCode extends Workbench {
   async waitForFile(pattern: string, timeoutMs = 30_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const match = filesUnder(this.dirs.workspace).find((file) => file === pattern || path.matchesGlob(file, pattern));
+      const isGlob = /[*?[{]/.test(pattern);
+      const match = filesUnder(this.dirs.workspace).find((file) => (isGlob ? path.matchesGlob(file, pattern) : file === pattern));
       if (match) return path.join(this.dirs.workspace, match);
       if (Date.now() > deadline) throw new Error(`No workspace file matches ${pattern} after ${timeoutMs / 1000} s.`);
       await sleep(200);

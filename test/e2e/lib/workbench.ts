@@ -45,6 +45,11 @@ export class Workbench {
     await this.quickInputRows().filter({ has: this.page.locator('.label-name', { hasText: exactly(title) }) }).first().click();
   }
 
+  /** Picks the entry labelled `label` in the quick pick a command opened (e.g. which architecture). */
+  async pickQuickItem(label: string): Promise<void> {
+    await this.quickInputRows().filter({ has: this.page.locator('.label-name', { hasText: exactly(label) }) }).first().click();
+  }
+
   /** The command palette's entries matching `filter`, as shown there; closes the palette. */
   async paletteCommands(filter: string): Promise<string[]> {
     await this.openQuickInput('F1', `>${filter}`);
@@ -96,15 +101,32 @@ export class Workbench {
     }
   }
 
-  private async lensesBetween(line: number): Promise<string[]> {
+  /** Clicks the CodeLens `text` right above 1-based `line`, waiting up to `timeoutMs` for it to show. */
+  async clickCodeLensAbove(line: number, text: string, timeoutMs = 15_000): Promise<void> {
+    const texts = await this.codeLensesAbove(line, timeoutMs, (shown) => shown.includes(text));
+    if (!texts.includes(text)) throw new Error(`No "${text}" lens above line ${line} (lenses: ${texts.join(' | ')}).`);
+    for (const decoration of await this.decorationsAbove(line)) {
+      const lens = decoration.locator(':scope > :is(a, span)', { hasText: exactly(text) });
+      if ((await lens.count()) > 0) return lens.first().click();
+    }
+  }
+
+  private async decorationsAbove(line: number): Promise<Locator[]> {
     const below = await this.lineNumber(line).boundingBox();
     if (!below) return [];
     const above = line > 1 ? await this.lineNumber(line - 1).boundingBox() : null;
     const top = above ? above.y + above.height / 2 : Number.NEGATIVE_INFINITY;
-    const texts: string[] = [];
+    const found: Locator[] = [];
     for (const decoration of await this.page.locator('.monaco-editor .codelens-decoration').all()) {
       const box = await decoration.boundingBox();
-      if (!box || box.y < top || box.y >= below.y) continue;
+      if (box && box.y >= top && box.y < below.y) found.push(decoration);
+    }
+    return found;
+  }
+
+  private async lensesBetween(line: number): Promise<string[]> {
+    const texts: string[] = [];
+    for (const decoration of await this.decorationsAbove(line)) {
       for (const text of await decoration.locator(':scope > :is(a, span)').allInnerTexts()) {
         if (text.trim() && text !== LENS_SEPARATOR) texts.push(text.trim());
       }
