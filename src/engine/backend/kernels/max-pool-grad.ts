@@ -55,8 +55,10 @@ function scatterToFirstMaxima(info: backend_util.Conv2DInfo, x: Float32Array, dy
       const rowStart = yr * strideHeight - top;
       for (let yc = 0; yc < outWidth; yc++, dyBase += channels) {
         const colStart = yc * strideWidth - left;
-        bestValue.fill(-Infinity);
-        best.fill(-1);
+        for (let c = 0; c < channels; c++) {
+          bestValue[c] = -Infinity;
+          best[c] = -1;
+        }
         for (let wr = 0; wr < fh; wr += dilationHeight) {
           const r = rowStart + wr;
           if (r < 0 || r >= inHeight) continue;
