@@ -77,8 +77,18 @@ export class App {
   }
 
   private render(): void {
+    try {
+      this.draw();
+    } catch (error) {
+      // One malformed record must not leave the whole panel blank.
+      this.showNotice(`Could not draw the panel: ${error instanceof Error ? error.message : String(error)}`, 'error');
+    }
+  }
+
+  private draw(): void {
     const changes = this.changes;
     this.changes = noChanges();
+    if (changes.malformed) this.showNotice(`${changes.malformed} run record(s) could not be shown: they lack required fields.`, 'error');
     if (changes.all || changes.runs.size) this.absorb(changes);
     const { dirty } = this;
     this.dirty = { table: false, curves: false, summaries: false, details: false };

@@ -8,6 +8,8 @@ export interface RunsChanges {
   runs: Set<string>;
   /** Runs with new batch progress only. */
   batches: Set<string>;
+  /** Records left out because they lack what the panel draws. */
+  malformed: number;
 }
 
 export class RunsState {
@@ -20,10 +22,17 @@ export class RunsState {
       case 'snapshot':
         this.runs.clear();
         this.batches.clear();
-        for (const run of message.runs) this.runs.set(run.id, run);
+        for (const run of message.runs) {
+          if (isDrawable(run)) this.runs.set(run.id, run);
+          else changes.malformed++;
+        }
         changes.all = true;
         return;
       case 'upsert':
+        if (!isDrawable(message.run)) {
+          changes.malformed++;
+          return;
+        }
         this.runs.set(message.run.id, message.run);
         if (message.run.status !== 'running') this.batches.delete(message.run.id);
         changes.runs.add(message.run.id);
@@ -65,4 +74,20 @@ export interface RunProgress {
   text: string;
 }
 
-export const noChanges = (): RunsChanges => ({ all: false, runs: new Set(), batches: new Set() });
+export const noChanges = (): RunsChanges => ({ all: false, runs: new Set(), batches: new Set(), malformed: 0 });
+
+/** The fields every view reads without checking; the rest are optional in the record type. */
+function isDrawable(run: PanelRun): boolean {
+  const object = (v: unknown) => typeof v === 'object' && v !== null;
+  return (
+    object(run) &&
+    typeof run.id === 'string' &&
+    typeof run.model === 'string' &&
+    typeof run.file === 'string' &&
+    typeof run.status === 'string' &&
+    typeof run.startedAt === 'string' &&
+    object(run.config) &&
+    object(run.backend) &&
+    Array.isArray(run.epochs)
+  );
+}

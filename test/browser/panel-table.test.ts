@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { columnText, launchBrowser, openPanel, type Browser } from './harness';
+import type { PanelRun } from '../../src/shared/webview-protocol';
 import { makeRun, studyRuns, toPanel } from './fixtures';
 
 describe('comparison panel: runs table', () => {
@@ -60,6 +61,15 @@ describe('comparison panel: runs table', () => {
     await panel.settle();
     assert.deepEqual(await columnText(panel, 'model'), ['WideMLP']);
     assert.match((await panel.page.locator('.toolbar .count').textContent()) ?? '', /1 of 6 runs/);
+  });
+
+  it('leaves out a malformed record with a notice and shows the rest', async () => {
+    const panel = await openPanel(browser);
+    const broken = { ...toPanel(makeRun({ model: 'Broken' })), config: undefined, epochs: 'many' } as unknown as PanelRun;
+    await panel.send({ type: 'snapshot', runs: [broken, ...studyRuns().map(toPanel)], warnings: ['1 run record skipped: unknown schema version'] });
+    assert.deepEqual((await columnText(panel, 'model')).sort(), ['CNN', 'MLP', 'StrongCNN', 'TinyCNN']);
+    assert.match((await panel.page.locator('.notice').textContent()) ?? '', /1 run record\(s\) could not be shown/);
+    assert.deepEqual(panel.errors, []);
   });
 
   it('shows hostile names as text and injects no element', async () => {

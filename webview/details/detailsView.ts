@@ -1,5 +1,5 @@
 // Details of one run: config, layers, confusion matrix, per-class accuracy, misclassified images.
-import type { Misclassified } from '../../src/engine/types';
+import type { Misclassified, RunError } from '../../src/engine/types';
 import type { PanelImage, PanelRun } from '../../src/shared/webview-protocol';
 import { clear, el } from '../dom';
 import { formatStarted } from '../format';
@@ -9,6 +9,11 @@ import { imageTile } from './images';
 import { configList, layersTable, perClassAccuracy } from './summary';
 
 const MAX_IMAGES = 48;
+
+function errorText(error: RunError): string {
+  const where = error.line === undefined ? '' : `${error.file ?? ''}:${error.line}${error.column === undefined ? '' : `:${error.column}`}`;
+  return [where ? `${error.message} (${where})` : error.message, error.stderr?.trim().slice(-4000)].filter(Boolean).join('\n\n');
+}
 
 export type ImageLoader = (runId: string, indices: number[]) => Promise<PanelImage[]>;
 
@@ -41,7 +46,7 @@ export class DetailsView {
     this.element.append(
       el('h2', {}, run.model),
       el('p', { className: 'muted' }, `${run.file} · ${run.status} · started ${formatStarted(run.startedAt)}`),
-      ...(run.error ? [el('pre', { className: 'error' }, run.error.message)] : []),
+      ...(run.error ? [el('pre', { className: 'error' }, errorText(run.error))] : []),
       el('div', { className: 'details-grid' }, el('div', {}, el('h4', {}, 'Config'), configList(run)), el('div', {}, el('h4', {}, 'Layers'), layersTable(run))),
     );
     if (!run.results) return;
