@@ -12,7 +12,7 @@ import { ChildProcessError } from './errors';
 import { showJobProgress } from './jobs/progressUi';
 import { registerComparisonPanel } from './panel';
 import { showError } from './notify';
-import { createRunActions, deleteRuns, registerRunSources } from './runs/runActions';
+import { confirmAndDeleteRuns, createRunActions, registerRunSources } from './runs/runActions';
 import { watchStore } from './runs/storeWatcher';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -30,12 +30,13 @@ export function activate(context: vscode.ExtensionContext): void {
   }
 
   const lab = new ArchLab(context, root, log);
-  const lenses = new ModelCodeLensProvider(lab);
+  const modelFiles: vscode.DocumentFilter = { scheme: 'file', pattern: lab.settings().modelGlob };
+  const lenses = new ModelCodeLensProvider(lab, modelFiles);
   const panel = registerComparisonPanel(context, lab.runs, createRunActions(lab));
   context.subscriptions.push(
     lab,
     lenses,
-    vscode.languages.registerCodeLensProvider({ scheme: 'file', pattern: lab.settings().modelGlob }, lenses),
+    vscode.languages.registerCodeLensProvider(modelFiles, lenses),
     watchStore(lab.store, lab.runs),
     showJobProgress(lab.jobs),
     registerRunSources(lab),
@@ -48,7 +49,7 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     vscode.commands.registerCommand(Commands.openComparisonPanel, () => panel.show()),
     ...registerTrainCommands(lab),
-    ...registerRunCommands(lab, (ids) => deleteRuns(lab, ids)),
+    ...registerRunCommands(lab, (ids) => confirmAndDeleteRuns(lab, ids)),
     ...registerModelCommands(lab, context.extensionUri),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(`${Settings.section}.${Settings.runsFolder}`) || e.affectsConfiguration(`${Settings.section}.${Settings.modelGlob}`)) {

@@ -116,6 +116,10 @@ test('a file is inspected once per content, and again after it changes', async (
     await writeFile(file, 'export function B() {}');
     assert.equal((await inspector.inspect(file)).report?.sha256, '2');
     assert.equal(inspector.cached(file)?.report?.sha256, '2');
+    // A helper module the file imports was saved: the same content is inspected again.
+    inspector.forgetAll();
+    assert.equal(inspector.cached(file)?.report?.sha256, '2', 'the last result stays on show meanwhile');
+    assert.equal((await inspector.inspect(file)).report?.sha256, '3');
     const missing = await inspector.inspect(join(dir, 'missing.model.ts'));
     assert.match(missing.error?.message ?? '', /Cannot read/);
   } finally {

@@ -23,7 +23,10 @@ export class ModelCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
   private refreshTimer: NodeJS.Timeout | undefined;
   private lastProgressRefresh = 0;
 
-  constructor(private readonly lab: ArchLab) {
+  constructor(
+    private readonly lab: ArchLab,
+    private readonly selector: vscode.DocumentSelector,
+  ) {
     this.disposables.push(
       this.changed,
       this.diagnostics,
@@ -33,7 +36,7 @@ export class ModelCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
         this.refreshSoon();
       }),
       lab.jobs.subscribe({ jobChanged: (job) => this.onJobChanged(job) }),
-      vscode.workspace.onDidSaveTextDocument(() => this.refreshSoon()),
+      vscode.workspace.onDidSaveTextDocument((doc) => this.onSaved(doc)),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.refreshSoon()),
     );
   }
@@ -48,6 +51,17 @@ export class ModelCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
     }
     if (Date.now() - this.lastProgressRefresh < PROGRESS_REFRESH_MS) return;
     this.lastProgressRefresh = Date.now();
+    this.refreshSoon();
+  }
+
+  /**
+   * A model file's inspection is keyed by its own content; a saved helper module it may import
+   * (any other script) makes every inspection stale.
+   */
+  private onSaved(document: vscode.TextDocument): void {
+    if (!vscode.languages.match(this.selector, document) && /\.(ts|js|mjs|cjs|mts|cts)$/.test(document.uri.fsPath)) {
+      this.lab.inspector.forgetAll();
+    }
     this.refreshSoon();
   }
 

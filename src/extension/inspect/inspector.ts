@@ -49,8 +49,9 @@ export class Inspector {
     return promise;
   }
 
-  forget(file: string): void {
-    this.latest.delete(file);
-    this.pending.delete(file);
+  /** Inspections are kept for display until redone, but none counts as current any more. */
+  forgetAll(): void {
+    for (const [file, inspection] of this.latest) this.latest.set(file, { ...inspection, sha256: '' });
+    this.pending.clear();
   }
 }

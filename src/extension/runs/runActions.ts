@@ -43,6 +43,7 @@ export function createRunActions(lab: ArchLab): RunActions {
   };
 }
 
+/** Deletes runs that are not training; the caller has confirmed (the panel asks its own way). */
 export async function deleteRuns(lab: ArchLab, runIds: string[]): Promise<void> {
   const records = runIds.map((id) => lab.runs.get(id)).filter((r) => r !== undefined);
   const running = records.filter((r) => r.status === 'running');
@@ -50,14 +51,18 @@ export async function deleteRuns(lab: ArchLab, runIds: string[]): Promise<void> 
     void vscode.window.showWarningMessage(`ArchLab: stop ${running.map((r) => r.model).join(', ')} before deleting.`);
     return;
   }
-  if (!records.length) return;
-  const what = records.length === 1 ? `the ${records[0].model} run` : `${records.length} runs`;
-  const confirmed = await vscode.window.showWarningMessage(`Delete ${what}? Its record cannot be recovered.`, { modal: true }, 'Delete');
-  if (confirmed !== 'Delete') return;
   for (const record of records) {
     await lab.store.delete(record.id);
     lab.runs.remove(record.id);
   }
+}
+
+export async function confirmAndDeleteRuns(lab: ArchLab, runIds: string[]): Promise<void> {
+  const records = runIds.map((id) => lab.runs.get(id)).filter((r) => r !== undefined);
+  if (!records.length) return;
+  const what = records.length === 1 ? `the ${records[0].model} run` : `${records.length} runs`;
+  const confirmed = await vscode.window.showWarningMessage(`Delete ${what}? Its record cannot be recovered.`, { modal: true }, 'Delete');
+  if (confirmed === 'Delete') await deleteRuns(lab, runIds);
 }
 
 function runSourceUri(record: { id: string; file: string }): vscode.Uri {
