@@ -35,6 +35,9 @@ export const DEFAULT_MODEL_GLOB = '**/*.model.{ts,js,mjs}';
 /** URI scheme of read-only documents holding a run's source snapshot (for diffs). */
 export const RUN_SOURCE_SCHEME = 'archlab-run';
 
+/** URI scheme of model summaries: read-only, so nothing asks to save them on close. */
+export const SUMMARY_SCHEME = 'archlab-summary';
+
 /** Folder under the workspace's `.archlab` where live jobs leave their child's pid. */
 export const JOB_LOCKS_FOLDER = 'jobs';
 

@@ -42,15 +42,15 @@ export function readSettings(config: ConfigurationReader, workspaceRoot: string)
   if (learningRate) overrides.learningRate = learningRate;
   if (dataset) overrides.dataset = dataset;
   const backend = config.get<string>(Settings.backend) as BackendPreference;
-  const runsFolder = text(Settings.runsFolder);
+  const inWorkspace = (folder: string | undefined) => folder && (isAbsolute(folder) ? folder : join(workspaceRoot, folder));
   return {
     modelGlob: text(Settings.modelGlob) ?? DEFAULT_MODEL_GLOB,
     overrides,
-    fashionMnistDir: text(Settings.fashionMnistDir),
+    fashionMnistDir: inWorkspace(text(Settings.fashionMnistDir)),
     backend: BACKENDS.includes(backend) ? backend : 'auto',
     maxConcurrentJobs: Math.max(1, Math.round(positive(Settings.maxConcurrentJobs) ?? 1)),
     quickRunSize: Math.round(positive(Settings.quickRunSize) ?? 2000),
-    runsDir: runsFolder && (isAbsolute(runsFolder) ? runsFolder : join(workspaceRoot, runsFolder)),
+    runsDir: inWorkspace(text(Settings.runsFolder)),
   };
 }
 

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { join } from 'node:path';
 import type { ModelSummary } from '../../engine/types';
 import type { ArchLab } from '../archlab';
-import { Commands } from '../constants';
+import { Commands, SUMMARY_SCHEME } from '../constants';
 import { describeSize } from '../codelens/lenses';
 import { showError } from '../notify';
 import { pickModel, requireTrust, targetOf } from './targets';
@@ -11,7 +11,12 @@ import { pickModel, requireTrust, targetOf } from './targets';
 const EXAMPLE_FILE = 'mnist.model.ts';
 
 export function registerModelCommands(lab: ArchLab, extensionUri: vscode.Uri): vscode.Disposable[] {
+  const summaries = new Map<string, string>();
   return [
+    vscode.workspace.registerTextDocumentContentProvider(SUMMARY_SCHEME, {
+      provideTextDocumentContent: (uri) => summaries.get(uri.toString()) ?? '',
+    }),
+    vscode.workspace.onDidCloseTextDocument((doc) => summaries.delete(doc.uri.toString())),
     vscode.commands.registerCommand(Commands.showModelSummary, async (arg: unknown) => {
       try {
         if (!(await requireTrust())) return;
@@ -25,7 +30,10 @@ export function registerModelCommands(lab: ArchLab, extensionUri: vscode.Uri): v
         if (!inspected) throw new Error(`No architecture named ${model} in ${vscode.workspace.asRelativePath(target.file)}.`);
         if (inspected.error) throw new Error(`${model}: ${inspected.error.message}`);
         const content = inspected.summary ? summaryMarkdown(inspected.summary) : `# ${model}\n\nNo summary.`;
-        const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content });
+        const uri = vscode.Uri.from({ scheme: SUMMARY_SCHEME, path: `/${model}.md`, query: String(Date.now()) });
+        summaries.set(uri.toString(), content);
+        const doc = await vscode.workspace.openTextDocument(uri);
+        await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
         await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
       } catch (err) {
         await showError(lab.log, 'Could not summarize the model', err);

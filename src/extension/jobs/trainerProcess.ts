@@ -1,7 +1,7 @@
 // One trainer child process: fork, ready handshake, one request, graceful stop, hard kill.
 import { fork, type ChildProcess } from 'node:child_process';
 import type { RunError, RunRecord } from '../../engine/types';
-import type { InspectReport, InspectRequest, TrainerToHost, TrainRequest } from '../../shared/protocol';
+import type { HostToTrainer, InspectReport, InspectRequest, TrainerToHost, TrainRequest } from '../../shared/protocol';
 import { ChildProcessError, describeExit, exitCodeOf } from '../errors';
 
 export interface TrainerOptions {
@@ -70,8 +70,12 @@ export class TrainerProcess {
     this.kill();
   }
 
-  private trySend(message: unknown): void {
-    if (this.child.connected) this.child.send(message as object, (err) => err && undefined);
+  private trySend(message: HostToTrainer): void {
+    if (!this.child.connected) return;
+    // With a callback, a child that died in between is reported here instead of as an 'error' event.
+    this.child.send(message, (err) => {
+      if (err) this.options.onMessage?.({ type: 'log', message: `Could not reach the trainer: ${err.message}` });
+    });
   }
 
   private watch(request: TrainRequest | InspectRequest): Promise<TrainerOutcome> {

@@ -1,12 +1,14 @@
 // What the comparison panel can ask of runs: stop, rerun, delete, open or diff their source, and
 // read a test image of their dataset.
 import * as vscode from 'vscode';
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { loadTestImage } from '../../engine/datasets';
 import type { ArchLab } from '../archlab';
 import { Commands, RUN_SOURCE_SCHEME } from '../constants';
 import type { RunActions } from '../contracts';
 import { topLevelSymbols } from '../codelens/symbols';
+
+const BUILTIN_DATASETS = new Set(['mnist', 'fashion-mnist']);
 
 export function createRunActions(lab: ArchLab): RunActions {
   return {
@@ -32,7 +34,9 @@ export function createRunActions(lab: ArchLab): RunActions {
     testImage: async (runId, index) => {
       const record = lab.runs.get(runId);
       if (!record) return undefined;
-      const image = await loadTestImage(record.config.dataset, index, { fashionMnistDir: lab.settings().fashionMnistDir }).catch(
+      // Folder datasets are named as the trainer saw them, relative to the workspace.
+      const dataset = BUILTIN_DATASETS.has(record.config.dataset) ? record.config.dataset : resolve(lab.root, record.config.dataset);
+      const image = await loadTestImage(dataset, index, { fashionMnistDir: lab.settings().fashionMnistDir }).catch(
         (err: unknown) => {
           lab.log.warn(`Test image ${index} of ${record.config.dataset}: ${(err as Error).message}`);
           return undefined;
