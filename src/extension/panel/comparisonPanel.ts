@@ -44,6 +44,14 @@ export class ComparisonPanel implements vscode.Disposable {
     this.disposables.push(
       webview.onDidReceiveMessage((raw) => this.receive(raw)),
       runs.onDidChange((change) => this.forward(change)),
+      // A hidden panel's page is discarded (no retainContextWhenHidden); when shown again it
+      // reloads and says `ready`, so nothing needs sending in between.
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) {
+          this.ready = false;
+          this.batches.dispose();
+        }
+      }),
       this.batches,
     );
   }
