@@ -78,6 +78,9 @@ test('a running run whose child is gone becomes interrupted; a live one and a CL
     assert.deepEqual(saved.map((r) => r.id), ['gone']);
     assert.match(saved[0].error?.message ?? '', /closed or reloaded/);
     assert.equal(await locks.livePid('live'), alive.pid);
+    await locks.acquire('ended', alive.pid!);
+    await locks.sweep([record('ended', 'MLP', '2026-01-01T00:00:00Z', 'completed')], async () => undefined);
+    assert.equal(await locks.livePid('ended'), undefined, 'the pid file of a finished run is cleaned up');
   } finally {
     alive.kill();
     await rm(dir, { recursive: true, force: true });

@@ -31,6 +31,9 @@ export class JobLocks {
     save: (record: RunRecord) => Promise<void>,
   ): Promise<RunRecord[]> {
     const known = new Set((await readdir(this.folder).catch(() => [] as string[])).map((f) => f.replace(/\.pid$/, '')));
+    const running = new Set(records.filter((r) => r.status === 'running').map((r) => r.id));
+    // Pid files of runs that ended while no window was watching are of no more use.
+    for (const id of known) if (!running.has(id)) await this.release(id);
     const swept: RunRecord[] = [];
     for (const record of records) {
       if (record.status !== 'running' || !known.has(record.id) || (await this.livePid(record.id))) continue;
