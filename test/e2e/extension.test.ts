@@ -98,7 +98,7 @@ describe('training from VS Code', () => {
   before(async () => {
     process.env.ARCHLAB_E2E_VSIX = packagedWithDependencies();
     // The example file gives the Explorer a row to wait for; the test's own files are written next.
-    vsc = await startVsCode({ files: { 'mnist.model.ts': 'examples/mnist.model.ts' }, settings: { 'archlab.backend': 'wasm' } });
+    vsc = await startVsCode({ files: { 'mnist.model.ts': 'examples/mnist.model.ts' }, settings: { 'archlab.backend': 'wasm', 'archlab.quickRunSize': 300 } });
     for (const [name, text] of Object.entries(files)) writeFileSync(path.join(vsc.workspace, name), text);
     // Files written behind VS Code's back show once the Explorer is refreshed.
     await vsc.page.locator('.explorer-folders-view').hover();
@@ -145,6 +145,21 @@ describe('training from VS Code', () => {
       (all) => all.filter((r) => r.model === 'MLP' && r.file.endsWith('tiny.model.ts') && r.status === 'completed').length > before,
       90_000,
     );
+  }));
+
+  it('quick-runs an architecture of the example file: one epoch on a few images', { timeout: 120_000 }, scenario(async () => {
+    const source = readFileSync(path.join(vsc.workspace, 'mnist.model.ts'), 'utf8').split('\n');
+    const line = source.findIndex((l) => l.startsWith('export function MLP(')) + 1;
+    await vsc.openFile('mnist.model.ts');
+    await vsc.codeLensesAbove(line, 45_000, (texts) => texts.includes('Quick run'));
+    await vsc.clickCodeLens('Quick run', 0);
+    const [quick] = (
+      await waitForRecords('a quick MLP run of mnist.model.ts completed', (all) => all.some((r) => r.file.endsWith('mnist.model.ts') && r.status === 'completed'), 90_000)
+    ).filter((r) => r.file.endsWith('mnist.model.ts'));
+    assert.equal(quick.model, 'MLP');
+    assert.deepEqual([quick.config.epochs, quick.config.limit, quick.config.testLimit], [1, 300, 300]);
+    const lenses = await vsc.codeLensesAbove(line, 30_000, (texts) => texts.some((x) => /^\d+\.\d\d% · /.test(x)));
+    assert.ok(lenses.includes('25,450 params · 25.4 K MACs'), `the MLP lens shows its size (lenses: ${lenses.join(' | ')})`);
   }));
 
   it('stops a run from its Stop lens', { timeout: 120_000 }, scenario(async () => {
