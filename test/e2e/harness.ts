@@ -34,11 +34,11 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writ
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startBrowser, type RunningBrowser } from './lib/browser';
 import { logTail, runDirs, runEnv, startCodeServer, type CodeServer, type RunDirs } from './lib/codeServer';
 import { findTools, installExtension, packageExtension, repoRoot } from './lib/install';
 import { removeAtExit } from './lib/processes';
-import { settleWithin, sleep } from './lib/wait';
+import { sleep } from './lib/wait';
 import { Workbench } from './lib/workbench';
 
 export interface StartOptions {
@@ -91,12 +91,11 @@ export class VsCode extends Workbench {
   private stopped = false;
 
   constructor(
-    page: Page,
-    private readonly browser: BrowserContext,
+    private readonly browser: RunningBrowser,
     private readonly server: CodeServer,
     readonly dirs: RunDirs,
   ) {
-    super(page);
+    super(browser.page);
   }
 
   /** The workspace folder VS Code has open. */
@@ -167,7 +166,7 @@ export class VsCode extends Workbench {
     if (this.stopped) return;
     this.stopped = true;
     if (current === this) current = undefined;
-    await settleWithin(this.browser.close(), 10_000);
+    await this.browser.stop();
     await this.server.stop();
     if (!process.env.ARCHLAB_E2E_KEEP) rmSync(this.dirs.root, { recursive: true, force: true });
   }
@@ -189,49 +188,27 @@ export function scenario(body: (t: TestContext) => Promise<void>): (t: TestConte
   };
 }
 
-const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  '--disable-dev-shm-usage',
-];
-
 /** Packages and installs the extension, starts code-server and chromium, and opens the workspace. */
 export async function startVsCode(options: StartOptions = {}): Promise<VsCode> {
   const tools = findTools();
   const dirs = runDirs(mkdtempSync(path.join(tmpdir(), 'archlab-e2e-')));
   if (!process.env.ARCHLAB_E2E_KEEP) removeAtExit(dirs.root);
   let server: CodeServer | undefined;
-  let browser: BrowserContext | undefined;
+  let browser: RunningBrowser | undefined;
   try {
     const env = runEnv(tools, dirs);
     prepareWorkspace(dirs, options);
     installExtension(tools, packageExtension(dirs.root), dirs, env);
     server = await startCodeServer(tools, dirs, env, { trustWorkspace: options.trustWorkspace ?? true });
-    browser = await chromium.launchPersistentContext(dirs.chromium, {
-      executablePath: tools.chromium,
-      headless: true,
-      args: chromiumArgs,
-      env,
-      viewport: { width: 1400, height: 900 },
-      // The harness stops everything itself on these signals (see lib/processes.ts).
-      handleSIGINT: false,
-      handleSIGTERM: false,
-      handleSIGHUP: false,
-    });
-    browser.setDefaultTimeout(15_000);
-    const page = browser.pages()[0] ?? (await browser.newPage());
-    const vsc = new VsCode(page, browser, server, dirs);
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(dirs.workspace)}`);
+    browser = await startBrowser(tools.chromium, dirs, env);
+    browser.page.setDefaultTimeout(15_000);
+    const vsc = new VsCode(browser, server, dirs);
+    await vsc.page.goto(`${server.url}/?folder=${encodeURIComponent(dirs.workspace)}`);
     await vsc.waitUntilReady();
     current = vsc;
     return vsc;
   } catch (error) {
-    await browser?.close().catch(() => undefined);
+    await browser?.stop();
     await server?.stop();
     if (!process.env.ARCHLAB_E2E_KEEP) rmSync(dirs.root, { recursive: true, force: true });
     throw error;
