@@ -106,8 +106,8 @@ export class VsCode extends Workbench {
   /** Waits for a workspace file matching `pattern` (a relative path or glob); returns its absolute path. */
   async waitForFile(pattern: string, timeoutMs = 30_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
+    const isGlob = /[*?[{]/.test(pattern);
     for (;;) {
-      const isGlob = /[*?[{]/.test(pattern);
       const match = filesUnder(this.dirs.workspace).find((file) => (isGlob ? path.matchesGlob(file, pattern) : file === pattern));
       if (match) return path.join(this.dirs.workspace, match);
       if (Date.now() > deadline) throw new Error(`No workspace file matches ${pattern} after ${timeoutMs / 1000} s.`);
@@ -173,6 +173,8 @@ export class VsCode extends Workbench {
 }
 
 let current: VsCode | undefined;
+// The runner starts one process per test file, with the file as its script.
+const testFile = path.basename(process.argv[1] ?? 'e2e', '.ts').replace(/\.test$/, '');
 
 /** Wraps a scenario so a failure leaves a screenshot and the logs of the running VS Code in test-results/. */
 export function scenario(body: (t: TestContext) => Promise<void>): (t: TestContext) => Promise<void> {
@@ -180,7 +182,7 @@ export function scenario(body: (t: TestContext) => Promise<void>): (t: TestConte
     try {
       await body(t);
     } catch (error) {
-      await current?.keepEvidence(t.name).catch(() => undefined);
+      await current?.keepEvidence(`${testFile}-${t.name}`).catch(() => undefined);
       // A menu or quick pick left open would derail the next scenario.
       await current?.page.keyboard.press('Escape').catch(() => undefined);
       throw error;
