@@ -40,18 +40,8 @@ function run(command: string, args: string[], options: { cwd?: string; env?: Nod
 
 /** Packages the extension with the project's own `npm run package` into `dest`. */
 function packageInto(dest: string): void {
-  try {
-    run('npm', ['run', '--silent', 'package'], { cwd: repoRoot, what: 'Packaging the extension (npm run package)' });
-    copyFileSync(path.join(repoRoot, 'archlab.vsix'), dest);
-  } catch (error) {
-    // Until `npm run package` accepts the README's relative links without a repository URL, the
-    // files .vscodeignore selects (node_modules included) are packaged here; the reason shows in
-    // the test output.
-    console.error(`${(error as Error).message}\nPackaging with vsce directly instead.`);
-    const vsce = path.join(repoRoot, 'node_modules', '.bin', 'vsce');
-    const relaxed = ['--no-rewrite-relative-links', '--allow-missing-repository', '--skip-license'];
-    run(vsce, ['package', ...relaxed, '--out', dest], { cwd: repoRoot, what: 'Packaging the extension (vsce package)' });
-  }
+  run('npm', ['run', '--silent', 'package'], { cwd: repoRoot, what: 'Packaging the extension (npm run package)' });
+  copyFileSync(path.join(repoRoot, 'archlab.vsix'), dest);
 }
 
 const modifiedAt = (file: string) => statSync(file, { throwIfNoEntry: false })?.mtimeMs;
