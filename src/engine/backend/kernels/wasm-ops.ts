@@ -31,11 +31,6 @@ export function stockKernelFunc(stock: StockKernels, name: string): WasmKernelFu
   return config.kernelFunc as unknown as WasmKernelFunc;
 }
 
-/** A view of the same data under another shape (no copy, no ownership transfer). */
-export function reshaped(info: TensorInfo, shape: number[]): TensorInfo {
-  return { dataId: info.dataId, shape, dtype: info.dtype };
-}
-
 export function floatsOf(backend: WasmBackend, info: TensorInfo): Float32Array {
   return backend.typedArrayFromHeap(info) as Float32Array;
 }
