@@ -56,11 +56,21 @@ function isFresh(vsix: string): boolean {
   return inputs.every((file) => (modifiedAt(file) ?? 0) < built);
 }
 
-function pruneOlderThanADay(folder: string): void {
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes the packages of test runs that have ended. */
+function pruneEndedRuns(folder: string): void {
   mkdirSync(folder, { recursive: true });
   for (const name of readdirSync(folder)) {
-    const file = path.join(folder, name);
-    if ((modifiedAt(file) ?? Date.now()) < Date.now() - 86_400_000) rmSync(file, { force: true });
+    const runner = Number(/^runner-(\d+)\.vsix$/.exec(name)?.[1]);
+    if (!runner || !isRunning(runner)) rmSync(path.join(folder, name), { force: true });
   }
 }
 
@@ -78,7 +88,7 @@ export function packageExtension(destDir: string): string {
   }
   const shared = path.join(cacheDir(), 'vsix', `runner-${process.ppid}.vsix`);
   if (!isFresh(shared)) {
-    pruneOlderThanADay(path.dirname(shared));
+    pruneEndedRuns(path.dirname(shared));
     packageInto(dest);
     copyFileSync(dest, shared);
   } else {
