@@ -26,7 +26,12 @@ const cases: ConvCase[] = [
   { batch: 2, height: 6, width: 6, inChannels: 3, outChannels: 3, filter: [2, 2], strides: [1, 1], pad: [[0, 0], [3, 1], [0, 2], [0, 0]] },
   { batch: 1, height: 11, width: 10, inChannels: 5, outChannels: 7, filter: [5, 5], strides: [1, 2], pad: 'valid' },
   { batch: 4, height: 13, width: 13, inChannels: 6, outChannels: 5, filter: [3, 3], strides: [1, 1], pad: 'valid' },
+  // Many input channels: the filter gradient takes the convolution formulation, not patches.
+  { batch: 3, height: 7, width: 6, inChannels: 9, outChannels: 4, filter: [3, 3], strides: [2, 2], pad: 'valid' },
+  { batch: 2, height: 9, width: 9, inChannels: 12, outChannels: 5, filter: [3, 3], strides: [2, 2], pad: [[0, 0], [1, 0], [0, 1], [0, 0]] },
+  { batch: 2, height: 10, width: 10, inChannels: 16, outChannels: 8, filter: [3, 3], strides: [1, 1], pad: 'same' },
   { batch: 64, height: 14, width: 14, inChannels: 8, outChannels: 16, filter: [3, 3], strides: [1, 1], pad: 'same' },
+  { batch: 64, height: 28, width: 28, inChannels: 1, outChannels: 8, filter: [3, 3], strides: [1, 1], pad: 'same' },
 ];
 
 const describeCase = (c: ConvCase) =>
