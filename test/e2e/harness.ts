@@ -24,8 +24,8 @@
 //   });
 //
 // The UI (lib/workbench.ts): openFile, runCommand, pickQuickItem, paletteCommands, codeLens,
-// clickCodeLens, clickCodeLensAbove, codeLensTexts, codeLensesAbove, revealLine, explorerContextMenu, notifications,
-// webview (a FrameLocator), webviewText. Here: workspace, waitForFile, waitForActivation, hostLog,
+// clickCodeLens, clickCodeLensAbove, codeLensTexts, codeLensesAbove, revealLine, explorerContextMenu,
+// waitForNotification, notifications, webview (a FrameLocator), webviewText. Here: workspace, waitForFile, waitForActivation, hostLog,
 // outputChannel, screenshot, stop, and `scenario`, which leaves a screenshot and the logs in
 // test-results/ when a scenario fails. `vsc.page` is Playwright's page for anything else.
 // One code-server per test file, started in `before`; the file's scenarios share it in order.

@@ -3,8 +3,8 @@ import type { FrameLocator, Locator, Page } from 'playwright-core';
 
 const exactly = (text: string) => new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
 
-// CodeLens titles may carry codicons (`$(play) Train`); the label a user reads is the text.
-const LENS_SEPARATOR = '\u00a0|\u00a0';
+// VS Code puts a `|` between the lenses of one line; codicons (`$(play) Train`) render as no text.
+const lensTexts = (texts: string[]) => texts.map((text) => text.trim()).filter((text) => text !== '' && text !== '|');
 
 export class Workbench {
   constructor(readonly page: Page) {}
@@ -22,11 +22,18 @@ export class Workbench {
     return this.quickInput().locator('.quick-input-list .monaco-list-row');
   }
 
+  // A quick input opened while a menu is still closing loses focus and closes at once: try again.
   private async openQuickInput(shortcut: string, text: string): Promise<void> {
-    await this.page.keyboard.press(shortcut);
     const input = this.quickInput().locator('input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(text);
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press(shortcut);
+      try {
+        await input.fill(text, { timeout: 5_000 });
+        return;
+      } catch (error) {
+        if (attempt === 3) throw error;
+      }
+    }
   }
 
   /** Opens a workspace file through Quick Open (Ctrl+P), as a user would. `name` may be a relative path. */
@@ -50,14 +57,20 @@ export class Workbench {
     await this.quickInputRows().filter({ has: this.page.locator('.label-name', { hasText: exactly(label) }) }).first().click();
   }
 
-  /** The command palette's entries matching `filter`, as shown there; closes the palette. */
+  /** The command palette's entries matching `filter`, as shown once the list has settled; closes the palette. */
   async paletteCommands(filter: string): Promise<string[]> {
     await this.openQuickInput('F1', `>${filter}`);
-    const rows = this.quickInputRows();
-    await rows.first().waitFor();
-    const labels = await rows.locator('.label-name').allInnerTexts();
+    const labels = this.quickInputRows().locator('.label-name');
+    await labels.first().waitFor();
+    let shown = await labels.allInnerTexts();
+    for (let settled = false; !settled; ) {
+      await this.page.waitForTimeout(200);
+      const again = await labels.allInnerTexts();
+      settled = again.join('\n') === shown.join('\n');
+      shown = again;
+    }
     await this.page.keyboard.press('Escape');
-    return labels.map((label) => label.trim());
+    return shown.map((label) => label.trim());
   }
 
   /** A CodeLens of the active editor whose text is exactly `text`. */
@@ -71,8 +84,7 @@ export class Workbench {
 
   /** Every CodeLens currently rendered, one text per lens. */
   async codeLensTexts(): Promise<string[]> {
-    const texts = await this.page.locator('.monaco-editor .codelens-decoration > :is(a, span)').allInnerTexts();
-    return texts.map((text) => text.trim()).filter((text) => text && text !== LENS_SEPARATOR.trim() && text !== '|');
+    return lensTexts(await this.page.locator('.monaco-editor .codelens-decoration > :is(a, span)').allInnerTexts());
   }
 
   /** Scrolls the active editor so 1-based `line` is in view (Ctrl+G). */
@@ -127,9 +139,7 @@ export class Workbench {
   private async lensesBetween(line: number): Promise<string[]> {
     const texts: string[] = [];
     for (const decoration of await this.decorationsAbove(line)) {
-      for (const text of await decoration.locator(':scope > :is(a, span)').allInnerTexts()) {
-        if (text.trim() && text !== LENS_SEPARATOR) texts.push(text.trim());
-      }
+      texts.push(...lensTexts(await decoration.locator(':scope > :is(a, span)').allInnerTexts()));
     }
     return texts;
   }
@@ -148,10 +158,25 @@ export class Workbench {
       if ((await row.getAttribute('aria-expanded')) === 'false') await row.click();
     }
     await this.explorerRow(parts[parts.length - 1]).first().click({ button: 'right' });
-    await this.page.locator('.monaco-menu .action-item', { has: this.page.locator('.action-label', { hasText: exactly(entry) }) }).click();
+    const menu = this.page.locator('.monaco-menu');
+    const item = menu.locator('.action-item', { has: this.page.locator('.action-label', { hasText: exactly(entry) }) });
+    // A menu ignores a click that comes right after it opened; the item then stays focused, and Enter picks it.
+    await item.click();
+    if (!(await menu.waitFor({ state: 'hidden', timeout: 1_000 }).then(() => true, () => false))) {
+      await item.hover();
+      await this.page.keyboard.press('Enter');
+      await menu.waitFor({ state: 'hidden' });
+    }
   }
 
-  /** Texts of the notification toasts currently shown. */
+  /** Waits for a notification toast containing `text`; returns its whole message. */
+  async waitForNotification(text: string | RegExp, timeoutMs = 15_000): Promise<string> {
+    const toast = this.page.locator('.notifications-toasts .notification-list-item-message', { hasText: text }).first();
+    await toast.waitFor({ timeout: timeoutMs });
+    return toast.innerText();
+  }
+
+  /** Texts of the notification toasts shown right now. */
   async notifications(): Promise<string[]> {
     return this.page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts();
   }
