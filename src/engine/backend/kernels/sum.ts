@@ -24,7 +24,17 @@ export function sumConfig(stock: StockKernels): KernelConfig {
     const columns = util.sizeFromShape(kept);
     const rows = values.length / columns;
     const totals = new Float64Array(columns);
-    for (let r = 0, base = 0; r < rows; r++, base += columns) {
+    // Four rows per pass: a quarter of the accumulator traffic.
+    const blocked = rows - (rows % 4);
+    const stride = columns;
+    let base = 0;
+    for (let r = 0; r < blocked; r += 4, base += 4 * stride) {
+      for (let c = 0; c < columns; c++) {
+        const i = base + c;
+        totals[c] += values[i] + values[i + stride] + values[i + 2 * stride] + values[i + 3 * stride];
+      }
+    }
+    for (let r = blocked; r < rows; r++, base += stride) {
       for (let c = 0; c < columns; c++) totals[c] += values[base + c];
     }
     floatsOf(backend, out).set(totals);
