@@ -63,6 +63,8 @@ export async function startBrowser(executable: string, dirs: RunDirs, env: NodeJ
     browser = await chromium.connectOverCDP(await devToolsEndpoint(dirs.chromium, logFile, exited));
     const context = browser.contexts()[0];
     const page = context.pages()[0] ?? (await context.newPage());
+    // The window size leaves room for browser UI even headless; screenshots should show 1400x900.
+    await page.setViewportSize({ width: 1400, height: 900 });
     const connected = browser;
     return {
       page,
