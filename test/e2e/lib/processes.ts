@@ -1,6 +1,6 @@
-// Every process group the harness starts is stopped, whatever way the test process ends: after a
-// test, on a failure, on Ctrl+C. Killing only code-server's main pid would leave its extension host
-// and file watchers running, hence whole groups.
+// Every process group the harness starts is stopped, and its run folder removed, whatever way the
+// test process ends: after a test, on a failure, on Ctrl+C. Killing only code-server's main pid
+// would leave its extension host and file watchers running, hence whole groups.
 import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { settleWithin } from './wait';
