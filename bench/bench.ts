@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { loadDataset } from '../src/engine/datasets';
 import { loadTfjsNode } from '../src/engine/backend/tfjs-node';
 import type { ModelMeasurement } from './measure-model';
+import { runPanelBench } from './panel-bench';
 import { median, runJsonLines } from './run-child';
 
 const ROOT = path.join(__dirname, '..');
@@ -122,6 +123,8 @@ async function main(): Promise<void> {
     }
   }
   console.log(`\n${verdicts.join('\n')}`);
+  console.log('\nComparison panel, 1,000 runs x 20 epochs in headless Chromium:');
+  await runPanelBench().catch((error: Error) => console.log(`  skipped: ${error.message}`));
   const busiest = Math.max(loadAtStart, os.loadavg()[0]);
   if (busiest > os.cpus().length) {
     console.log(
