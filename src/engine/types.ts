@@ -152,18 +152,21 @@ export interface DatasetInfo {
   testSize: number;
 }
 
+/** Progress inside an epoch: `batch` batches of `batchesPerEpoch` done, with their running loss and accuracy. */
+export interface BatchProgress {
+  runId: string;
+  /** 1-based. */
+  epoch: number;
+  batch: number;
+  batchesPerEpoch: number;
+  loss: number;
+  acc: number;
+}
+
 /** Events a training run emits, in order: started, batch/epoch..., then exactly one of the last three. */
 export type TrainingEvent =
   | { type: 'runStarted'; runId: string; record: RunRecord }
-  | {
-      type: 'batch';
-      runId: string;
-      epoch: number;
-      batch: number;
-      batchesPerEpoch: number;
-      loss: number;
-      acc: number;
-    }
+  | ({ type: 'batch' } & BatchProgress)
   | { type: 'epoch'; runId: string; metrics: EpochMetrics }
   | { type: 'runFinished'; runId: string; record: RunRecord }
   | { type: 'runFailed'; runId: string; record: RunRecord }

@@ -1,17 +1,9 @@
 // The seam between the job side of the extension (runs, jobs, CodeLens) and the comparison panel.
 // The panel reads runs and asks for actions only through these interfaces.
 import type * as vscode from 'vscode';
-import type { RunRecord } from '../engine/types';
+import type { BatchProgress, RunRecord } from '../engine/types';
 
-/** Live progress of a running job, finer than what run records hold. */
-export interface BatchProgress {
-  runId: string;
-  epoch: number;
-  batch: number;
-  batchesPerEpoch: number;
-  loss: number;
-  acc: number;
-}
+export type { BatchProgress };
 
 export type RunsChange =
   /** A run was created or changed (new epoch, finished, failed, ...): the full record. */

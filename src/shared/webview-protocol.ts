@@ -1,6 +1,6 @@
 // Messages between the extension host and the comparison panel's webview. Types only, so the
 // webview bundle, the host and the tests share them without pulling in code.
-import type { RunRecord } from '../engine/types';
+import type { BatchProgress, RunRecord } from '../engine/types';
 
 /**
  * A run as the panel sees it: the record without the source text, which only the host needs
@@ -9,14 +9,7 @@ import type { RunRecord } from '../engine/types';
 export type PanelRun = Omit<RunRecord, 'source'> & { source: { sha256: string } };
 
 /** Live progress of a running job between two epoch records. */
-export interface PanelBatch {
-  runId: string;
-  epoch: number;
-  batch: number;
-  batchesPerEpoch: number;
-  loss: number;
-  acc: number;
-}
+export type PanelBatch = BatchProgress;
 
 export interface PanelImage {
   index: number;
