@@ -5,21 +5,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { panelHtml } from '../../src/extension/panel/html';
+import { CHROMIUM_FLAGS, isolatedEnv } from '../support/chromium';
 import type { HostToWebview, PanelState, WebviewToHost } from '../../src/shared/webview-protocol';
 
 const ROOT = resolve(__dirname, '../..');
 const ORIGIN = 'https://archlab-webview.test';
-
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  '--disable-dev-shm-usage',
-];
 
 export interface Browser {
   context: BrowserContext;
@@ -33,7 +23,8 @@ export async function launchBrowser(): Promise<Browser> {
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: '/usr/bin/chromium',
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: CHROMIUM_FLAGS,
+    env: isolatedEnv(userDataDir),
     viewport: { width: 1280, height: 1600 },
   });
   return {

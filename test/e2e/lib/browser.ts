@@ -4,22 +4,16 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM_FLAGS } from '../../support/chromium';
 import type { RunDirs } from './codeServer';
 import { logTail } from './codeServer';
 import { stopGroup, trackGroup } from './processes';
 import { settleWithin, sleep } from './wait';
 
 const chromiumArgs = [
+  ...CHROMIUM_FLAGS,
   '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
   '--no-default-browser-check',
-  '--disable-quic',
-  '--disable-dev-shm-usage',
   '--hide-scrollbars',
   '--window-size=1400,900',
   '--remote-debugging-address=127.0.0.1',
