@@ -23,6 +23,23 @@ function summarize(build: () => LayersModel, name = 'M'): ModelSummary {
 
 before(() => tf.setBackend('cpu'));
 
+describe('layer names', () => {
+  it('shows unnamed layers Keras-style, numbered within the model and the same on every build', () => {
+    const build = () =>
+      tf.sequential({
+        layers: [
+          tf.layers.dense({ inputShape: [4], units: 3 }),
+          tf.layers.dense({ units: 3, name: 'hidden' }),
+          tf.layers.dense({ units: 2 }),
+        ],
+      });
+    const first = summarize(build).layers.map((l) => l.name);
+    const second = summarize(build).layers.map((l) => l.name);
+    assert.deepEqual(first, ['dense_1', 'hidden', 'dense_2']);
+    assert.deepEqual(second, first);
+  });
+});
+
 describe('the example model file', () => {
   let summaries: Map<string, ModelSummary>;
   before(async () => {

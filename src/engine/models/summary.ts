@@ -9,7 +9,7 @@ import { nestedModel, type Layer } from './nested';
 const withoutBatch = (shape: Shape): number[] => shape.slice(1).map((d) => d ?? -1);
 
 export function summarizeModel(model: LayersModel, name: string): ModelSummary {
-  const layers = model.layers.filter((layer) => layer.getClassName() !== 'InputLayer').map(summarizeLayer);
+  const layers = displayNames(model.layers.filter((layer) => layer.getClassName() !== 'InputLayer').map(summarizeLayer));
   const trainable = countWeights(model.trainableWeights);
   const nonTrainable = countWeights(model.nonTrainableWeights);
   return {
@@ -42,6 +42,22 @@ function macsOf(layer: Layer): number {
   const output = firstShape(node?.outputShapes);
   if (!input || !output) return 0;
   return layerMacs(layer.getClassName(), layer.getConfig() as LayerConfig, input.slice(1), output.slice(1));
+}
+
+/**
+ * tfjs names unnamed layers with a process-wide counter and the class name (`conv2d_Conv2D9`), so
+ * the same file shows different names on every build. Such names are shown Keras-style, numbered
+ * within this model (`conv2d_1`); names the user gave are kept.
+ */
+function displayNames(layers: LayerSummary[]): LayerSummary[] {
+  const counts = new Map<string, number>();
+  return layers.map((layer) => {
+    const auto = /^([a-z0-9_]+)_([A-Z][A-Za-z0-9]*?)\d+$/.exec(layer.name);
+    if (!auto || auto[2] !== layer.type) return layer;
+    const n = (counts.get(auto[1]) ?? 0) + 1;
+    counts.set(auto[1], n);
+    return { ...layer, name: `${auto[1]}_${n}` };
+  });
 }
 
 /** tfjs gives one shape or a list of shapes (one per input/output tensor); MACs use the first. */
