@@ -13,10 +13,13 @@ interface Point {
   y: number;
 }
 
+// `grace` pads the y range by a fixed amount: with one epoch, or curves that barely move, the range
+// would otherwise shrink to float noise and the ticks read 19.333333335, 19.333333330, ...
 const METRIC = {
-  loss: { title: 'Loss', train: (e: EpochMetrics) => e.loss, test: (e: EpochMetrics) => e.valLoss },
+  loss: { title: 'Loss', grace: 0.01, train: (e: EpochMetrics) => e.loss, test: (e: EpochMetrics) => e.valLoss },
   accuracy: {
     title: 'Accuracy (%)',
+    grace: 0.5,
     train: (e: EpochMetrics) => e.acc * 100,
     test: (e: EpochMetrics) => (e.valAcc === undefined ? undefined : e.valAcc * 100),
   },
@@ -31,7 +34,7 @@ export function curvesChart(canvas: HTMLCanvasElement, metric: CurveMetric, them
       parsing: false,
       scales: {
         x: axis(theme, 'Epoch', { type: 'linear', min: 1, ticks: { stepSize: 1, precision: 0 } }),
-        y: axis(theme, METRIC[metric].title),
+        y: axis(theme, METRIC[metric].title, { grace: METRIC[metric].grace }),
       },
     },
   };
