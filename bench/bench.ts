@@ -1,7 +1,7 @@
 // `npm run bench`: seconds per epoch of the four example models on every available backend, MNIST
 // load time, peak RSS per model, and the same models in PyTorch (when installed) for a ratio.
 // Flags: --quick (fewer batches), --profile (top wasm kernels per model), --backends=wasm,cpu,
-// --torch-threads=N (PyTorch threads, default 2: the issue's reference).
+// --torch-threads=N (PyTorch threads, default 2, the reference setting).
 import { execFileSync } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -16,7 +16,7 @@ const PYTHON = '/usr/bin/python3';
 const BATCHES_PER_EPOCH = 938; // 60,000 images at batch 64
 const MODELS = ['MLP', 'TinyCNN', 'CNN', 'StrongCNN'] as const;
 type Model = (typeof MODELS)[number];
-/** Ratio ours / PyTorch that issue 3 asks for. */
+/** Target ratios ours / PyTorch (CPU, same machine, same run, batch 64). */
 const TARGETS: Record<Model, number> = { MLP: 1.0, TinyCNN: 2.0, CNN: 1.5, StrongCNN: 2.0 };
 const BATCHES: Record<'full' | 'quick', Record<Model, number>> = {
   full: { MLP: 300, TinyCNN: 150, CNN: 100, StrongCNN: 20 },
