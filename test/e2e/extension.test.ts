@@ -65,16 +65,7 @@ function packagedWithDependencies(): string {
 describe('training from VS Code', () => {
   let vsc: VsCode;
 
-  const records = (): RunRecord[] => {
-    const dir = path.join(vsc.workspace, '.archlab', 'runs');
-    let names: string[] = [];
-    try {
-      names = readdirSync(dir).filter((n) => n.endsWith('.json') && !n.startsWith('.'));
-    } catch {
-      return [];
-    }
-    return names.map((n) => JSON.parse(readFileSync(path.join(dir, n), 'utf8')) as RunRecord);
-  };
+  const records = (): RunRecord[] => vsc.runRecords();
 
   const waitForRecords = async (what: string, done: (all: RunRecord[]) => boolean, timeoutMs: number): Promise<RunRecord[]> => {
     const deadline = Date.now() + timeoutMs;

@@ -34,6 +34,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writ
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
+import type { RunRecord } from '../../src/engine/types';
 import { startBrowser, type RunningBrowser } from './lib/browser';
 import { logTail, runDirs, runEnv, startCodeServer, type CodeServer, type RunDirs } from './lib/codeServer';
 import { findTools, installExtension, packageExtension, repoRoot } from './lib/install';
@@ -113,6 +114,18 @@ export class VsCode extends Workbench {
       if (Date.now() > deadline) throw new Error(`No workspace file matches ${pattern} after ${timeoutMs / 1000} s.`);
       await sleep(200);
     }
+  }
+
+  /** The run records in the workspace's store (written atomically, so every file is whole). */
+  runRecords(): RunRecord[] {
+    const dir = path.join(this.dirs.workspace, '.archlab', 'runs');
+    let names: string[];
+    try {
+      names = readdirSync(dir).filter((n) => n.endsWith('.json') && !n.startsWith('.'));
+    } catch {
+      return [];
+    }
+    return names.map((n) => JSON.parse(readFileSync(path.join(dir, n), 'utf8')) as RunRecord);
   }
 
   /** The extension host's log (activations, extension errors). */

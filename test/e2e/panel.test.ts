@@ -1,7 +1,7 @@
 // The comparison panel in a real VS Code: after a quick run of TinyCNN, the panel's table shows the
 // run with its size and accuracy, its charts are drawn, and the run's details show its confusion matrix.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FrameLocator } from 'playwright-core';
@@ -52,17 +52,7 @@ function chartData(panel: FrameLocator, chart: string): Promise<ChartDataset[]> 
 describe('the comparison panel', () => {
   let vsc: VsCode;
 
-  const tinyCnnRuns = (): RunRecord[] => {
-    const dir = path.join(vsc.workspace, '.archlab', 'runs');
-    let names: string[] = [];
-    try {
-      names = readdirSync(dir).filter((n) => n.endsWith('.json') && !n.startsWith('.'));
-    } catch {
-      return [];
-    }
-    const all = names.map((n) => JSON.parse(readFileSync(path.join(dir, n), 'utf8')) as RunRecord);
-    return all.filter((r) => r.model === 'TinyCNN');
-  };
+  const tinyCnnRuns = (): RunRecord[] => vsc.runRecords().filter((r) => r.model === 'TinyCNN');
 
   const waitForCompletedRun = async (timeoutMs: number): Promise<RunRecord> => {
     const deadline = Date.now() + timeoutMs;
