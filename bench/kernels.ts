@@ -45,6 +45,8 @@ function poolCase(label: string, n: number, h: number, c: number): Case {
 }
 
 const cases: Case[] = [
+  ...convCases('TinyCNN conv1 28x28 1->4', 64, 28, 1, 4),
+  ...convCases('TinyCNN conv2 14x14 4->8', 64, 14, 4, 8),
   ...convCases('CNN conv1 28x28 1->8', 64, 28, 1, 8),
   ...convCases('CNN conv2 14x14 8->16', 64, 14, 8, 16),
   ...convCases('StrongCNN conv2 28x28 32->32', 64, 28, 32, 32),

@@ -26,12 +26,17 @@ const cases: ConvCase[] = [
   { batch: 2, height: 6, width: 6, inChannels: 3, outChannels: 3, filter: [2, 2], strides: [1, 1], pad: [[0, 0], [3, 1], [0, 2], [0, 0]] },
   { batch: 1, height: 11, width: 10, inChannels: 5, outChannels: 7, filter: [5, 5], strides: [1, 2], pad: 'valid' },
   { batch: 4, height: 13, width: 13, inChannels: 6, outChannels: 5, filter: [3, 3], strides: [1, 1], pad: 'valid' },
-  // Many input channels: the filter gradient takes the convolution formulation, not patches.
+  // Many input channels and a smaller output: the filter gradient takes the convolution formulation.
   { batch: 3, height: 7, width: 6, inChannels: 9, outChannels: 4, filter: [3, 3], strides: [2, 2], pad: 'valid' },
   { batch: 2, height: 9, width: 9, inChannels: 12, outChannels: 5, filter: [3, 3], strides: [2, 2], pad: [[0, 0], [1, 0], [0, 1], [0, 0]] },
+  // Many input channels, size kept: patches built from shifted channel planes.
   { batch: 2, height: 10, width: 10, inChannels: 16, outChannels: 8, filter: [3, 3], strides: [1, 1], pad: 'same' },
   { batch: 64, height: 14, width: 14, inChannels: 8, outChannels: 16, filter: [3, 3], strides: [1, 1], pad: 'same' },
   { batch: 64, height: 28, width: 28, inChannels: 1, outChannels: 8, filter: [3, 3], strides: [1, 1], pad: 'same' },
+  // One channel with an output as large as the input: the filter gradient copies shifted images.
+  { batch: 3, height: 9, width: 7, inChannels: 1, outChannels: 4, filter: [5, 5], strides: [1, 1], pad: 'same' },
+  { batch: 2, height: 6, width: 8, inChannels: 1, outChannels: 3, filter: [2, 2], strides: [1, 1], pad: 'same' },
+  { batch: 2, height: 7, width: 5, inChannels: 1, outChannels: 2, filter: [3, 3], strides: [1, 1], pad: [[0, 0], [2, 0], [0, 2], [0, 0]] },
 ];
 
 const describeCase = (c: ConvCase) =>

@@ -1,9 +1,9 @@
 // The filter gradient as ONE forward convolution, so XNNPACK does the work: with batch and channels
 // swapped, x becomes a [Ci, H, W, N] "batch" and dy a [Ho, Wo, N, Co] "filter"; the forward stride
 // becomes the dilation. The result [Ci, fh, fw, Co] is transposed to the filter layout.
-// Layers with small patches (few input channels) take a matrix product of patches instead.
+// Most layers take a matrix product of patches instead (see patchesPay).
 import { backend_util, Conv2DBackpropFilter, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
-import { filterGradientFromPatches, MAX_PATCH_SIZE } from './filter-gradient-patches';
+import { filterGradientFromPatches, patchesPay } from './filter-gradient-patches';
 import { stockKernelFunc, type StockKernels, type WasmKernelFunc } from './wasm-ops';
 
 type Shape4 = [number, number, number, number];
@@ -29,7 +29,7 @@ export function conv2DBackpropFilterConfig(stock: StockKernels): KernelConfig {
       attrs.pad as 'same',
       attrs.dimRoundingMode as 'floor' | undefined,
     );
-    if (info.filterHeight * info.filterWidth * info.inChannels <= MAX_PATCH_SIZE) return filterGradientFromPatches(backend, batchMatMul, x, dy, info);
+    if (patchesPay(info)) return filterGradientFromPatches(backend, { batchMatMul, transpose }, x, dy, info);
     const { top, left } = info.padInfo;
     // Padding that makes the output exactly fh x fw; negative means trailing input rows the stride
     // never reached: those are cropped, since padding cannot be negative.
