@@ -4,6 +4,7 @@
 import * as wasmBackend from '@tensorflow/tfjs-backend-wasm';
 import type { KernelConfig, NamedAttrMap, Tensor, Tensor4D, TensorInfo } from '@tensorflow/tfjs-core';
 import { batchMatMulConfig } from '../src/engine/backend/kernels/batch-mat-mul';
+import { biasAddConfig } from '../src/engine/backend/kernels/bias-add';
 import { conv2DBackpropFilterConfig } from '../src/engine/backend/kernels/conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from '../src/engine/backend/kernels/conv2d-backprop-input';
 import { maxPoolGradConfig } from '../src/engine/backend/kernels/max-pool-grad';
@@ -58,6 +59,8 @@ const cases: Case[] = [
   { kernel: 'BatchMatMul', label: 'Dense dx 64x128 by 3136x128ᵀ', inputs: () => ({ a: rand([64, 128]), b: rand([3136, 128]) }), attrs: { transposeA: false, transposeB: true } },
   { kernel: 'Sum', label: 'bias grad 64x28x28x8', inputs: () => ({ x: rand([64, 28, 28, 8]) }), attrs: { axis: [0, 1, 2], keepDims: false } },
   { kernel: 'Sum', label: 'bias grad 64x28x28x32', inputs: () => ({ x: rand([64, 28, 28, 32]) }), attrs: { axis: [0, 1, 2], keepDims: false } },
+  { kernel: 'Add', label: 'bias 64x28x28x4 + 4', inputs: () => ({ a: rand([64, 28, 28, 4]), b: rand([4]) }), attrs: {} },
+  { kernel: 'Add', label: 'bias 64x28x28x32 + 32', inputs: () => ({ a: rand([64, 28, 28, 32]), b: rand([32]) }), attrs: {} },
 ];
 
 function timeKernel(config: KernelConfig | undefined, c: Case): number | undefined {
@@ -84,13 +87,14 @@ function timeKernel(config: KernelConfig | undefined, c: Case): number | undefin
 async function main(): Promise<void> {
   tf.env().set('PROD', true);
   await tf.setBackend('wasm');
-  const stock = captureStockKernels(['Conv2D', 'Transpose', 'Slice', 'Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', 'Sum']);
+  const stock = captureStockKernels(['Conv2D', 'Transpose', 'Slice', 'Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', 'Sum', 'Add']);
   const ours: Record<string, KernelConfig> = {
     Conv2DBackpropFilter: conv2DBackpropFilterConfig(stock),
     Conv2DBackpropInput: conv2DBackpropInputConfig(stock),
     MaxPoolGrad: maxPoolGradConfig(stock),
     BatchMatMul: batchMatMulConfig(stock),
     Sum: sumConfig(stock),
+    Add: biasAddConfig(stock),
   };
   console.log(`wasm ${wasmBackend.version_wasm}, median ms per call`);
   console.log(`${'kernel'.padEnd(22)}${'shape'.padEnd(32)}${'stock'.padStart(10)}${'ours'.padStart(10)}${'speed-up'.padStart(10)}`);

@@ -86,6 +86,24 @@ describe('wasm gradient and reduction kernels match the cpu backend', () => {
     });
   }
 
+  // A per-channel vector on either side takes the tiled path; any other broadcast stays stock.
+  const addCases: { a: number[]; b: number[] }[] = [
+    { a: [64, 28, 28, 4], b: [4] },
+    { a: [3], b: [2, 5, 3] },
+    { a: [7, 33], b: [33] },
+    { a: [2, 3, 1], b: [1] },
+    { a: [4, 3], b: [4, 1] },
+    { a: [5, 6], b: [5, 6] },
+  ];
+  for (const [i, c] of addCases.entries()) {
+    const name = `Add ${c.a.join('x')} + ${c.b.join('x')}`;
+    it(name, async () => {
+      const result = await compareKernel('Add', { a: random(c.a, 401 + i), b: random(c.b, 411 + i) }, {});
+      report(name, result.maxRelativeError);
+      assert.equal(result.shape.join(), result.expectedShape.join());
+    });
+  }
+
   it('Identity: a clone keeps its values after the original is disposed, and frees memory once both are gone', async () => {
     await tf.setBackend('wasm');
     const before = tf.memory().numBytes;

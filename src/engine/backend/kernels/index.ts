@@ -2,6 +2,7 @@
 // addition to) the stock ones. Each keeps the stock kernel as its fallback for cases it does not cover.
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { batchMatMulConfig } from './batch-mat-mul';
+import { biasAddConfig } from './bias-add';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
 import { identityConfig } from './identity';
@@ -10,7 +11,7 @@ import { sumConfig } from './sum';
 import { captureStockKernels } from './wasm-ops';
 
 const BUILDING_BLOCKS = ['Conv2D', 'Transpose', 'Slice'];
-const REPLACED = ['Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', 'Sum', 'Identity'];
+const REPLACED = ['Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', 'Sum', 'Identity', 'Add'];
 
 let registered: string[] | undefined;
 
@@ -25,6 +26,7 @@ export function registerWasmTrainingKernels(): string[] {
     batchMatMulConfig(stock),
     sumConfig(stock),
     identityConfig(stock),
+    biasAddConfig(stock),
   ];
   for (const config of configs) {
     if (getKernel(config.kernelName, 'wasm')) unregisterKernel(config.kernelName, 'wasm');
