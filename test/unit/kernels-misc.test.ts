@@ -104,6 +104,20 @@ describe('wasm gradient and reduction kernels match the cpu backend', () => {
     });
   }
 
+  it('Cast: to the same dtype shares the buffer safely; to another dtype converts', async () => {
+    await tf.setBackend('wasm');
+    const before = tf.memory().numBytes;
+    const original = tf.tensor2d([1.5, -2.25, 3, 0], [2, 2]);
+    const same = tf.cast(original, 'float32');
+    const ints = tf.cast(original, 'int32');
+    original.dispose();
+    assert.deepEqual(Array.from(same.dataSync()), [1.5, -2.25, 3, 0]);
+    assert.equal(ints.dtype, 'int32');
+    assert.deepEqual(Array.from(ints.dataSync()), [1, -2, 3, 0]);
+    tf.dispose([same, ints]);
+    assert.equal(tf.memory().numBytes, before);
+  });
+
   it('Identity: a clone keeps its values after the original is disposed, and frees memory once both are gone', async () => {
     await tf.setBackend('wasm');
     const before = tf.memory().numBytes;

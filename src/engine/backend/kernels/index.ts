@@ -3,6 +3,7 @@
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { batchMatMulConfig } from './batch-mat-mul';
 import { biasAddConfig } from './bias-add';
+import { castConfig } from './cast';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
 import { identityConfig } from './identity';
@@ -11,7 +12,7 @@ import { sumConfig } from './sum';
 import { captureStockKernels } from './wasm-ops';
 
 const BUILDING_BLOCKS = ['Conv2D', 'Transpose', 'Slice'];
-const REPLACED = ['Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', 'Sum', 'Identity', 'Add'];
+const REPLACED = ['Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', 'Sum', 'Identity', 'Add', 'Cast'];
 
 let registered: string[] | undefined;
 
@@ -27,6 +28,7 @@ export function registerWasmTrainingKernels(): string[] {
     sumConfig(stock),
     identityConfig(stock),
     biasAddConfig(stock),
+    castConfig(stock),
   ];
   for (const config of configs) {
     if (getKernel(config.kernelName, 'wasm')) unregisterKernel(config.kernelName, 'wasm');
