@@ -1,7 +1,8 @@
 // `npm run bench`: seconds per epoch of the four example models on every available backend, MNIST
 // load time, peak RSS per model, and the same models in PyTorch (when installed) for a ratio.
-// Flags: --quick (fewer batches), --profile (top wasm kernels per model), --backends=wasm,cpu,
-// --torch-threads=N (PyTorch threads, default 2, the reference setting).
+// Flags: --quick (fewer batches), --profile (top wasm kernels per model), --backends=wasm,wasm:2,cpu
+// (wasm:N is the wasm backend on N threads), --torch-threads=N (PyTorch threads, default 2, the
+// reference setting).
 import { execFileSync } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -47,6 +48,8 @@ const fmt = (n: number | undefined, digits = 1) => (n === undefined ? '-' : n.to
 function availableBackends(): string[] {
   if (backendsArg) return backendsArg.split(',');
   const backends = ['wasm', 'cpu'];
+  // The same wasm backend on every core, where there is more than one.
+  if (os.cpus().length > 1) backends.splice(1, 0, `wasm:${os.cpus().length}`);
   if ('tf' in loadTfjsNode([ROOT])) backends.unshift('tensorflow');
   return backends;
 }
@@ -61,9 +64,10 @@ function hasTorch(): string | undefined {
 
 async function measureOurs(backend: string, model: Model, batches: number): Promise<Row> {
   const childArgs = ['--import', 'tsx', path.join(__dirname, 'measure-model.ts'), backend, model, String(batches)];
-  if (profile && backend === 'wasm') childArgs.push('--profile');
+  if (profile && backend.startsWith('wasm')) childArgs.push('--profile');
   const [m] = await runJsonLines<ModelMeasurement>(process.execPath, childArgs, ROOT);
-  return { model, backend: `${m.backend} ${m.backendVersion}`, batches: m.batches, secondsPerEpoch: epochSeconds(m.batchMs), maxRssMb: m.maxRssMb, kernels: m.kernels };
+  const threads = m.threads && m.threads > 1 ? ` ${m.threads}t` : '';
+  return { model, backend: `${m.backend} ${m.backendVersion}${threads}`, batches: m.batches, secondsPerEpoch: epochSeconds(m.batchMs), maxRssMb: m.maxRssMb, kernels: m.kernels };
 }
 
 async function measureTorch(model: Model, batches: number): Promise<Row> {
@@ -118,7 +122,7 @@ async function main(): Promise<void> {
         `${model.padEnd(10)}${row.backend.padEnd(18)}${String(row.batches).padStart(8)}${fmt(row.secondsPerEpoch).padStart(10)}${`${fmt(row.maxRssMb, 0)} MB`.padStart(10)}` +
           `${fmt(reference?.secondsPerEpoch).padStart(10)}${(ratio === undefined ? '-' : `${ratio.toFixed(2)}x`).padStart(8)}${(target ? `${target.toFixed(1)}x` : '').padStart(8)}`,
       );
-      if (ratio !== undefined && target !== undefined) verdicts.push(`${model} on ${backend}: ${ratio.toFixed(2)}x PyTorch, target ${target.toFixed(1)}x: ${ratio <= target ? 'met' : 'missed'}`);
+      if (ratio !== undefined && target !== undefined) verdicts.push(`${model} on ${row.backend}: ${ratio.toFixed(2)}x PyTorch, target ${target.toFixed(1)}x: ${ratio <= target ? 'met' : 'missed'}`);
       printKernels(row);
     }
   }

@@ -1,6 +1,6 @@
 // One measurement, run in its own process so its peak RSS is its own: trains one example model on
 // one backend for a number of batches and prints a JSON line with per-batch times.
-// Usage: node --import tsx bench/measure-model.ts <backend> <model> <batches> [--profile]
+// Usage: node --import tsx bench/measure-model.ts <backend>[:threads] <model> <batches> [--profile]
 import * as path from 'node:path';
 import { initBackend } from '../src/engine/backend';
 import { loadDataset } from '../src/engine/datasets';
@@ -13,6 +13,7 @@ export interface ModelMeasurement {
   model: string;
   backend: BackendName;
   backendVersion: string;
+  threads?: number;
   batches: number;
   batchMs: number[];
   maxRssMb: number;
@@ -25,9 +26,10 @@ const BATCH_SIZE = 64;
 const EXAMPLES = path.join(__dirname, '..', 'examples', 'mnist.model.ts');
 
 async function main(): Promise<void> {
-  const [backendName, modelName, batchesArg] = process.argv.slice(2);
+  const [backendArg, modelName, batchesArg] = process.argv.slice(2);
+  const [backendName, threads] = backendArg.split(':');
   const profile = process.argv.includes('--profile');
-  const { tf, backend } = await initBackend(backendName as BackendName);
+  const { tf, backend } = await initBackend(backendName as BackendName, { threads: threads ? Number(threads) : undefined });
   const file = await loadModelFile(EXAMPLES, tf);
   const arch = file.architectures.find((a) => a.name === modelName);
   if (!arch) throw new Error(`${EXAMPLES} has no model ${modelName}`);
@@ -64,12 +66,14 @@ async function main(): Promise<void> {
     model: modelName,
     backend: backend.name,
     backendVersion: backend.version,
+    threads: backend.threads,
     batches,
     batchMs,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
     ...(profile ? { kernels } : {}),
   };
-  process.stdout.write(`${JSON.stringify(result)}\n`);
+  // Exit explicitly once written: the threads of a multithreaded wasm backend keep a process alive.
+  process.stdout.write(`${JSON.stringify(result)}\n`, () => process.exit(0));
 }
 
 main().catch((error: unknown) => {

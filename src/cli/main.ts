@@ -28,7 +28,7 @@ function program(): Command {
     .option('--dataset <name>', 'mnist, fashion-mnist, or a folder of IDX files')
     .option('--fashion-mnist-dir <dir>', 'folder holding the Fashion-MNIST IDX files (no download)')
     .addOption(backendOption('auto'))
-    .option('--threads <n>', 'WebAssembly threads', positiveInteger)
+    .option('--threads <n>', 'WebAssembly threads (default: every core, up to 4, when a model has 5 M MACs per image or more; else 1)', positiveInteger)
     .option('--limit <n>', 'train on the first N training images only', positiveInteger)
     .option('--test-limit <n>', 'evaluate on the first N test images only', positiveInteger)
     .option('--seed <n>', 'seed for weight initialization and shuffling', integer)

@@ -42,6 +42,7 @@ export class ArchLab implements vscode.Disposable {
             models: request.models,
             overrides: request.overrides,
             backend: settings.backend,
+            threads: settings.threads,
             storeRoot: root,
             runsDir: this.store.runsDir,
             fashionMnistDir: settings.fashionMnistDir,

@@ -25,6 +25,7 @@ export const Settings = {
   dataset: 'dataset',
   fashionMnistDir: 'fashionMnistDir',
   backend: 'backend',
+  threads: 'threads',
   maxConcurrentJobs: 'maxConcurrentJobs',
   quickRunSize: 'quickRunSize',
   runsFolder: 'runsFolder',

@@ -15,6 +15,8 @@ export interface ArchlabSettings {
   overrides: Partial<TrainingConfig>;
   fashionMnistDir?: string;
   backend: BackendPreference;
+  /** WebAssembly threads per job; absent: chosen from the models' size. */
+  threads?: number;
   maxConcurrentJobs: number;
   quickRunSize: number;
   /** Absolute folder for run records, when not the default `<workspace>/.archlab/runs`. */
@@ -37,6 +39,7 @@ export function readSettings(config: ConfigurationReader, workspaceRoot: string)
   const batchSize = positive(Settings.batchSize);
   const learningRate = positive(Settings.learningRate);
   const dataset = text(Settings.dataset);
+  const threads = positive(Settings.threads);
   if (epochs) overrides.epochs = Math.round(epochs);
   if (batchSize) overrides.batchSize = Math.round(batchSize);
   if (learningRate) overrides.learningRate = learningRate;
@@ -48,6 +51,7 @@ export function readSettings(config: ConfigurationReader, workspaceRoot: string)
     overrides,
     fashionMnistDir: inWorkspace(text(Settings.fashionMnistDir)),
     backend: BACKENDS.includes(backend) ? backend : 'auto',
+    threads: threads ? Math.round(threads) : undefined,
     maxConcurrentJobs: Math.max(1, Math.round(positive(Settings.maxConcurrentJobs) ?? 1)),
     quickRunSize: Math.round(positive(Settings.quickRunSize) ?? 2000),
     runsDir: inWorkspace(text(Settings.runsFolder)),

@@ -10,6 +10,8 @@ export interface TrainRequest {
   models?: string[];
   overrides?: Partial<TrainingConfig>;
   backend: BackendPreference;
+  /** WebAssembly threads; absent: chosen from the models' size. */
+  threads?: number;
   storeRoot: string;
   runsDir?: string;
   fashionMnistDir?: string;

@@ -31,6 +31,7 @@ async function train(request: TrainRequest): Promise<void> {
       models: request.models,
       overrides: request.overrides,
       backend: request.backend,
+      threads: request.threads,
       storeRoot: request.storeRoot,
       runsDir: request.runsDir,
       searchPaths: request.searchPaths,

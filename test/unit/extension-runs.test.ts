@@ -88,16 +88,18 @@ test('a running run whose child is gone becomes interrupted; a live one and a CL
 });
 
 test('settings left empty defer to the model file; quick runs train one epoch on a subset', () => {
-  const values: Record<string, unknown> = { epochs: null, batchSize: 128, learningRate: null, dataset: '', backend: 'wasm', quickRunSize: 500, runsFolder: 'out/runs' };
+  const values: Record<string, unknown> = { epochs: null, batchSize: 128, learningRate: null, dataset: '', backend: 'wasm', threads: 2, quickRunSize: 500, runsFolder: 'out/runs' };
   const settings = readSettings({ get: <T>(key: string) => values[key] as T | undefined }, '/w');
   assert.deepEqual(settings.overrides, { batchSize: 128 });
   assert.equal(settings.backend, 'wasm');
+  assert.equal(settings.threads, 2);
   assert.equal(settings.maxConcurrentJobs, 1);
   assert.equal(settings.modelGlob, '**/*.model.{ts,js,mjs}');
   assert.equal(settings.runsDir, '/w/out/runs');
   assert.deepEqual(quickRunOverrides(settings), { batchSize: 128, epochs: 1, limit: 500, testLimit: 500 });
   const odd = readSettings({ get: <T>(key: string) => (key === 'backend' ? 'gpu' : undefined) as T }, '/w');
   assert.equal(odd.backend, 'auto');
+  assert.equal(odd.threads, undefined, 'no thread count: the job chooses from its models');
   assert.equal(odd.quickRunSize, 2000);
   assert.equal(odd.runsDir, undefined);
 });

@@ -10,6 +10,7 @@ import { RunStore } from '../runs/store';
 import { DEFAULT_TRAINING, type BackendPreference, type RunRecord, type TrainingConfig, type TrainingEvent } from '../types';
 import type { SourceSnapshot } from './record';
 import { failRun, runArchitecture, type RunContext } from './run-model';
+import { threadsForJob } from './threads';
 
 export interface JobSpec {
   file: string;
@@ -17,6 +18,7 @@ export interface JobSpec {
   models?: string[];
   overrides?: Partial<TrainingConfig>;
   backend?: BackendPreference;
+  /** WebAssembly threads; when absent, chosen from the models' size (see threads.ts). */
   threads?: number;
   /** Workspace folder (or the CLI's working directory): records go to <storeRoot>/.archlab/runs. */
   storeRoot: string;
@@ -35,7 +37,9 @@ export interface JobHooks {
 /** Trains the selected architectures in turn. Problems of the file, a model or the data become failed records. */
 export async function runJob(spec: JobSpec, hooks: JobHooks = {}): Promise<RunRecord[]> {
   const file = resolve(spec.file);
-  const { tf, backend } = await initBackend(spec.backend ?? 'auto', { threads: spec.threads, searchPaths: spec.searchPaths });
+  const preference = spec.backend ?? 'auto';
+  const threads = spec.threads ?? (await threadsForJob(file, spec.models, preference));
+  const { tf, backend } = await initBackend(preference, { threads, searchPaths: spec.searchPaths });
   hooks.onLog?.(`Backend: ${backend.name} ${backend.version}${backend.fallbackReason ? ` (${backend.fallbackReason})` : ''}`);
   const ctx: RunContext = {
     tf,

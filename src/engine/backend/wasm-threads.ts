@@ -1,0 +1,75 @@
+// Multithreaded WebAssembly under Node. tfjs-backend-wasm 4.22 ships a threaded build (pthreads on
+// worker_threads) but cannot start it in Node, for three reasons worked around here, only while the
+// backend initializes:
+// 1. WASM_HAS_MULTITHREAD_SUPPORT is hard-coded false under Node: the flag is set by hand.
+// 2. Its pthread workers load from blob: URLs, which Node's Worker rejects: they get a real file,
+//    and that file loads the threaded module from its own path instead of from a Blob.
+// 3. The thread count is capped at half the logical cores: os.cpus() reports twice the cores for
+//    that moment, so that a count up to the real number of cores is kept.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Tf } from '../tf';
+
+const WASM_OUT = 'wasm-out';
+const THREADED_MODULE = 'tfjs-backend-wasm-threaded-simd.js';
+const THREADED_WORKER = 'tfjs-backend-wasm-threaded-simd.worker.js';
+
+/** Runs `init` (which must initialize the wasm backend) with the threaded build enabled. */
+export async function withThreadedWasm<T>(tf: Tf, threads: number, setThreadsCount: (n: number) => void, init: () => Promise<T>): Promise<T> {
+  const workerFile = writeWorkerFile();
+  const { createObjectURL } = URL;
+  const { cpus } = os;
+  const realCpus = cpus();
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
+  setThreadsCount(threads);
+  URL.createObjectURL = () => workerFile;
+  os.cpus = () => [...realCpus, ...realCpus];
+  try {
+    return await init();
+  } finally {
+    URL.createObjectURL = createObjectURL;
+    os.cpus = cpus;
+  }
+}
+
+/**
+ * The pthread worker script: tfjs's own, plus a step that hands it the threaded module's path where
+ * tfjs sends a Blob. Named by its content, so processes of one version share one file.
+ */
+function writeWorkerFile(): string {
+  const outDir = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), WASM_OUT);
+  const modulePath = join(outDir, THREADED_MODULE);
+  // The worker source is a template string whose "\n" escapes became real newlines: tfjs escapes
+  // them again before use, and so must this.
+  const { wasmWorkerContents } = require(join(outDir, THREADED_WORKER)) as { wasmWorkerContents: string };
+  const source =
+    wasmWorkerContents.replace(/\n/g, '\\n') +
+    `\n;{const onLoad=self.onmessage;self.onmessage=(e)=>{if(e.data&&e.data.cmd==="load"&&typeof e.data.urlOrBlob!=="string")e.data.urlOrBlob=${JSON.stringify(modulePath)};return onLoad(e)}}\n`;
+  const folder = join(os.tmpdir(), 'archlab-wasm');
+  const file = join(folder, `worker-${createHash('sha256').update(source).digest('hex').slice(0, 16)}.cjs`);
+  if (!existsSync(file)) {
+    mkdirSync(folder, { recursive: true });
+    const temp = `${file}.${process.pid}.tmp`;
+    writeFileSync(temp, source);
+    renameSync(temp, file);
+  }
+  return file;
+}
+
+/** The parts of the wasm backend used to change its thread count between models. */
+interface ThreadedBackend {
+  wasm: { tfjs: { initWithThreadsCount(n: number): void; getThreadsCount(): number } };
+}
+
+/**
+ * Changes the thread count of a running wasm backend (a new thread pool; the old one's threads stay
+ * idle until the process exits, so callers change it only when the count really differs).
+ */
+export function setWasmThreads(tf: Tf, threads: number): number {
+  const backend = tf.findBackend('wasm') as unknown as ThreadedBackend | null;
+  if (!backend) return 1;
+  if (backend.wasm.tfjs.getThreadsCount() !== threads) backend.wasm.tfjs.initWithThreadsCount(threads);
+  return Math.max(1, backend.wasm.tfjs.getThreadsCount());
+}

@@ -1,0 +1,33 @@
+// How many WebAssembly threads a job gets when none are asked for. Threads pay only for large
+// convolutions: measured on two cores, StrongCNN (18.7 M MACs per image) trains 1.6x faster on
+// two threads, while CNN (0.3 M) is no faster and MLP and TinyCNN are 15-25% slower, their kernels
+// too small to split. The wasm backend takes its thread count once per process, so a job gets
+// threads when any of its models is large: the large model's gain outweighs the small ones' loss.
+import os from 'node:os';
+import { initBackend } from '../backend';
+import { inspectModelFile } from '../models';
+import type { BackendPreference } from '../types';
+
+/** MACs per image from which a model trains faster on several threads. */
+export const THREADS_MIN_MACS = 5_000_000;
+/** Beyond four threads the example models gain nothing measurable (and tfjs keeps eight workers). */
+const MAX_AUTO_THREADS = 4;
+
+export function autoThreadCount(macsPerImage: number[], cores = os.cpus().length): number {
+  const threads = Math.min(cores, MAX_AUTO_THREADS);
+  return threads > 1 && macsPerImage.some((macs) => macs >= THREADS_MIN_MACS) ? threads : 1;
+}
+
+/** Threads for training `models` of `file` (all of them when absent) on the wasm backend. */
+export async function threadsForJob(file: string, models: string[] | undefined, backend: BackendPreference): Promise<number> {
+  // Only the wasm backend has threads to choose; a file that does not load fails later, with its message.
+  if (backend === 'cpu' || backend === 'tensorflow' || os.cpus().length < 2) return 1;
+  try {
+    const { tf } = await initBackend('cpu');
+    const inspected = await inspectModelFile(file, tf);
+    const selected = inspected.models.filter((m) => !models?.length || models.includes(m.name));
+    return autoThreadCount(selected.map((m) => m.summary?.macs ?? 0));
+  } catch {
+    return 1;
+  }
+}

@@ -1,0 +1,55 @@
+// WebAssembly threads: the automatic choice, and the threaded build really running under Node.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { autoThreadCount, threadsForJob, THREADS_MIN_MACS } from '../../src/engine/train/threads';
+import type { RunRecord } from '../../src/engine/types';
+
+const REPO = join(import.meta.dirname, '../..');
+const EXAMPLE = join(REPO, 'examples/mnist.model.ts');
+const twoCores = cpus().length >= 2 ? false : 'needs two cores';
+
+test('small models keep one thread; a job with a large model gets every core, up to four', () => {
+  assert.equal(autoThreadCount([25_450, 88_592], 2), 1);
+  assert.equal(autoThreadCount([25_450, THREADS_MIN_MACS], 2), 2);
+  assert.equal(autoThreadCount([THREADS_MIN_MACS * 4], 16), 4);
+  assert.equal(autoThreadCount([THREADS_MIN_MACS * 4], 1), 1, 'one core: no threads to add');
+});
+
+test('the example models: only StrongCNN is large enough for threads', { skip: twoCores }, async () => {
+  assert.equal(await threadsForJob(EXAMPLE, ['MLP', 'TinyCNN', 'CNN'], 'auto'), 1);
+  assert.equal(await threadsForJob(EXAMPLE, ['StrongCNN'], 'wasm'), Math.min(cpus().length, 4));
+  assert.equal(await threadsForJob(EXAMPLE, undefined, 'auto'), Math.min(cpus().length, 4));
+  assert.equal(await threadsForJob(EXAMPLE, ['StrongCNN'], 'cpu'), 1, 'only wasm has threads');
+  assert.equal(await threadsForJob(join(REPO, 'no-such.model.ts'), undefined, 'auto'), 1);
+});
+
+test('two wasm threads train as one thread does, and the record says which ran', { skip: twoCores }, async () => {
+  const trained = [await trainTinyCnn(1), await trainTinyCnn(2)];
+  for (const [i, record] of trained.entries()) {
+    assert.equal(record.status, 'completed');
+    assert.deepEqual([record.backend.name, record.backend.threads], ['wasm', i + 1]);
+    assert.ok(record.results && record.results.testAccuracy > 0.8, `test accuracy ${record.results?.testAccuracy}`);
+  }
+  const [one, two] = trained.map((r) => r.results?.testAccuracy ?? 0);
+  assert.ok(Math.abs(one - two) <= 0.01, `one thread ${one}, two threads ${two}`);
+});
+
+/** One epoch of TinyCNN on 2,000 images through the CLI, in a process of its own: threads live as long as their process. */
+async function trainTinyCnn(threads: number): Promise<RunRecord> {
+  const cwd = await mkdtemp(join(tmpdir(), 'archlab-threads-'));
+  try {
+    const args = ['train', EXAMPLE, '--model', 'TinyCNN', '--backend', 'wasm', '--threads', String(threads)];
+    args.push('--epochs', '1', '--limit', '2000', '--test-limit', '1000', '--batch-size', '32', '--lr', '0.01', '--json');
+    const cli = spawnSync(process.execPath, [join(REPO, 'bin/archlab.js'), ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
+    assert.equal(cli.status, 0, cli.stderr);
+    const runsDir = join(cwd, '.archlab', 'runs');
+    const [file] = await readdir(runsDir);
+    return JSON.parse(await readFile(join(runsDir, file), 'utf8')) as RunRecord;
+  } finally {
+    await rm(cwd, { recursive: true, force: true });
+  }
+}
