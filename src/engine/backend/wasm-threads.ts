@@ -57,19 +57,3 @@ function writeWorkerFile(): string {
   }
   return file;
 }
-
-/** The parts of the wasm backend used to change its thread count between models. */
-interface ThreadedBackend {
-  wasm: { tfjs: { initWithThreadsCount(n: number): void; getThreadsCount(): number } };
-}
-
-/**
- * Changes the thread count of a running wasm backend (a new thread pool; the old one's threads stay
- * idle until the process exits, so callers change it only when the count really differs).
- */
-export function setWasmThreads(tf: Tf, threads: number): number {
-  const backend = tf.findBackend('wasm') as unknown as ThreadedBackend | null;
-  if (!backend) return 1;
-  if (backend.wasm.tfjs.getThreadsCount() !== threads) backend.wasm.tfjs.initWithThreadsCount(threads);
-  return Math.max(1, backend.wasm.tfjs.getThreadsCount());
-}
