@@ -2,7 +2,7 @@
 // and input gradients of every Dense layer), while a plain product reaches XNNPACK. Transposing
 // explicitly first is far cheaper than the slow path.
 import { BatchMatMul, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
-import { stockKernelFunc, type StockKernels, type WasmBackend, type WasmKernelFunc } from './wasm-ops';
+import { stockKernelFunc, type StockKernels, type WasmBackend, type WasmKernelFunc, wasmKernelConfig } from './wasm-ops';
 
 export function batchMatMulConfig(stock: StockKernels): KernelConfig {
   const stockBatchMatMul = stockKernelFunc(stock, BatchMatMul);
@@ -25,10 +25,5 @@ export function batchMatMulConfig(stock: StockKernels): KernelConfig {
     return out;
   };
 
-  return {
-    kernelName: BatchMatMul,
-    backendName: 'wasm',
-    setupFunc: stock[BatchMatMul]?.setupFunc,
-    kernelFunc: kernelFunc as unknown as KernelConfig['kernelFunc'],
-  };
+  return wasmKernelConfig(BatchMatMul, stock, kernelFunc);
 }

@@ -3,7 +3,7 @@
 // 1.1 ms, against 0.07 ms for an add of equal shapes). Tiling the vector with block copies and then
 // adding equal shapes takes 0.13 ms. Other adds stay with the stock kernel.
 import { Add, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
-import { floatsOf, stockKernelFunc, type StockKernels, type WasmKernelFunc } from './wasm-ops';
+import { floatsOf, stockKernelFunc, type StockKernels, type WasmKernelFunc, wasmKernelConfig } from './wasm-ops';
 
 export function biasAddConfig(stock: StockKernels): KernelConfig {
   const stockAdd = stockKernelFunc(stock, Add);
@@ -20,12 +20,7 @@ export function biasAddConfig(stock: StockKernels): KernelConfig {
     return out;
   };
 
-  return {
-    kernelName: Add,
-    backendName: 'wasm',
-    setupFunc: stock[Add]?.setupFunc,
-    kernelFunc: kernelFunc as unknown as KernelConfig['kernelFunc'],
-  };
+  return wasmKernelConfig(Add, stock, kernelFunc);
 }
 
 /** A float vector as long as the last axis of a float tensor of rank 2 or more. */

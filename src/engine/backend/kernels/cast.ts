@@ -1,7 +1,7 @@
 // A cast to the dtype a tensor already has shares its buffer, as the cpu backend's does, instead of
 // copying it: every ReLU gradient casts its float mask to float (64x28x28x4: 0.3 ms a copy).
 import { Cast, type KernelConfig } from '@tensorflow/tfjs-core';
-import { stockKernelFunc, type StockKernels, type WasmKernelFunc } from './wasm-ops';
+import { stockKernelFunc, type StockKernels, type WasmKernelFunc, wasmKernelConfig } from './wasm-ops';
 
 export function castConfig(stock: StockKernels): KernelConfig {
   const stockCast = stockKernelFunc(stock, Cast);
@@ -13,5 +13,5 @@ export function castConfig(stock: StockKernels): KernelConfig {
     return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
   };
 
-  return { kernelName: Cast, backendName: 'wasm', kernelFunc: kernelFunc as unknown as KernelConfig['kernelFunc'] };
+  return wasmKernelConfig(Cast, stock, kernelFunc);
 }

@@ -4,7 +4,7 @@
 // Most layers take a matrix product of patches instead (see patchesPay).
 import { backend_util, Conv2DBackpropFilter, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
 import { filterGradientFromPatches, patchesPay } from './filter-gradient-patches';
-import { stockKernelFunc, type StockKernels, type WasmKernelFunc } from './wasm-ops';
+import { stockKernelFunc, type StockKernels, type WasmKernelFunc, wasmKernelConfig } from './wasm-ops';
 
 type Shape4 = [number, number, number, number];
 
@@ -61,5 +61,5 @@ export function conv2DBackpropFilterConfig(stock: StockKernels): KernelConfig {
     return dw;
   };
 
-  return { kernelName: Conv2DBackpropFilter, backendName: 'wasm', kernelFunc: kernelFunc as unknown as KernelConfig['kernelFunc'] };
+  return wasmKernelConfig(Conv2DBackpropFilter, stock, kernelFunc);
 }

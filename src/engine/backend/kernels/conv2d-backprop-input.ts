@@ -1,7 +1,7 @@
 // The input gradient at stride 1 as a forward convolution of dy with the filter flipped spatially
 // and its in/out channels swapped, padded so the output is H x W: XNNPACK instead of a naive loop.
 import { backend_util, Conv2DBackpropInput, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
-import { floatsOf, stockKernelFunc, type StockKernels, type WasmBackend, type WasmKernelFunc } from './wasm-ops';
+import { floatsOf, stockKernelFunc, type StockKernels, type WasmBackend, type WasmKernelFunc, wasmKernelConfig } from './wasm-ops';
 
 type Shape4 = [number, number, number, number];
 
@@ -42,12 +42,7 @@ export function conv2DBackpropInputConfig(stock: StockKernels): KernelConfig {
     return dx;
   };
 
-  return {
-    kernelName: Conv2DBackpropInput,
-    backendName: 'wasm',
-    setupFunc: stock[Conv2DBackpropInput]?.setupFunc,
-    kernelFunc: kernelFunc as unknown as KernelConfig['kernelFunc'],
-  };
+  return wasmKernelConfig(Conv2DBackpropInput, stock, kernelFunc);
 }
 
 /** [fh, fw, Ci, Co] -> [fh, fw, Co, Ci], rotated 180 degrees spatially. Filters are small: a plain loop. */

@@ -1,7 +1,7 @@
 // Identity shares the input's buffer (reference counted) instead of copying it, as the cpu backend
 // does: tfjs-layers and the optimizers clone tensors often.
 import { Identity, type KernelConfig } from '@tensorflow/tfjs-core';
-import { stockKernelFunc, type StockKernels, type WasmKernelFunc } from './wasm-ops';
+import { stockKernelFunc, type StockKernels, type WasmKernelFunc, wasmKernelConfig } from './wasm-ops';
 
 export function identityConfig(stock: StockKernels): KernelConfig {
   const stockIdentity = stockKernelFunc(stock, Identity);
@@ -14,5 +14,5 @@ export function identityConfig(stock: StockKernels): KernelConfig {
     return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
   };
 
-  return { kernelName: Identity, backendName: 'wasm', kernelFunc: kernelFunc as unknown as KernelConfig['kernelFunc'] };
+  return wasmKernelConfig(Identity, stock, kernelFunc);
 }

@@ -2,7 +2,7 @@
 // cpu backend picks it) receives the window's gradient. The stock wasm kernel visits every input
 // pixel and re-scans every window covering it.
 import { backend_util, MaxPoolGrad, type KernelConfig } from '@tensorflow/tfjs-core';
-import { floatsOf, stockKernelFunc, type StockKernels, type WasmKernelFunc } from './wasm-ops';
+import { floatsOf, stockKernelFunc, type StockKernels, type WasmKernelFunc, wasmKernelConfig } from './wasm-ops';
 
 type Shape4 = [number, number, number, number];
 
@@ -32,12 +32,7 @@ export function maxPoolGradConfig(stock: StockKernels): KernelConfig {
     return dx;
   };
 
-  return {
-    kernelName: MaxPoolGrad,
-    backendName: 'wasm',
-    setupFunc: stock[MaxPoolGrad]?.setupFunc,
-    kernelFunc: kernelFunc as unknown as KernelConfig['kernelFunc'],
-  };
+  return wasmKernelConfig(MaxPoolGrad, stock, kernelFunc);
 }
 
 // Channels are innermost in memory, so each window is scanned for all channels at once: the

@@ -2,7 +2,7 @@
 // kernel transposes the whole tensor to make those axes innermost before summing; here the rows are
 // accumulated in place, in double precision like the cpu backend.
 import { Sum, util, type KernelConfig } from '@tensorflow/tfjs-core';
-import { floatsOf, stockKernelFunc, type StockKernels, type WasmKernelFunc } from './wasm-ops';
+import { floatsOf, stockKernelFunc, type StockKernels, type WasmKernelFunc, wasmKernelConfig } from './wasm-ops';
 
 export function sumConfig(stock: StockKernels): KernelConfig {
   const stockSum = stockKernelFunc(stock, Sum);
@@ -41,5 +41,5 @@ export function sumConfig(stock: StockKernels): KernelConfig {
     return out;
   };
 
-  return { kernelName: Sum, backendName: 'wasm', setupFunc: stock[Sum]?.setupFunc, kernelFunc: kernelFunc as unknown as KernelConfig['kernelFunc'] };
+  return wasmKernelConfig(Sum, stock, kernelFunc);
 }

@@ -31,6 +31,14 @@ export function stockKernelFunc(stock: StockKernels, name: string): WasmKernelFu
   return config.kernelFunc as unknown as WasmKernelFunc;
 }
 
+/**
+ * A replacement kernel for 'wasm'. It keeps the stock kernel's setup (the bindings to its wasm
+ * functions), which the stock kernel needs whenever the replacement falls back to it.
+ */
+export function wasmKernelConfig(kernelName: string, stock: StockKernels, kernelFunc: WasmKernelFunc): KernelConfig {
+  return { kernelName, backendName: 'wasm', setupFunc: stock[kernelName]?.setupFunc, kernelFunc: kernelFunc as unknown as KernelConfig['kernelFunc'] };
+}
+
 export function floatsOf(backend: WasmBackend, info: TensorInfo): Float32Array {
   return backend.typedArrayFromHeap(info) as Float32Array;
 }
