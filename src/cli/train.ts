@@ -8,6 +8,8 @@ import type { BackendPreference, RunRecord, TrainingConfig } from '../engine/typ
 import { EXIT, errorLine, shownPath, UsageError } from './output';
 import { ProgressDisplay } from './progress';
 
+const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
 export interface TrainOptions {
   model?: string[];
   epochs?: number;
@@ -29,16 +31,17 @@ export async function trainCommand(file: string, options: TrainOptions): Promise
   const store = new RunStore(process.cwd(), options.runsDir && resolve(options.runsDir));
   const display = new ProgressDisplay(Boolean(process.stdout.isTTY && process.stderr.isTTY));
   const controller = new AbortController();
-  // First Ctrl-C: stop after the current batch and keep a cancelled record. Second: quit at once.
-  const onInterrupt = () => {
+  // First Ctrl-C (or a kill, or the terminal closing): stop after the current batch and keep a
+  // cancelled record, rather than leave a run that looks as if it were still going. Second: quit at once.
+  const onInterrupt = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) {
       display.stopBar();
       process.exit(EXIT.cancelled);
     }
-    display.line('Cancelling the current run (Ctrl-C again to quit at once)...');
+    display.line(signal === 'SIGINT' ? 'Cancelling the current run (Ctrl-C again to quit at once)...' : `${signal}: cancelling the current run...`);
     controller.abort();
   };
-  process.on('SIGINT', onInterrupt);
+  for (const signal of STOP_SIGNALS) process.on(signal, onInterrupt);
   let records: RunRecord[];
   try {
     records = await runJob(
@@ -62,7 +65,7 @@ export async function trainCommand(file: string, options: TrainOptions): Promise
       },
     );
   } finally {
-    process.off('SIGINT', onInterrupt);
+    for (const signal of STOP_SIGNALS) process.off(signal, onInterrupt);
     display.stopBar();
   }
 

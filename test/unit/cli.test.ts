@@ -111,20 +111,22 @@ test('a broken model file gives one clear line with file:line:column and exit co
   }
 });
 
-test('Ctrl-C cancels the current run, keeps a cancelled record and exits non-zero', async () => {
-  const runsDir = join(cwd, 'interrupted');
-  const child = spawn(process.execPath, [BIN, 'train', EXAMPLE, '--model', 'TinyCNN', '--backend', 'cpu', '--runs-dir', runsDir], { cwd });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-    // Once only: a second Ctrl-C means "quit at once".
-    if (/training on/.test(stderr) && !child.killed) child.kill('SIGINT');
+for (const [signal, what] of [['SIGINT', 'Ctrl-C'], ['SIGTERM', 'a kill']] as const) {
+  test(`${what} cancels the current run, keeps a cancelled record and exits non-zero`, async () => {
+    const runsDir = join(cwd, `interrupted-${signal}`);
+    const child = spawn(process.execPath, [BIN, 'train', EXAMPLE, '--model', 'TinyCNN', '--backend', 'cpu', '--runs-dir', runsDir], { cwd });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      // Once only: a second signal means "quit at once".
+      if (/training on/.test(stderr) && !child.killed) child.kill(signal);
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(code, 130);
+    assert.match(stderr, /[Cc]ancelling the current run/);
+    const [name] = await readdir(runsDir);
+    const record = JSON.parse(await readFile(join(runsDir, name), 'utf8'));
+    assert.equal(record.status, 'cancelled');
+    assert.equal(record.epochs.length, 0);
   });
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  assert.notEqual(code, 0);
-  assert.match(stderr, /Cancelling/);
-  const [name] = await readdir(runsDir);
-  const record = JSON.parse(await readFile(join(runsDir, name), 'utf8'));
-  assert.equal(record.status, 'cancelled');
-  assert.equal(record.epochs.length, 0);
-});
+}
