@@ -81,7 +81,7 @@ describe('comparison panel: charts', () => {
     assert.equal(scales, 'logarithmic');
   });
 
-  it('draws test loss and learning time bars from the latest completed run of each model', async () => {
+  it('draws test loss and learning time bars from the latest completed run of each model, smallest first', async () => {
     const panel = await openPanel(browser);
     const older = makeRun({ model: 'CNN', params: 26_698, testLoss: 0.5, learningTimeSec: 10, startedAt: '2025-01-01T00:00:00.000Z' });
     await panel.send({ type: 'snapshot', runs: [older, ...studyRuns()].map(toPanel), warnings: [] });
@@ -89,9 +89,9 @@ describe('comparison panel: charts', () => {
       const charts = (window as unknown as { archlabPanel: { charts: Record<string, { data: { labels: string[] } }> } }).archlabPanel.charts;
       return charts['test-loss'].data.labels;
     });
-    assert.deepEqual(labels, ['CNN', 'MLP', 'StrongCNN', 'TinyCNN']);
-    assert.deepEqual((await chartData(panel, 'test-loss'))[0].data, [0.056, 0.135, 0.028, 0.066]);
-    assert.deepEqual((await chartData(panel, 'learning-time'))[0].data, [95, 31, 420, 60]);
+    assert.deepEqual(labels, ['TinyCNN', 'MLP', 'CNN', 'StrongCNN']);
+    assert.deepEqual((await chartData(panel, 'test-loss'))[0].data, [0.066, 0.135, 0.056, 0.028]);
+    assert.deepEqual((await chartData(panel, 'learning-time'))[0].data, [60, 31, 95, 420]);
   });
 
   it('paints real pixels on the chart canvases', async () => {

@@ -11,7 +11,10 @@ const METRIC: Record<BarMetric, { title: string; value: (run: PanelRun) => numbe
   learningTime: { title: 'Learning time (s)', value: (r) => r.results!.learningTimeSec },
 };
 
-/** The latest completed run of each architecture (model name within its file), by model name. */
+/**
+ * The latest completed run of each architecture (model name within its file), smallest model first:
+ * the bars then read in the order of the accuracy-vs-parameters chart, cost growing with size.
+ */
 export function latestPerModel(runs: Iterable<PanelRun>): { label: string; run: PanelRun }[] {
   const latest = new Map<string, PanelRun>();
   for (const run of runs) {
@@ -20,7 +23,8 @@ export function latestPerModel(runs: Iterable<PanelRun>): { label: string; run: 
     const seen = latest.get(key);
     if (!seen || seen.startedAt < run.startedAt) latest.set(key, run);
   }
-  const picked = [...latest.values()].sort((a, b) => a.model.localeCompare(b.model) || a.file.localeCompare(b.file));
+  const params = (run: PanelRun) => run.summary?.params.total ?? 0;
+  const picked = [...latest.values()].sort((a, b) => params(a) - params(b) || a.model.localeCompare(b.model) || a.file.localeCompare(b.file));
   const nameCount = new Map<string, number>();
   for (const run of picked) nameCount.set(run.model, (nameCount.get(run.model) ?? 0) + 1);
   return picked.map((run) => ({
