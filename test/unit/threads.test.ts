@@ -1,7 +1,7 @@
 // WebAssembly threads: the automatic choice, and the threaded build really running under Node.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -36,6 +36,24 @@ test('two wasm threads train as one thread does, and the record says which ran',
   }
   const [one, two] = trained.map((r) => r.results?.testAccuracy ?? 0);
   assert.ok(Math.abs(one - two) <= 0.01, `one thread ${one}, two threads ${two}`);
+});
+
+test('where the threaded build cannot be prepared, training runs on one thread and the record says why', { skip: twoCores }, async () => {
+  const cwd = await mkdtemp(join(tmpdir(), 'archlab-threads-'));
+  try {
+    // A temp folder that is a file: the pthread worker script cannot be written.
+    const notAFolder = join(cwd, 'not-a-folder');
+    await writeFile(notAFolder, '');
+    const args = ['train', EXAMPLE, '--model', 'MLP', '--backend', 'wasm', '--threads', '2', '--epochs', '1', '--limit', '300', '--test-limit', '100', '--json'];
+    const cli = spawnSync(process.execPath, [join(REPO, 'bin/archlab.js'), ...args], { cwd, encoding: 'utf8', timeout: 120_000, env: { ...process.env, TMPDIR: notAFolder } });
+    assert.equal(cli.status, 0, cli.stderr);
+    const [run] = JSON.parse(cli.stdout).runs as RunRecord[];
+    assert.equal(run.status, 'completed');
+    assert.equal(run.backend.threads, 1);
+    assert.match(run.backend.fallbackReason ?? '', /2 threads unavailable, one used: .*not a directory/);
+  } finally {
+    await rm(cwd, { recursive: true, force: true });
+  }
 });
 
 /** One epoch of TinyCNN on 2,000 images through the CLI, in a process of its own: threads live as long as their process. */

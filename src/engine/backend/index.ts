@@ -48,6 +48,7 @@ async function select(pref: BackendPreference, opts: BackendOptions): Promise<{ 
   if (pref === 'auto' || pref === 'wasm') {
     try {
       const wasm = await startWasm(tf, opts.threads);
+      if (wasm.threadsProblem) reasons.push(wasm.threadsProblem);
       return { tf, backend: withReason({ name: 'wasm', version: wasm.version, threads: wasm.threads }, reasons) };
     } catch (error) {
       const reason = `wasm: ${messageOf(error)}`;

@@ -16,7 +16,10 @@ const WASM_OUT = 'wasm-out';
 const THREADED_MODULE = 'tfjs-backend-wasm-threaded-simd.js';
 const THREADED_WORKER = 'tfjs-backend-wasm-threaded-simd.worker.js';
 
-/** Runs `init` (which must initialize the wasm backend) with the threaded build enabled. */
+/**
+ * Runs `init` (which must initialize the wasm backend) with the threaded build enabled. Throws
+ * before touching the backend when the worker script cannot be written.
+ */
 export async function withThreadedWasm<T>(tf: Tf, threads: number, setThreadsCount: (n: number) => void, init: () => Promise<T>): Promise<T> {
   const workerFile = writeWorkerFile();
   const { createObjectURL } = URL;
