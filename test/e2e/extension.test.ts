@@ -41,7 +41,11 @@ const quick = `export const training = { epochs: 1, limit: 600, testLimit: 300 }
 // Long enough to be stopped by hand.
 const slow = `export const training = { epochs: 500, limit: 6000, testLimit: 200 };\n`;
 
+// Not an architecture: a deliberate type error, which TypeScript reports only when it knows tfjs's types.
+const typed = `${header}export const notAString: string = tf.sequential();\n`;
+
 const files = {
+  'typed.model.ts': typed,
   'tiny.model.ts': header + mlp + '\n' + tinyCnn + '\n' + quick,
   'slow.model.ts': header + tinyCnn + '\n' + slow,
   'broken.model.ts': header + mlp + '\n' + quick,
@@ -187,6 +191,17 @@ describe('training from VS Code', () => {
     assert.match(interrupted.error?.message ?? '', /closed or reloaded/);
     const after = await vsc.codeLensesAbove(line, 30_000, (texts) => texts.includes('last run interrupted'));
     assert.ok(after.includes('last run interrupted'), `the lens says the run was interrupted (lenses: ${after.join(' | ')})`);
+  }));
+
+  it('gives model files the types of TensorFlow.js without node_modules of their own', { timeout: 120_000 }, scenario(async () => {
+    await vsc.openFile('typed.model.ts');
+    await vsc.page.keyboard.press('Control+Shift+M');
+    const rows = vsc.page.locator('.markers-panel .monaco-list-row');
+    await rows.filter({ hasText: "not assignable to type 'string'" }).first().waitFor({ timeout: 60_000 });
+    const texts = await rows.allInnerTexts();
+    assert.ok(!texts.some((t) => t.includes('Cannot find module')), `no missing tfjs module: ${texts.join(' | ')}`);
+    await vsc.screenshot('extension-typescript-types');
+    await vsc.page.keyboard.press('Control+Shift+M');
   }));
 
   it('shows a broken model file in the Problems panel and in its lens', { timeout: 120_000 }, scenario(async () => {
