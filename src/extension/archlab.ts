@@ -1,5 +1,6 @@
 // One workspace's ArchLab: its run store, its runs, its job queue and its model inspections.
 import * as vscode from 'vscode';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { RunStore } from '../engine/runs/store';
 import { JOB_LOCKS_FOLDER, Settings, STOP_TIMEOUT_MS } from './constants';
@@ -43,6 +44,8 @@ export class ArchLab implements vscode.Disposable {
             overrides: request.overrides,
             backend: settings.backend,
             threads: settings.threads,
+            // Jobs that run side by side share the cores instead of each taking them all.
+            cores: Math.max(1, Math.floor(cpus().length / settings.maxConcurrentJobs)),
             storeRoot: root,
             runsDir: this.store.runsDir,
             fashionMnistDir: settings.fashionMnistDir,

@@ -12,6 +12,8 @@ export interface TrainRequest {
   backend: BackendPreference;
   /** WebAssembly threads; absent: chosen from the models' size. */
   threads?: number;
+  /** Cores the automatic thread choice may use: the machine's share of this job. */
+  cores?: number;
   storeRoot: string;
   runsDir?: string;
   fashionMnistDir?: string;

@@ -32,6 +32,7 @@ async function train(request: TrainRequest): Promise<void> {
       overrides: request.overrides,
       backend: request.backend,
       threads: request.threads,
+      cores: request.cores,
       storeRoot: request.storeRoot,
       runsDir: request.runsDir,
       searchPaths: request.searchPaths,

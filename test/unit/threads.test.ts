@@ -24,6 +24,7 @@ test('the example models: only StrongCNN is large enough for threads', { skip: t
   assert.equal(await threadsForJob(EXAMPLE, ['StrongCNN'], 'wasm'), Math.min(cpus().length, 4));
   assert.equal(await threadsForJob(EXAMPLE, undefined, 'auto'), Math.min(cpus().length, 4));
   assert.equal(await threadsForJob(EXAMPLE, ['StrongCNN'], 'cpu'), 1, 'only wasm has threads');
+  assert.equal(await threadsForJob(EXAMPLE, ['StrongCNN'], 'wasm', 1), 1, 'a job with a share of one core');
   assert.equal(await threadsForJob(join(REPO, 'no-such.model.ts'), undefined, 'auto'), 1);
 });
 

@@ -20,6 +20,8 @@ export interface JobSpec {
   backend?: BackendPreference;
   /** WebAssembly threads; when absent, chosen from the models' size (see threads.ts). */
   threads?: number;
+  /** Cores the automatic thread choice may use (default: all): a share when jobs run side by side. */
+  cores?: number;
   /** Workspace folder (or the CLI's working directory): records go to <storeRoot>/.archlab/runs. */
   storeRoot: string;
   /** Another folder for the records, e.g. the CLI's --runs-dir. */
@@ -38,7 +40,7 @@ export interface JobHooks {
 export async function runJob(spec: JobSpec, hooks: JobHooks = {}): Promise<RunRecord[]> {
   const file = resolve(spec.file);
   const preference = spec.backend ?? 'auto';
-  const threads = spec.threads ?? (await threadsForJob(file, spec.models, preference));
+  const threads = spec.threads ?? (await threadsForJob(file, spec.models, preference, spec.cores));
   const { tf, backend } = await initBackend(preference, { threads, searchPaths: spec.searchPaths });
   hooks.onLog?.(`Backend: ${backend.name} ${backend.version}${backend.fallbackReason ? ` (${backend.fallbackReason})` : ''}`);
   const ctx: RunContext = {

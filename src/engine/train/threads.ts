@@ -10,7 +10,10 @@ import type { BackendPreference } from '../types';
 
 /** MACs per image from which a model trains faster on several threads. */
 export const THREADS_MIN_MACS = 5_000_000;
-/** Beyond four threads the example models gain nothing measurable (and tfjs keeps eight workers). */
+/**
+ * At most four: measured only up to two cores so far, and tfjs starts eight pthread workers, of
+ * which a thread pool of n threads takes n - 1.
+ */
 const MAX_AUTO_THREADS = 4;
 
 export function autoThreadCount(macsPerImage: number[], cores = os.cpus().length): number {
@@ -18,15 +21,18 @@ export function autoThreadCount(macsPerImage: number[], cores = os.cpus().length
   return threads > 1 && macsPerImage.some((macs) => macs >= THREADS_MIN_MACS) ? threads : 1;
 }
 
-/** Threads for training `models` of `file` (all of them when absent) on the wasm backend. */
-export async function threadsForJob(file: string, models: string[] | undefined, backend: BackendPreference): Promise<number> {
+/**
+ * Threads for training `models` of `file` (all of them when absent) on the wasm backend, using at
+ * most `cores` (a share of the machine when several jobs run at once).
+ */
+export async function threadsForJob(file: string, models: string[] | undefined, backend: BackendPreference, cores = os.cpus().length): Promise<number> {
   // Only the wasm backend has threads to choose; a file that does not load fails later, with its message.
-  if (backend === 'cpu' || backend === 'tensorflow' || os.cpus().length < 2) return 1;
+  if (backend === 'cpu' || backend === 'tensorflow' || cores < 2) return 1;
   try {
     const { tf } = await initBackend('cpu');
     const inspected = await inspectModelFile(file, tf);
     const selected = inspected.models.filter((m) => !models?.length || models.includes(m.name));
-    return autoThreadCount(selected.map((m) => m.summary?.macs ?? 0));
+    return autoThreadCount(selected.map((m) => m.summary?.macs ?? 0), cores);
   } catch {
     return 1;
   }
