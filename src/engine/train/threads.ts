@@ -1,6 +1,6 @@
 // How many WebAssembly threads a job gets when none are asked for. Threads pay only for large
-// convolutions: measured on two cores, StrongCNN (18.7 M MACs per image) trains 1.6x faster on
-// two threads, while CNN (0.3 M) is no faster and MLP and TinyCNN are 15-25% slower, their kernels
+// convolutions: measured on two cores, StrongCNN (18.7 M MACs per image) trains 1.4-1.6x faster
+// on two threads, while CNN (0.3 M) is 5% slower and MLP and TinyCNN 25-30% slower, their kernels
 // too small to split. The wasm backend takes its thread count once per process, so a job gets
 // threads when any of its models is large: the large model's gain outweighs the small ones' loss.
 import os from 'node:os';
