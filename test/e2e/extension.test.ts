@@ -92,13 +92,12 @@ describe('training from VS Code', () => {
 
   before(async () => {
     process.env.ARCHLAB_E2E_VSIX = packagedWithDependencies();
-    // The example file gives the Explorer a row to wait for; the test's own files are written next.
-    vsc = await startVsCode({ files: { 'mnist.model.ts': 'examples/mnist.model.ts' }, settings: { 'archlab.backend': 'wasm', 'archlab.quickRunSize': 300 } });
-    for (const [name, text] of Object.entries(files)) writeFileSync(path.join(vsc.workspace, name), text);
-    // Files written behind VS Code's back show once the Explorer is refreshed.
-    await vsc.page.locator('.explorer-folders-view').hover();
-    await vsc.page.locator('[aria-label="Refresh Explorer"]').first().click({ force: true });
-    await vsc.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'tiny.model.ts' }).waitFor();
+    vsc = await startVsCode({
+      files: { 'mnist.model.ts': 'examples/mnist.model.ts' },
+      contents: files,
+      settings: { 'archlab.backend': 'wasm', 'archlab.quickRunSize': 300 },
+    });
+    await vsc.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'tiny.model.ts' }).first().waitFor();
   }, { timeout: 240_000 });
 
   after(() => vsc?.stop());

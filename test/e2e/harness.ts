@@ -47,6 +47,8 @@ export interface StartOptions {
   fixture?: string;
   /** More workspace files, copied from the repository: workspace path -> repository path. */
   files?: Record<string, string>;
+  /** More workspace files, given by their text: workspace path -> contents. */
+  contents?: Record<string, string>;
   /** User settings on top of the harness's own (e.g. `archlab.*`). */
   settings?: Record<string, unknown>;
   /** false to see VS Code's workspace trust prompts (default: the workspace is trusted). */
@@ -74,6 +76,10 @@ function prepareWorkspace(dirs: RunDirs, options: StartOptions): void {
   for (const [dest, source] of Object.entries(options.files ?? {})) {
     mkdirSync(path.dirname(path.join(dirs.workspace, dest)), { recursive: true });
     cpSync(path.join(repoRoot, source), path.join(dirs.workspace, dest));
+  }
+  for (const [dest, text] of Object.entries(options.contents ?? {})) {
+    mkdirSync(path.dirname(path.join(dirs.workspace, dest)), { recursive: true });
+    writeFileSync(path.join(dirs.workspace, dest), text);
   }
   const settingsFile = path.join(dirs.userData, 'User', 'settings.json');
   mkdirSync(path.dirname(settingsFile), { recursive: true });
