@@ -6,8 +6,7 @@
 //    and that file loads the threaded module from its own path instead of from a Blob.
 // 3. The thread count is capped at half the logical cores: os.cpus() reports twice the cores for
 //    that moment, so that a count up to the real number of cores is kept.
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Tf } from '../tf';
@@ -39,7 +38,8 @@ export async function withThreadedWasm<T>(tf: Tf, threads: number, setThreadsCou
 
 /**
  * The pthread worker script: tfjs's own, plus a step that hands it the threaded module's path where
- * tfjs sends a Blob. Named by its content, so processes of one version share one file.
+ * tfjs sends a Blob. Written into a private folder of this process (a shared, predictable path
+ * would let another user of the machine put code there for us to run), removed when it exits.
  */
 function writeWorkerFile(): string {
   const outDir = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), WASM_OUT);
@@ -50,13 +50,9 @@ function writeWorkerFile(): string {
   const source =
     wasmWorkerContents.replace(/\n/g, '\\n') +
     `\n;{const onLoad=self.onmessage;self.onmessage=(e)=>{if(e.data&&e.data.cmd==="load"&&typeof e.data.urlOrBlob!=="string")e.data.urlOrBlob=${JSON.stringify(modulePath)};return onLoad(e)}}\n`;
-  const folder = join(os.tmpdir(), 'archlab-wasm');
-  const file = join(folder, `worker-${createHash('sha256').update(source).digest('hex').slice(0, 16)}.cjs`);
-  if (!existsSync(file)) {
-    mkdirSync(folder, { recursive: true });
-    const temp = `${file}.${process.pid}.tmp`;
-    writeFileSync(temp, source);
-    renameSync(temp, file);
-  }
+  const folder = mkdtempSync(join(os.tmpdir(), 'archlab-wasm-'));
+  process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
+  const file = join(folder, 'pthread-worker.cjs');
+  writeFileSync(file, source);
   return file;
 }
