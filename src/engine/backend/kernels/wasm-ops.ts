@@ -39,6 +39,12 @@ export function wasmKernelConfig(kernelName: string, stock: StockKernels, kernel
   return { kernelName, backendName: 'wasm', setupFunc: stock[kernelName]?.setupFunc, kernelFunc: kernelFunc as unknown as KernelConfig['kernelFunc'] };
 }
 
+/** The input itself as the output, reference counted, as the cpu backend's Identity does: no copy. */
+export function sharedBuffer(backend: WasmBackend, x: TensorInfo): TensorInfo {
+  backend.incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+}
+
 export function floatsOf(backend: WasmBackend, info: TensorInfo): Float32Array {
   return backend.typedArrayFromHeap(info) as Float32Array;
 }
