@@ -1,5 +1,6 @@
 // The webview's copy of the workspace's runs, kept current by the host's snapshot and increments.
-import type { HostToWebview, PanelBatch, PanelRun } from '../src/shared/webview-protocol';
+import type { BatchProgress } from '../src/engine/types';
+import type { HostToWebview, PanelRun } from '../src/shared/webview-protocol';
 
 export interface RunsChanges {
   /** Everything changed (snapshot). */
@@ -14,7 +15,7 @@ export interface RunsChanges {
 
 export class RunsState {
   readonly runs = new Map<string, PanelRun>();
-  readonly batches = new Map<string, PanelBatch>();
+  readonly batches = new Map<string, BatchProgress>();
 
   /** Applies a run message and says what changed; other messages change nothing here. */
   apply(message: HostToWebview, changes: RunsChanges): void {
@@ -55,7 +56,7 @@ export class RunsState {
   }
 
   /** How far a running run is, from its latest batch or, before any, its finished epochs. */
-  progress(run: PanelRun): RunProgress {
+  progress(run: PanelRun): RowProgress {
     const total = Math.max(1, run.config.epochs);
     const batch = this.batches.get(run.id);
     if (batch && batch.epoch > run.epochs.length) {
@@ -67,7 +68,7 @@ export class RunsState {
   }
 }
 
-export interface RunProgress {
+export interface RowProgress {
   /** 0..1 of the whole run. */
   fraction: number;
   /** E.g. "epoch 2/5, loss 0.312". */

@@ -1,7 +1,7 @@
 // `archlab inspect`: each architecture's layers, params and MACs, without training.
 import { existsSync } from 'node:fs';
 import { initBackend } from '../engine/backend';
-import { inspectModelFile, ModelFileError, type InspectResult } from '../engine/models';
+import { inspectModelFile, ModelFileError, type InspectReport } from '../engine/models';
 import { alignedText } from '../engine/runs/table';
 import type { BackendPreference, ModelSummary } from '../engine/types';
 import { EXIT, errorLine, printError, shownPath, UsageError } from './output';
@@ -11,7 +11,7 @@ const thousands = new Intl.NumberFormat('en-US');
 export async function inspectCommand(file: string, options: { json?: boolean; backend: BackendPreference }): Promise<number> {
   if (!existsSync(file)) throw new UsageError(`no such model file: ${file}`);
   const { tf } = await initBackend(options.backend);
-  let result: InspectResult;
+  let result: InspectReport;
   try {
     result = await inspectModelFile(file, tf);
   } catch (err) {
@@ -29,7 +29,7 @@ export async function inspectCommand(file: string, options: { json?: boolean; ba
   return result.models.length > 0 && result.models.every((m) => m.summary) ? EXIT.ok : EXIT.failed;
 }
 
-function describe(result: InspectResult): string {
+function describe(result: InspectReport): string {
   const parts = [`${shownPath(result.file)} (sha256 ${result.sha256.slice(0, 12)})\n`];
   for (const model of result.models) {
     parts.push(model.summary ? describeModel(model.summary) : `\n${model.name}: failed to build\n`);

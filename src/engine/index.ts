@@ -14,7 +14,7 @@ export {
   type Architecture,
   type LoadedModelFile,
   type InspectedModel,
-  type InspectResult,
+  type InspectReport,
 } from './models';
 export { RunStore } from './runs/store';
 export { resultsTable, type TableFormat } from './runs/table';

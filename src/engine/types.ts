@@ -152,15 +152,19 @@ export interface DatasetInfo {
   testSize: number;
 }
 
-/** Progress inside an epoch: `batch` batches of `batchesPerEpoch` done, with their running loss and accuracy. */
-export interface BatchProgress {
-  runId: string;
+/** Where the batch loop is inside an epoch: `batch` batches of `batchesPerEpoch` done, with their loss and accuracy. */
+export interface BatchPosition {
   /** 1-based. */
   epoch: number;
   batch: number;
   batchesPerEpoch: number;
   loss: number;
   acc: number;
+}
+
+/** A run's batch position, as the run's events carry it. */
+export interface BatchProgress extends BatchPosition {
+  runId: string;
 }
 
 /** Events a training run emits, in order: started, batch/epoch..., then exactly one of the last three. */

@@ -31,6 +31,9 @@ export const Settings = {
   runsFolder: 'runsFolder',
 } as const;
 
+/** The comparison panel's webview type (package.json's `onWebviewPanel` activation event). */
+export const VIEW_TYPE = 'archlab.compare';
+
 export const DEFAULT_MODEL_GLOB = '**/*.model.{ts,js,mjs}';
 
 /** URI scheme of read-only documents holding a run's source snapshot (for diffs). */

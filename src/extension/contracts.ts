@@ -3,8 +3,6 @@
 import type * as vscode from 'vscode';
 import type { BatchProgress, RunRecord } from '../engine/types';
 
-export type { BatchProgress };
-
 export type RunsChange =
   /** A run was created or changed (new epoch, finished, failed, ...): the full record. */
   | { kind: 'upsert'; record: RunRecord }

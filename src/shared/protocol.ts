@@ -1,7 +1,7 @@
 // Messages between the extension host and a trainer child process (types only).
 // The child says `ready` first; the host then sends exactly one request. A child serves one
 // request and exits, so a crash or a kill can never take another job down with it.
-import type { InspectResult } from '../engine/models';
+import type { InspectReport } from '../engine/models';
 import type { BackendPreference, RunError, RunRecord, TrainingConfig, TrainingEvent } from '../engine/types';
 
 export interface TrainRequest {
@@ -27,9 +27,6 @@ export interface InspectRequest {
 }
 
 export type HostToTrainer = TrainRequest | InspectRequest | { type: 'stop' };
-
-/** What inspecting a model file found: params, MACs and layers per architecture, or its error. */
-export type InspectReport = InspectResult;
 
 export type TrainerToHost =
   | { type: 'ready'; pid: number }

@@ -8,9 +8,6 @@ import type { BatchProgress, RunRecord } from '../engine/types';
  */
 export type PanelRun = Omit<RunRecord, 'source'> & { source: { sha256: string } };
 
-/** Live progress of a running job between two epoch records. */
-export type PanelBatch = BatchProgress;
-
 export interface PanelImage {
   index: number;
   width: number;
@@ -25,7 +22,8 @@ export type HostToWebview =
   | { type: 'snapshot'; runs: PanelRun[]; warnings: string[] }
   | { type: 'upsert'; run: PanelRun }
   | { type: 'removed'; id: string }
-  | { type: 'batches'; progress: PanelBatch[] }
+  /** Live progress of running jobs between two epoch records. */
+  | { type: 'batches'; progress: BatchProgress[] }
   | { type: 'testImages'; requestId: number; runId: string; images: PanelImage[] }
   | { type: 'notice'; level: 'info' | 'error'; message: string };
 

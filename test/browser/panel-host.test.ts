@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { BatchCoalescer } from '../../src/extension/panel/batchCoalescer';
 import { contentSecurityPolicy, createNonce, panelHtml } from '../../src/extension/panel/html';
 import { decodePngDataUrl, parseWebviewMessage } from '../../src/extension/panel/messages';
-import type { PanelBatch } from '../../src/shared/webview-protocol';
+import type { BatchProgress } from '../../src/engine/types';
 import { paretoFront } from '../../webview/pareto';
 
 const PNG_1x1 =
@@ -68,9 +68,9 @@ describe('panel HTML', () => {
 
 describe('batch progress', () => {
   it('keeps only the latest progress per run between flushes', () => {
-    const flushed: PanelBatch[][] = [];
+    const flushed: BatchProgress[][] = [];
     const coalescer = new BatchCoalescer((progress) => flushed.push(progress), 60_000);
-    const batch = (runId: string, n: number): PanelBatch => ({ runId, epoch: 1, batch: n, batchesPerEpoch: 100, loss: 1, acc: 0.5 });
+    const batch = (runId: string, n: number): BatchProgress => ({ runId, epoch: 1, batch: n, batchesPerEpoch: 100, loss: 1, acc: 0.5 });
     for (let n = 1; n <= 50; n++) coalescer.push(batch('a', n));
     coalescer.push(batch('b', 3));
     coalescer.push(batch('c', 9));

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_TRAINING, type ModelSummary, type RunRecord } from '../../src/engine/types';
-import type { InspectReport } from '../../src/shared/protocol';
+import type { InspectReport } from '../../src/engine/models';
 import { computeLenses, describeResult, formatMacs, type ArchitectureState, type LensInput } from '../../src/extension/codelens/lenses';
 import { Commands } from '../../src/extension/constants';
 

@@ -2,7 +2,7 @@
 // progress bar in the status cell of running runs. Only the rows near the scrolled view are in the
 // DOM: with a thousand rows, every live update would otherwise re-lay out the whole table.
 import type { PanelRun } from '../../src/shared/webview-protocol';
-import type { RunProgress } from '../runs';
+import type { RowProgress } from '../runs';
 import { clear, el, frameScheduler } from '../dom';
 import { COLUMNS } from './columns';
 
@@ -19,7 +19,7 @@ export interface TableView {
   selected: ReadonlySet<string>;
   detailsRunId: string | undefined;
   sort: { column: string; descending: boolean };
-  progress(run: PanelRun): RunProgress;
+  progress(run: PanelRun): RowProgress;
 }
 
 interface CachedRow {
@@ -116,7 +116,7 @@ export class RunsTable {
   }
 
   /** Moves progress bars of running rows without rebuilding anything. */
-  updateProgress(runIds: Iterable<string>, progress: (run: PanelRun) => RunProgress): void {
+  updateProgress(runIds: Iterable<string>, progress: (run: PanelRun) => RowProgress): void {
     for (const id of runIds) {
       const row = this.cache.get(id);
       if (row?.progress) setProgress(row.progress, progress(row.run));
@@ -191,7 +191,7 @@ function sameOrder(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((id, i) => id === b[i]);
 }
 
-function setProgress(progress: NonNullable<CachedRow['progress']>, { fraction, text }: RunProgress): void {
+function setProgress(progress: NonNullable<CachedRow['progress']>, { fraction, text }: RowProgress): void {
   const percent = Math.round(fraction * 100);
   progress.bar.value = percent;
   progress.bar.setAttribute('value', String(percent));

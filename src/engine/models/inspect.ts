@@ -10,7 +10,7 @@ export interface InspectedModel {
   error?: RunError;
 }
 
-export interface InspectResult {
+export interface InspectReport {
   file: string;
   sha256: string;
   models: InspectedModel[];
@@ -19,7 +19,7 @@ export interface InspectResult {
 }
 
 /** Loads and summarizes every architecture of a file; a model that fails to build carries its error. */
-export async function inspectModelFile(file: string, tf: Tf): Promise<InspectResult> {
+export async function inspectModelFile(file: string, tf: Tf): Promise<InspectReport> {
   const loaded = await loadModelFile(file, tf);
   const models = loaded.architectures.map((architecture): InspectedModel => {
     try {

@@ -7,7 +7,7 @@ import type { Tf } from '../tf';
 import type { TrainingExport } from '../types';
 import { bundleModelFile } from './bundle';
 import { ModelFileError } from './errors';
-import { evaluateBundle, type EvaluatedModule } from './evaluate';
+import { executeBundle, type ExecutedModule } from './execute';
 import { inSourceOrder } from './order';
 import { checkTrainingExport } from './training';
 
@@ -31,7 +31,7 @@ type Verdict = { architecture: Architecture } | { skipped: string };
 export async function loadModelFile(file: string, tf: Tf): Promise<LoadedModelFile> {
   const absolute = path.resolve(file);
   const source = await readSource(absolute);
-  const module = evaluateBundle(await bundleModelFile(absolute), absolute, tf);
+  const module = executeBundle(await bundleModelFile(absolute), absolute, tf);
   const exports = (module.exports ?? {}) as Record<string, unknown>;
 
   const architectures: Architecture[] = [];
@@ -80,7 +80,7 @@ function readTraining(value: unknown, file: string): TrainingExport | undefined 
 }
 
 /** Calls each candidate once: only what it returns tells an architecture from a helper. */
-function judgeExport(name: string, value: unknown, tf: Tf, module: EvaluatedModule): Verdict {
+function judgeExport(name: string, value: unknown, tf: Tf, module: ExecutedModule): Verdict {
   if (typeof value !== 'function') return { skipped: `not a function (${describe(value)})` };
   if (/^class\b/.test(Function.prototype.toString.call(value))) return { skipped: 'a class, not a function' };
   if (value.length > 0) return { skipped: `takes ${value.length} argument(s); an architecture takes none` };
@@ -102,7 +102,7 @@ function judgeExport(name: string, value: unknown, tf: Tf, module: EvaluatedModu
   return { architecture: { name, build: () => build(name, factory, tf, module) } };
 }
 
-function build(name: string, factory: () => unknown, tf: Tf, module: EvaluatedModule): LayersModel {
+function build(name: string, factory: () => unknown, tf: Tf, module: ExecutedModule): LayersModel {
   let result: unknown;
   try {
     result = factory();

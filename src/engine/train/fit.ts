@@ -3,7 +3,7 @@
 // loss stop the run within one batch, and keeps the epoch order reproducible from the seed.
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { Tf } from '../tf';
-import type { BatchProgress as EngineBatchProgress, EpochMetrics } from '../types';
+import type { BatchPosition, EpochMetrics } from '../types';
 import { gatherBatch, seededRandom, shuffledIndices, type RunData } from './data';
 import { evaluateSplit } from './evaluate';
 
@@ -12,9 +12,6 @@ const BATCH_EVENT_INTERVAL_MS = 250;
 // beyond this the weights have blown up and the run can only produce garbage or, soon, NaN.
 const DIVERGED_LOSS = 1e6;
 
-/** Progress of the batch loop; the run id is added by the caller that knows it. */
-export type BatchProgress = Omit<EngineBatchProgress, 'runId'>;
-
 export interface FitOptions {
   epochs: number;
   batchSize: number;
@@ -22,7 +19,7 @@ export interface FitOptions {
   learningRate: number;
   outputsProbabilities: boolean;
   signal?: AbortSignal;
-  onBatch?: (progress: BatchProgress) => void;
+  onBatch?: (progress: BatchPosition) => void;
   onEpoch?: (metrics: EpochMetrics) => Promise<void> | void;
 }
 

@@ -1,9 +1,9 @@
 // What the CodeLens above each architecture says, from what is known about it: the symbols of the
 // document, the inspection of the file, the latest run and whether it is training now.
 import type { RunRecord } from '../../engine/types';
-import type { InspectReport } from '../../shared/protocol';
+import type { InspectReport } from '../../engine/models';
 import { Commands } from '../constants';
-import { describeProgress, type RunProgress } from '../jobs/progress';
+import { describeProgress, type JobProgress } from '../jobs/progress';
 
 export interface SymbolAt {
   name: string;
@@ -13,7 +13,7 @@ export interface SymbolAt {
 export interface ArchitectureState {
   latest?: RunRecord;
   /** Set while a job trains or will train this architecture. */
-  training?: { runId?: string; progress?: RunProgress; queued: boolean };
+  training?: { runId?: string; progress?: JobProgress; queued: boolean };
 }
 
 export interface LensSpec {

@@ -2,7 +2,7 @@
 // cached by the file's content hash, so lenses refresh when a file is saved and never otherwise.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { InspectReport } from '../../shared/protocol';
+import type { InspectReport } from '../../engine/models';
 import { ChildProcessError } from '../errors';
 
 export interface Inspection {

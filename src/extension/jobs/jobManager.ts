@@ -4,7 +4,7 @@ import type { RunRecord, TrainingConfig, TrainingEvent } from '../../engine/type
 import type { TrainerToHost } from '../../shared/protocol';
 import type { ChildProcessError } from '../errors';
 import type { TrainerOutcome } from './trainerProcess';
-import type { RunProgress } from './progress';
+import type { JobProgress } from './progress';
 
 export interface JobRequest {
   file: string;
@@ -23,7 +23,7 @@ export interface Job {
   state: JobState;
   /** Runs this job has started, in order. */
   readonly runIds: string[];
-  progress?: RunProgress;
+  progress?: JobProgress;
   readonly done: Promise<void>;
 }
 

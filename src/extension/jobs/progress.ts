@@ -1,5 +1,5 @@
 // What a job's progress line says: model, epoch, batch and an estimate of the time left.
-export interface RunProgress {
+export interface JobProgress {
   model: string;
   epoch: number;
   epochs: number;
@@ -10,13 +10,13 @@ export interface RunProgress {
 }
 
 /** Fraction of the run done, 0..1. Epochs and batches are 1-based as the engine reports them. */
-export function runFraction(p: Pick<RunProgress, 'epoch' | 'epochs' | 'batch' | 'batchesPerEpoch'>): number {
+export function runFraction(p: Pick<JobProgress, 'epoch' | 'epochs' | 'batch' | 'batchesPerEpoch'>): number {
   const total = p.epochs * p.batchesPerEpoch;
   if (total <= 0) return 0;
   return Math.min(1, ((p.epoch - 1) * p.batchesPerEpoch + p.batch) / total);
 }
 
-export function etaSeconds(p: RunProgress): number | undefined {
+export function etaSeconds(p: JobProgress): number | undefined {
   const fraction = runFraction(p);
   if (fraction <= 0 || p.elapsedMs <= 0) return undefined;
   return ((1 - fraction) / fraction) * (p.elapsedMs / 1000);
@@ -30,7 +30,7 @@ export function formatDuration(seconds: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${rest}` : `${m}:${rest}`;
 }
 
-export function describeProgress(p: RunProgress): string {
+export function describeProgress(p: JobProgress): string {
   const eta = etaSeconds(p);
   const parts = [p.model, `epoch ${p.epoch}/${p.epochs}`, `batch ${p.batch}/${p.batchesPerEpoch}`];
   if (eta !== undefined) parts.push(`ETA ${formatDuration(eta)}`);

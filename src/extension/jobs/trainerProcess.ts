@@ -1,7 +1,8 @@
 // One trainer child process: fork, ready handshake, one request, graceful stop, hard kill.
 import { fork, type ChildProcess } from 'node:child_process';
 import type { RunError, RunRecord } from '../../engine/types';
-import type { HostToTrainer, InspectReport, InspectRequest, TrainerToHost, TrainRequest } from '../../shared/protocol';
+import type { InspectReport } from '../../engine/models';
+import type { HostToTrainer, InspectRequest, TrainerToHost, TrainRequest } from '../../shared/protocol';
 import { ChildProcessError, describeExit, exitCodeOf } from '../errors';
 
 export interface TrainerOptions {

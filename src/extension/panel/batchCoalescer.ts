@@ -1,17 +1,17 @@
 // Training reports every batch (hundreds per second on small models); the webview only needs the
 // latest progress of each run a few times per second.
-import type { PanelBatch } from '../../shared/webview-protocol';
+import type { BatchProgress } from '../../engine/types';
 
 export class BatchCoalescer {
-  private readonly pending = new Map<string, PanelBatch>();
+  private readonly pending = new Map<string, BatchProgress>();
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
-    private readonly flush: (progress: PanelBatch[]) => void,
+    private readonly flush: (progress: BatchProgress[]) => void,
     private readonly intervalMs = 150,
   ) {}
 
-  push(progress: PanelBatch): void {
+  push(progress: BatchProgress): void {
     this.pending.set(progress.runId, progress);
     this.timer ??= setTimeout(() => this.flushNow(), this.intervalMs);
   }

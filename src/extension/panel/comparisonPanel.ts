@@ -8,7 +8,6 @@ import { exportChartPng, exportTable } from './exports';
 import { createNonce, panelHtml } from './html';
 import { parseWebviewMessage } from './messages';
 
-export const VIEW_TYPE = 'archlab.compare';
 export const PANEL_TITLE = 'ArchLab: Compare';
 
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {

@@ -1,9 +1,8 @@
 // The comparison panel's entry point for the extension: one panel per window, restored on reload.
 import * as vscode from 'vscode';
 import type { RunActions, RunsModel } from '../contracts';
-import { ComparisonPanel, PANEL_TITLE, VIEW_TYPE, webviewOptions } from './comparisonPanel';
-
-export { VIEW_TYPE } from './comparisonPanel';
+import { VIEW_TYPE } from '../constants';
+import { ComparisonPanel, PANEL_TITLE, webviewOptions } from './comparisonPanel';
 
 export function registerComparisonPanel(
   context: vscode.ExtensionContext,

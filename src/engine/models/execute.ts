@@ -7,7 +7,7 @@ import type { Tf } from '../tf';
 import { TF_MODULE_ID, type ModelBundle } from './bundle';
 import { ModelFileError } from './errors';
 
-export interface EvaluatedModule {
+export interface ExecutedModule {
   exports: unknown;
   /** Turns an error thrown by the module's code into a ModelFileError at the user's source line. */
   locate(err: unknown, prefix: string): ModelFileError;
@@ -15,7 +15,7 @@ export interface EvaluatedModule {
 
 const SOURCE_MAP_COMMENT = /\/\/# sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)\s*$/;
 
-export function evaluateBundle(bundle: ModelBundle, file: string, tf: Tf): EvaluatedModule {
+export function executeBundle(bundle: ModelBundle, file: string, tf: Tf): ExecutedModule {
   // A filename no real file has, so stack frames of the bundle are told apart from tfjs frames.
   const bundleName = `archlab-model:${file}`;
   const sourceMap = readSourceMap(bundle.code);
