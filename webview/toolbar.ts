@@ -1,10 +1,8 @@
 // Filters and actions above the table. Actions apply to the selected runs.
-import type { RunStatus } from '../src/engine/types';
+import { RUN_STATUSES } from '../src/engine/types';
 import type { PanelRun, WebviewToHost } from '../src/shared/webview-protocol';
 import { el } from './dom';
 import type { RowFilters } from './table/sortFilter';
-
-const STATUSES: RunStatus[] = ['running', 'completed', 'failed', 'cancelled', 'interrupted'];
 
 type ValueElement = HTMLElement & { value: string };
 type ButtonElement = HTMLElement & { disabled: boolean };
@@ -36,7 +34,7 @@ export class Toolbar {
 
   constructor(filters: RowFilters, callbacks: ToolbarCallbacks) {
     this.status.append(el('vscode-option' as 'option', { attrs: { value: '' } }, 'All statuses'));
-    for (const status of STATUSES) this.status.append(el('vscode-option' as 'option', { attrs: { value: status } }, status));
+    for (const status of RUN_STATUSES) this.status.append(el('vscode-option' as 'option', { attrs: { value: status } }, status));
     this.text.value = filters.text;
     this.text.setAttribute('value', filters.text);
     this.status.value = filters.status;

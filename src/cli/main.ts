@@ -4,10 +4,11 @@ import { version } from '../../package.json';
 import { inspectCommand } from './inspect';
 import { integer, modelNames, positiveInteger, positiveNumber } from './options';
 import { EXIT, exitWhenFlushed, printError, UsageError } from './output';
+import { BACKEND_PREFERENCES } from '../engine/types';
 import { trainCommand, type TrainOptions } from './train';
 
 const backendOption = (fallback: string) =>
-  new Option('--backend <name>', 'compute backend').choices(['auto', 'tensorflow', 'wasm', 'cpu']).default(fallback);
+  new Option('--backend <name>', 'compute backend').choices(BACKEND_PREFERENCES).default(fallback);
 
 function program(): Command {
   const cli = new Command('archlab')

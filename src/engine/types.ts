@@ -1,8 +1,11 @@
 // Types shared by the engine, the trainer child, the CLI, the extension host and the webview.
-// Types only: importing this module pulls in no code (no tfjs, no vscode).
+// Types and the literal lists they derive from: importing this module pulls in no dependency
+// (no tfjs, no vscode). package.json's enums are checked against these lists by a test.
 
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
-export type BackendPreference = 'auto' | BackendName;
+export const BACKEND_NAMES = ['tensorflow', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+export const BACKEND_PREFERENCES = ['auto', ...BACKEND_NAMES] as const;
+export type BackendPreference = (typeof BACKEND_PREFERENCES)[number];
 
 export interface BackendInfo {
   name: BackendName;
@@ -14,7 +17,8 @@ export interface BackendInfo {
   fallbackReason?: string;
 }
 
-export type OptimizerName = 'adam' | 'sgd' | 'rmsprop' | 'adagrad' | 'adadelta' | 'adamax';
+export const OPTIMIZER_NAMES = ['adam', 'sgd', 'rmsprop', 'adagrad', 'adadelta', 'adamax'] as const;
+export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 
 /**
  * What the model is evaluated on after every epoch: the dataset's test split, a fraction of the
@@ -106,7 +110,8 @@ export interface RunResults {
   testExamples: number;
 }
 
-export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
+export const RUN_STATUSES = ['running', 'completed', 'failed', 'cancelled', 'interrupted'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export interface RunError {
   message: string;

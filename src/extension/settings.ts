@@ -1,7 +1,7 @@
 // The `archlab.*` settings, read into one typed object. Training defaults left empty (null) defer
 // to the model file's `training` export and then to ArchLab's defaults.
 import { isAbsolute, join } from 'node:path';
-import type { BackendPreference, TrainingConfig } from '../engine/types';
+import { BACKEND_PREFERENCES, type BackendPreference, type TrainingConfig } from '../engine/types';
 import { DEFAULT_MODEL_GLOB, Settings } from './constants';
 
 /** The part of vscode.WorkspaceConfiguration read here. */
@@ -22,8 +22,6 @@ export interface ArchlabSettings {
   /** Absolute folder for run records, when not the default `<workspace>/.archlab/runs`. */
   runsDir?: string;
 }
-
-const BACKENDS: BackendPreference[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
 
 export function readSettings(config: ConfigurationReader, workspaceRoot: string): ArchlabSettings {
   const positive = (key: string): number | undefined => {
@@ -50,7 +48,7 @@ export function readSettings(config: ConfigurationReader, workspaceRoot: string)
     modelGlob: text(Settings.modelGlob) ?? DEFAULT_MODEL_GLOB,
     overrides,
     fashionMnistDir: inWorkspace(text(Settings.fashionMnistDir)),
-    backend: BACKENDS.includes(backend) ? backend : 'auto',
+    backend: BACKEND_PREFERENCES.includes(backend) ? backend : 'auto',
     threads: threads ? Math.round(threads) : undefined,
     maxConcurrentJobs: Math.max(1, Math.round(positive(Settings.maxConcurrentJobs) ?? 1)),
     quickRunSize: Math.round(positive(Settings.quickRunSize) ?? 2000),

@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TrainerToHost } from '../../src/shared/protocol';
-import { TrainerProcess } from '../../src/extension/jobs/trainerProcess';
+import { isTrainerMessage, TrainerProcess } from '../../src/extension/jobs/trainerProcess';
 
 let dir: string;
 before(async () => (dir = await mkdtemp(join(tmpdir(), 'archlab-protocol-'))));
@@ -74,4 +74,13 @@ test('a child that ignores stop is killed after the timeout', async () => {
   const outcome = await trainer.outcome;
   assert.equal(outcome.kind, 'failed');
   if (outcome.kind === 'failed') assert.equal(outcome.error.exitCode, 137, 'SIGKILL, as a shell reports it');
+});
+
+test('only the protocol\'s message types count as trainer messages', () => {
+  assert.ok(isTrainerMessage({ type: 'log', message: 'x' }));
+  assert.ok(!isTrainerMessage({ type: 'progress' }));
+  // Inherited keys are not message types.
+  assert.ok(!isTrainerMessage({ type: 'toString' }));
+  assert.ok(!isTrainerMessage(null));
+  assert.ok(!isTrainerMessage('ready'));
 });

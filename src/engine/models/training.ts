@@ -1,13 +1,12 @@
 // Training settings: engine defaults <- the file's `training` export <- its per-model entry <- overrides.
 import {
   DEFAULT_TRAINING,
+  OPTIMIZER_NAMES,
   type OptimizerName,
   type TrainingConfig,
   type TrainingExport,
   type ValidationSpec,
 } from '../types';
-
-const OPTIMIZERS: readonly OptimizerName[] = ['adam', 'sgd', 'rmsprop', 'adagrad', 'adadelta', 'adamax'];
 
 const REQUIRED = ['epochs', 'batchSize', 'learningRate', 'optimizer', 'dataset', 'validation', 'seed'] as const;
 
@@ -22,7 +21,7 @@ const CHECKS: Record<keyof TrainingConfig, Check> = {
   learningRate: (v) =>
     typeof v === 'number' && Number.isFinite(v) && v > 0 ? undefined : 'must be a number greater than 0',
   optimizer: (v) =>
-    OPTIMIZERS.includes(v as OptimizerName) ? undefined : `must be one of ${OPTIMIZERS.join(', ')}`,
+    OPTIMIZER_NAMES.includes(v as OptimizerName) ? undefined : `must be one of ${OPTIMIZER_NAMES.join(', ')}`,
   dataset: (v) =>
     typeof v === 'string' && v.trim() !== ''
       ? undefined

@@ -1,8 +1,6 @@
 // Checks that parsed JSON is a run record this version can use. Deliberately shallow: the fields
 // every reader relies on are checked, the rest is trusted (records are written by ArchLab itself).
-import { RUN_SCHEMA_VERSION, type RunRecord } from '../types';
-
-const STATUSES = new Set(['running', 'completed', 'failed', 'cancelled', 'interrupted']);
+import { RUN_SCHEMA_VERSION, RUN_STATUSES, type RunRecord, type RunStatus } from '../types';
 
 /** The record, or why it is not usable. */
 export function checkRecord(data: unknown): RunRecord | string {
@@ -15,7 +13,7 @@ export function checkRecord(data: unknown): RunRecord | string {
   for (const key of ['id', 'model', 'file', 'startedAt'] as const) {
     if (typeof data[key] !== 'string') return `missing or invalid "${key}"`;
   }
-  if (typeof data.status !== 'string' || !STATUSES.has(data.status)) return `unknown status ${JSON.stringify(data.status)}`;
+  if (!RUN_STATUSES.includes(data.status as RunStatus)) return `unknown status ${JSON.stringify(data.status)}`;
   if (!Array.isArray(data.epochs)) return 'missing or invalid "epochs"';
   if (!isObject(data.config) || !isObject(data.backend) || !isObject(data.source)) {
     return 'missing config, backend or source';

@@ -18,10 +18,20 @@ export type TrainerOutcome =
   | { kind: 'failed'; error: ChildProcessError };
 
 const STDERR_TAIL = 8_000;
-const trainerMessageTypes = new Set(['ready', 'event', 'log', 'trained', 'inspected', 'failed']);
+// A Record over the union's tags: a new TrainerToHost variant does not type-check until it is listed
+// here, so it cannot be dropped on arrival without anyone noticing.
+const TRAINER_MESSAGE_TYPES: Record<TrainerToHost['type'], true> = {
+  ready: true,
+  event: true,
+  log: true,
+  trained: true,
+  inspected: true,
+  failed: true,
+};
 
-function isTrainerMessage(value: unknown): value is TrainerToHost {
-  return typeof value === 'object' && value !== null && trainerMessageTypes.has((value as { type: string }).type);
+export function isTrainerMessage(value: unknown): value is TrainerToHost {
+  const type = (value as { type?: unknown } | null)?.type;
+  return typeof value === 'object' && typeof type === 'string' && Object.hasOwn(TRAINER_MESSAGE_TYPES, type);
 }
 
 export class TrainerProcess {
