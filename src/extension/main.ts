@@ -5,6 +5,7 @@ import type { RunError } from '../engine/types';
 import { ArchLab } from './archlab';
 import { ModelCodeLensProvider } from './codelens/provider';
 import { registerModelCommands } from './commands/models';
+import { registerCommand } from './commands/register';
 import { registerRunCommands } from './commands/runs';
 import { registerTrainCommands } from './commands/train';
 import { Commands, OUTPUT_CHANNEL_NAME, Settings } from './constants';
@@ -12,7 +13,7 @@ import { ChildProcessError } from './errors';
 import { showJobProgress } from './jobs/progressUi';
 import { registerComparisonPanel } from './panel';
 import { showError } from './notify';
-import { confirmAndDeleteRuns, createRunActions, registerRunSources } from './runs/runActions';
+import { createRunActions, registerRunSources } from './runs/runActions';
 import { watchStore } from './runs/storeWatcher';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -32,14 +33,15 @@ export function activate(context: vscode.ExtensionContext): void {
   const lab = new ArchLab(context, root, log);
   const modelFiles: vscode.DocumentFilter = { scheme: 'file', pattern: lab.settings().modelGlob };
   const lenses = new ModelCodeLensProvider(lab, modelFiles);
-  const panel = registerComparisonPanel(context, lab.runs, createRunActions(lab));
+  const actions = createRunActions(lab);
+  const panel = registerComparisonPanel(context, lab.runs, actions, (what, err) => void showError(log, what, err));
   context.subscriptions.push(
     lab,
     lenses,
     vscode.languages.registerCodeLensProvider(modelFiles, lenses),
     watchStore(lab.store, lab.runs),
     showJobProgress(lab.jobs),
-    registerRunSources(lab),
+    registerRunSources(lab.runs),
     lab.jobs.subscribe({
       // A run that failed is shown once: as its run's failure, or as the job's when no run had started.
       trainingEvent: (event) => {
@@ -47,9 +49,9 @@ export function activate(context: vscode.ExtensionContext): void {
       },
       jobFailed: (job, error, closedRuns) => closedRuns === 0 && void showError(log, `${job.request.label} failed`, error),
     }),
-    vscode.commands.registerCommand(Commands.openComparisonPanel, () => panel.show()),
+    registerCommand(log, { id: Commands.openComparisonPanel, failure: 'Could not open the comparison panel', run: () => panel.show() }),
     ...registerTrainCommands(lab),
-    ...registerRunCommands(lab, (ids) => confirmAndDeleteRuns(lab, ids)),
+    ...registerRunCommands(lab, actions.delete),
     ...registerModelCommands(lab, context.extensionUri),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(`${Settings.section}.${Settings.runsFolder}`) || e.affectsConfiguration(`${Settings.section}.${Settings.modelGlob}`)) {

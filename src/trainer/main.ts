@@ -4,6 +4,7 @@ import type { RunError, RunRecord } from '../engine/types';
 import type { HostToTrainer, InspectRequest, TrainerToHost, TrainRequest } from '../shared/protocol';
 import { initBackend } from '../engine/backend';
 import { inspectModelFile, toRunError } from '../engine/models';
+import { interruptedRecord, WINDOW_CLOSED } from '../engine/runs/interrupted';
 import { RunStore } from '../engine/runs/store';
 import { runJob } from '../engine/train';
 
@@ -51,12 +52,7 @@ async function train(request: TrainRequest): Promise<void> {
 
 async function markInterrupted(store: RunStore, records: RunRecord[]): Promise<void> {
   for (const record of records.filter((r) => r.status === 'cancelled' || r.status === 'running')) {
-    await store.save({
-      ...record,
-      status: 'interrupted',
-      finishedAt: record.finishedAt ?? new Date().toISOString(),
-      error: { message: 'The VS Code window was closed or reloaded during the run.' },
-    });
+    await store.save(interruptedRecord(record, WINDOW_CLOSED));
   }
 }
 

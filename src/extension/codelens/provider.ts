@@ -1,7 +1,8 @@
 // CodeLens above each architecture of a model file: train, quick run, size, latest result, stop.
 import * as vscode from 'vscode';
-import type { ArchLab } from '../archlab';
-import type { Job } from '../jobs/jobManager';
+import type { Inspector } from '../inspect/inspector';
+import type { Job, JobManager } from '../jobs/jobManager';
+import type { WorkspaceRuns } from '../runs/runsModel';
 import { modelDiagnostics } from './diagnostics';
 import { computeLenses, type ArchitectureState } from './lenses';
 import { topLevelSymbols } from './symbols';
@@ -12,6 +13,13 @@ const REFRESH_DELAY_MS = 300;
 const PROGRESS_REFRESH_MS = 2_000;
 // The TypeScript server may still be starting when a file opens: ask again for its symbols.
 const SYMBOL_RETRIES = 10;
+
+/** What the lenses read of the workspace's ArchLab. */
+export interface LensHost {
+  readonly runs: Pick<WorkspaceRuns, 'onDidChange' | 'latest'>;
+  readonly jobs: Pick<JobManager, 'subscribe' | 'activeJobFor'>;
+  readonly inspector: Pick<Inspector, 'inspect' | 'cached' | 'forgetAll'>;
+}
 
 export class ModelCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -24,7 +32,7 @@ export class ModelCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
   private lastProgressRefresh = 0;
 
   constructor(
-    private readonly lab: ArchLab,
+    private readonly lab: LensHost,
     private readonly selector: vscode.DocumentSelector,
   ) {
     this.disposables.push(

@@ -2,27 +2,36 @@
 import * as vscode from 'vscode';
 import { join } from 'node:path';
 import type { ModelSummary } from '../../engine/types';
-import type { ArchLab } from '../archlab';
 import { Commands, SUMMARY_SCHEME } from '../constants';
 import { describeSize } from '../codelens/lenses';
-import { showError } from '../notify';
-import { pickModel, requireTrust, targetOf } from './targets';
+import type { Inspector } from '../inspect/inspector';
+import { registerCommand } from './register';
+import { pickModel, targetOf } from './targets';
 
 const EXAMPLE_FILE = 'mnist.model.ts';
 
-export function registerModelCommands(lab: ArchLab, extensionUri: vscode.Uri): vscode.Disposable[] {
+/** What the model commands use of the workspace's ArchLab. */
+export interface ModelCommandsHost {
+  readonly log: vscode.LogOutputChannel;
+  readonly root: string;
+  readonly inspector: Pick<Inspector, 'inspect'>;
+}
+
+export function registerModelCommands(lab: ModelCommandsHost, extensionUri: vscode.Uri): vscode.Disposable[] {
   const summaries = new Map<string, string>();
   return [
     vscode.workspace.registerTextDocumentContentProvider(SUMMARY_SCHEME, {
       provideTextDocumentContent: (uri) => summaries.get(uri.toString()) ?? '',
     }),
     vscode.workspace.onDidCloseTextDocument((doc) => summaries.delete(doc.uri.toString())),
-    vscode.commands.registerCommand(Commands.showModelSummary, async (arg: unknown) => {
-      try {
-        if (!(await requireTrust())) return;
+    registerCommand(lab.log, {
+      id: Commands.showModelSummary,
+      failure: 'Could not summarize the model',
+      needsTrust: true,
+      run: async (arg) => {
         const target = targetOf(arg);
         if (!target) return void vscode.window.showInformationMessage('ArchLab: open a model file first.');
-        const model = target.model ?? (await pickModel(lab, target.file));
+        const model = target.model ?? (await pickModel(lab.inspector, target.file));
         if (!model) return;
         const inspection = await lab.inspector.inspect(target.file);
         if (inspection.error) throw inspection.error;
@@ -35,19 +44,17 @@ export function registerModelCommands(lab: ArchLab, extensionUri: vscode.Uri): v
         const doc = await vscode.workspace.openTextDocument(uri);
         await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
         await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
-      } catch (err) {
-        await showError(lab.log, 'Could not summarize the model', err);
-      }
+      },
     }),
-    vscode.commands.registerCommand(Commands.createExampleModels, async () => {
-      try {
+    registerCommand(lab.log, {
+      id: Commands.createExampleModels,
+      failure: 'Could not create the example models',
+      run: async () => {
         const source = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(extensionUri, 'examples', EXAMPLE_FILE));
         const target = await freeName(vscode.Uri.file(lab.root), EXAMPLE_FILE);
         await vscode.workspace.fs.writeFile(target, source);
         await vscode.window.showTextDocument(target);
-      } catch (err) {
-        await showError(lab.log, 'Could not create the example models', err);
-      }
+      },
     }),
   ];
 }

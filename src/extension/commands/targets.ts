@@ -1,27 +1,35 @@
 // What a command acts on: a CodeLens passes { file, model }, a menu passes the file's Uri, the
 // palette passes nothing (the active editor, then a pick).
 import * as vscode from 'vscode';
-import type { ArchLab } from '../archlab';
+import type { RunRecord, RunStatus } from '../../engine/types';
+import type { Inspector } from '../inspect/inspector';
 
 export interface ModelTarget {
   file: string;
   model?: string;
 }
 
+/** A file and the architecture in it, as a CodeLens passes them. */
 export function isModelTarget(value: unknown): value is { file: string; model: string } {
-  return typeof value === 'object' && value !== null && typeof (value as ModelTarget).file === 'string';
+  return isTarget(value) && typeof value.model === 'string';
+}
+
+function isTarget(value: unknown): value is ModelTarget {
+  if (typeof value !== 'object' || value === null) return false;
+  const { file, model } = value as Record<string, unknown>;
+  return typeof file === 'string' && (model === undefined || typeof model === 'string');
 }
 
 export function targetOf(arg: unknown): ModelTarget | undefined {
-  if (isModelTarget(arg)) return arg;
+  if (isTarget(arg)) return arg;
   if (arg instanceof vscode.Uri) return { file: arg.fsPath };
   const editor = vscode.window.activeTextEditor;
   return editor?.document.uri.scheme === 'file' ? { file: editor.document.uri.fsPath } : undefined;
 }
 
 /** Asks which architecture of the file, preselecting the one under the cursor. */
-export async function pickModel(lab: ArchLab, file: string): Promise<string | undefined> {
-  const inspection = await lab.inspector.inspect(file);
+export async function pickModel(inspector: Pick<Inspector, 'inspect'>, file: string): Promise<string | undefined> {
+  const inspection = await inspector.inspect(file);
   if (inspection.error) throw inspection.error;
   const names = inspection.report?.models.map((m) => m.name) ?? [];
   if (!names.length) throw new Error(`${vscode.workspace.asRelativePath(file)} exports no architecture.`);
@@ -30,6 +38,28 @@ export async function pickModel(lab: ArchLab, file: string): Promise<string | un
   const items = names.map((name) => ({ label: name, picked: name === underCursor }));
   if (underCursor) items.sort((a, b) => Number(b.picked) - Number(a.picked));
   return (await vscode.window.showQuickPick(items, { title: 'Train which architecture?' }))?.label;
+}
+
+/** Asks which run, among those whose status passes `filter` (by default: not training). */
+export async function pickRun(
+  runs: { list(): RunRecord[] },
+  title: string,
+  filter = (status: RunStatus) => status !== 'running',
+): Promise<string | undefined> {
+  const items = runs
+    .list()
+    .filter((r) => filter(r.status))
+    .map((r) => ({
+      label: r.model,
+      description: `${r.status}${r.results ? ` · ${(r.results.testAccuracy * 100).toFixed(2)}%` : ''}`,
+      detail: `${new Date(r.startedAt).toLocaleString()} · ${r.file}`,
+      id: r.id,
+    }));
+  if (!items.length) {
+    void vscode.window.showInformationMessage('ArchLab: no runs yet.');
+    return undefined;
+  }
+  return (await vscode.window.showQuickPick(items, { title }))?.id;
 }
 
 async function modelUnderCursor(file: string, names: string[]): Promise<string | undefined> {

@@ -2,6 +2,7 @@
 // is gone (the window was reloaded, the machine slept and VS Code was killed) is `interrupted`.
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { interruptedRecord, WINDOW_CLOSED } from '../../engine/runs/interrupted';
 import type { RunRecord } from '../../engine/types';
 
 export class JobLocks {
@@ -37,12 +38,7 @@ export class JobLocks {
     const swept: RunRecord[] = [];
     for (const record of records) {
       if (record.status !== 'running' || !known.has(record.id) || (await this.livePid(record.id))) continue;
-      const interrupted: RunRecord = {
-        ...record,
-        status: 'interrupted',
-        finishedAt: new Date().toISOString(),
-        error: { message: 'The run stopped when its VS Code window closed or reloaded.' },
-      };
+      const interrupted = interruptedRecord(record, WINDOW_CLOSED);
       await save(interrupted);
       await this.release(record.id);
       swept.push(interrupted);

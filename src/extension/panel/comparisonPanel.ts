@@ -10,6 +10,21 @@ import { parseWebviewMessage } from './messages';
 
 export const PANEL_TITLE = 'ArchLab: Compare';
 
+/** How the panel shows a failed request to the user (notify.ts's showError, bound to the log). */
+export type ErrorReporter = (context: string, error: unknown) => void;
+
+const REQUEST_NAMES: Record<WebviewToHost['type'], string> = {
+  ready: 'show the runs',
+  stop: 'stop the run',
+  rerun: 'rerun the run',
+  delete: 'delete the runs',
+  openSource: 'open the source',
+  diffSources: 'compare the sources',
+  exportTable: 'export the table',
+  exportChart: 'export the chart',
+  testImages: 'load the test images',
+};
+
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
   return {
     enableScripts: true,
@@ -31,6 +46,7 @@ export class ComparisonPanel implements vscode.Disposable {
     extensionUri: vscode.Uri,
     private readonly runs: RunsModel,
     private readonly actions: RunActions,
+    private readonly reportError: ErrorReporter,
   ) {
     const webview = panel.webview;
     webview.options = webviewOptions(extensionUri);
@@ -86,9 +102,8 @@ export class ComparisonPanel implements vscode.Disposable {
     const message = parseWebviewMessage(raw);
     if (!message) return;
     this.handle(message).catch((error: unknown) => {
-      const text = error instanceof Error ? error.message : String(error);
-      this.post({ type: 'notice', level: 'error', message: text });
-      void vscode.window.showErrorMessage(`ArchLab: ${text}`);
+      this.post({ type: 'notice', level: 'error', message: error instanceof Error ? error.message : String(error) });
+      this.reportError(`Could not ${REQUEST_NAMES[message.type]}`, error);
     });
   }
 
@@ -102,7 +117,7 @@ export class ComparisonPanel implements vscode.Disposable {
       case 'rerun':
         return this.actions.rerun(message.runId);
       case 'delete':
-        return this.confirmDelete(message.runIds);
+        return this.actions.delete(message.runIds);
       case 'openSource':
         return this.actions.openSource(message.runId);
       case 'diffSources':
@@ -128,12 +143,6 @@ export class ComparisonPanel implements vscode.Disposable {
   private recordsFor(ids: string[]): RunRecord[] {
     if (ids.length === 0) return this.runs.list();
     return ids.map((id) => this.runs.get(id)).filter((r): r is RunRecord => r !== undefined);
-  }
-
-  private async confirmDelete(ids: string[]): Promise<void> {
-    const what = ids.length === 1 ? `run ${this.runs.get(ids[0])?.model ?? ids[0]}` : `${ids.length} runs`;
-    const answer = await vscode.window.showWarningMessage(`Delete ${what}?`, { modal: true }, 'Delete');
-    if (answer === 'Delete') await this.actions.delete(ids);
   }
 
   private async sendTestImages(requestId: number, runId: string, indices: number[]): Promise<void> {

@@ -2,17 +2,18 @@
 import * as vscode from 'vscode';
 import type { RunActions, RunsModel } from '../contracts';
 import { VIEW_TYPE } from '../constants';
-import { ComparisonPanel, PANEL_TITLE, webviewOptions } from './comparisonPanel';
+import { ComparisonPanel, PANEL_TITLE, webviewOptions, type ErrorReporter } from './comparisonPanel';
 
 export function registerComparisonPanel(
   context: vscode.ExtensionContext,
   runs: RunsModel,
   actions: RunActions,
+  reportError: ErrorReporter,
 ): { show(): void } {
   let current: ComparisonPanel | undefined;
 
   const attach = (panel: vscode.WebviewPanel): void => {
-    const opened = new ComparisonPanel(panel, context.extensionUri, runs, actions);
+    const opened = new ComparisonPanel(panel, context.extensionUri, runs, actions, reportError);
     current = opened;
     panel.onDidDispose(() => {
       opened.dispose();

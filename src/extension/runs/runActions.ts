@@ -3,20 +3,33 @@
 import * as vscode from 'vscode';
 import { basename, resolve } from 'node:path';
 import { loadTestImage } from '../../engine/datasets';
-import type { ArchLab } from '../archlab';
+import type { RunStore } from '../../engine/runs/store';
 import { Commands, RUN_SOURCE_SCHEME } from '../constants';
-import type { RunActions } from '../contracts';
+import type { RunActions, RunsModel } from '../contracts';
 import { topLevelSymbols } from '../codelens/symbols';
+import type { JobManager } from '../jobs/jobManager';
+import type { ArchlabSettings } from '../settings';
+import type { WorkspaceRuns } from './runsModel';
 
 const BUILTIN_DATASETS = new Set(['mnist', 'fashion-mnist']);
 
-export function createRunActions(lab: ArchLab): RunActions {
+/** What run actions use of the workspace's ArchLab. */
+export interface RunActionsHost {
+  readonly root: string;
+  readonly log: { warn(message: string): void };
+  readonly runs: Pick<WorkspaceRuns, 'get' | 'fileOf' | 'remove'>;
+  readonly store: Pick<RunStore, 'delete'>;
+  readonly jobs: Pick<JobManager, 'stopRun'>;
+  settings(): Pick<ArchlabSettings, 'fashionMnistDir'>;
+}
+
+export function createRunActions(lab: RunActionsHost): RunActions {
   return {
     stop: (runId) => lab.jobs.stopRun(runId),
     rerun: async (runId) => {
       await vscode.commands.executeCommand(Commands.rerun, runId);
     },
-    delete: (runIds) => deleteRuns(lab, runIds),
+    delete: (runIds) => confirmAndDeleteRuns(lab, runIds),
     openSource: async (runId) => {
       const record = lab.runs.get(runId);
       if (!record) return;
@@ -47,8 +60,8 @@ export function createRunActions(lab: ArchLab): RunActions {
   };
 }
 
-/** Deletes runs that are not training; the caller has confirmed (the panel asks its own way). */
-export async function deleteRuns(lab: ArchLab, runIds: string[]): Promise<void> {
+/** Deletes runs that are not training, once the user has confirmed. */
+async function deleteRuns(lab: RunActionsHost, runIds: string[]): Promise<void> {
   const records = runIds.map((id) => lab.runs.get(id)).filter((r) => r !== undefined);
   const running = records.filter((r) => r.status === 'running');
   if (running.length) {
@@ -61,7 +74,8 @@ export async function deleteRuns(lab: ArchLab, runIds: string[]): Promise<void> 
   }
 }
 
-export async function confirmAndDeleteRuns(lab: ArchLab, runIds: string[]): Promise<void> {
+/** The one confirmation before runs are deleted, for the command and the panel alike. */
+async function confirmAndDeleteRuns(lab: RunActionsHost, runIds: string[]): Promise<void> {
   const records = runIds.map((id) => lab.runs.get(id)).filter((r) => r !== undefined);
   if (!records.length) return;
   const what = records.length === 1 ? `the ${records[0].model} run` : `${records.length} runs`;
@@ -74,8 +88,8 @@ function runSourceUri(record: { id: string; file: string }): vscode.Uri {
 }
 
 /** Serves the source snapshot of a run as a read-only document (for diffs). */
-export function registerRunSources(lab: ArchLab): vscode.Disposable {
+export function registerRunSources(runs: Pick<RunsModel, 'get'>): vscode.Disposable {
   return vscode.workspace.registerTextDocumentContentProvider(RUN_SOURCE_SCHEME, {
-    provideTextDocumentContent: (uri) => lab.runs.get(uri.path.split('/')[1])?.source.text ?? '',
+    provideTextDocumentContent: (uri) => runs.get(uri.path.split('/')[1])?.source.text ?? '',
   });
 }
