@@ -55,10 +55,12 @@ export async function runPanelBench(): Promise<string[]> {
   const browser = await launchBrowser();
   try {
     const panel = await openPanel(browser, {
-      version: 1,
+      version: 2,
       sort: { column: 'testAccuracy', descending: true },
       filters: { text: '', status: '' },
       selected: runs.slice(0, 8).map((r) => r.id),
+      selection: 'manual',
+      curves: { smoothing: 0.6, split: false, x: 'epoch', logLoss: false },
       detailsRunId: runs[1].id,
     });
     await panel.page.evaluate(() => {

@@ -1,7 +1,9 @@
 // The panel: applies host messages to its copy of the runs and redraws what changed, at most once
 // per animation frame, however fast training reports.
 import type { HostToWebview, PanelRun, PanelState } from '../src/shared/webview-protocol';
+import { latestPerArchitecture } from './architecture';
 import { ChartsView } from './charts/chartsView';
+import type { CurveRun } from './charts/curves';
 import { DetailsView } from './details/detailsView';
 import { el, frameScheduler } from './dom';
 import { loadState, postToHost, saveState } from './host';
@@ -40,7 +42,14 @@ export class App {
     }, scroller);
     scroller.append(this.table.element);
     this.toolbar = new Toolbar(this.state.filters, { onFilters: (f) => this.filter(f), onAction: (a) => this.act(a) });
-    this.charts = new ChartsView((chart, pngDataUrl) => postToHost({ type: 'exportChart', chart, pngDataUrl }));
+    this.charts = new ChartsView(
+      this.state.curves,
+      (curves) => {
+        this.state.curves = curves;
+        this.changed({ curves: true });
+      },
+      (chart, pngDataUrl) => postToHost({ type: 'exportChart', chart, pngDataUrl }),
+    );
     root.append(
       this.toolbar.element,
       this.notice,
@@ -90,10 +99,12 @@ export class App {
     this.changes = noChanges();
     if (changes.malformed) this.showNotice(`${changes.malformed} run record(s) could not be shown: they lack required fields.`, 'error');
     if (changes.all || changes.runs.size) this.absorb(changes);
+    if ((changes.all || changes.runs.size) && this.state.selection === 'auto') this.followLatest();
+    for (const id of changes.batches) if (this.selected.has(id)) this.dirty.curves = true;
     const { dirty } = this;
     this.dirty = { table: false, curves: false, summaries: false, details: false };
     if (dirty.table) this.renderTable();
-    if (dirty.curves) this.charts.updateCurves(this.selectedRuns().slice(0, MAX_CURVE_RUNS));
+    if (dirty.curves) this.charts.updateCurves(this.curveRuns());
     if (dirty.summaries) this.charts.updateSummaries(this.runs.runs.values());
     if (dirty.details) this.details.show(this.state.detailsRunId ? this.runs.runs.get(this.state.detailsRunId) : undefined);
     this.table.updateProgress(changes.batches, (run) => this.runs.progress(run));
@@ -130,6 +141,25 @@ export class App {
     this.toolbar.update(this.selectedRuns(), this.rows.length, this.runs.runs.size);
   }
 
+  /** The automatic selection: the latest run of each architecture, so curves open with something useful. */
+  private followLatest(): void {
+    const latest = latestPerArchitecture(this.runs.runs.values()).map((r) => r.id);
+    if (latest.length === this.selected.size && latest.every((id) => this.selected.has(id))) return;
+    this.selected.clear();
+    for (const id of latest) this.selected.add(id);
+    this.state.selected = latest;
+    saveState(this.state);
+    this.dirty.table = true;
+    this.dirty.curves = true;
+  }
+
+  private curveRuns(): CurveRun[] {
+    const palette = this.charts.palette;
+    return this.selectedRuns()
+      .slice(0, MAX_CURVE_RUNS)
+      .map((run, i) => ({ run, color: palette[i % palette.length], live: this.runs.live.get(run.id) }));
+  }
+
   private selectedRuns(): PanelRun[] {
     return [...this.selected].map((id) => this.runs.runs.get(id)).filter((r): r is PanelRun => r !== undefined);
   }
@@ -145,7 +175,15 @@ export class App {
     this.changed({ table: true });
   }
 
+  /** Back to the automatic selection. */
+  selectLatest(): void {
+    this.state.selection = 'auto';
+    this.followLatest();
+    this.changed({ table: true, curves: true });
+  }
+
   private select(ids: string[]): void {
+    this.state.selection = 'manual';
     this.selected.clear();
     for (const id of ids) this.selected.add(id);
     this.changed({ table: true, curves: true });
@@ -182,6 +220,8 @@ export class App {
         const [left, right] = [...chosen].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
         return left && right && postToHost({ type: 'diffSources', leftRunId: left.id, rightRunId: right.id });
       }
+      case 'selectLatest':
+        return this.selectLatest();
       case 'exportMarkdown':
       case 'exportCsv':
         return postToHost({ type: 'exportTable', format: action === 'exportCsv' ? 'csv' : 'markdown', runIds: this.rows.map((r) => r.id) });

@@ -13,9 +13,21 @@ export interface RunsChanges {
   malformed: number;
 }
 
+/** A point of a running run's live curve: x in epochs (1.5 is halfway through epoch 2). */
+export interface LivePoint {
+  x: number;
+  loss: number;
+  acc: number;
+}
+
+// Enough for a smooth live curve over a long run; older points are dropped two at a time in one.
+const MAX_LIVE_POINTS = 2000;
+
 export class RunsState {
   readonly runs = new Map<string, PanelRun>();
   readonly batches = new Map<string, BatchProgress>();
+  /** Batch progress of running runs as it arrived while the panel was open: their live curves. */
+  readonly live = new Map<string, LivePoint[]>();
 
   /** Applies a run message and says what changed; other messages change nothing here. */
   apply(message: HostToWebview, changes: RunsChanges): void {
@@ -23,6 +35,7 @@ export class RunsState {
       case 'snapshot':
         this.runs.clear();
         this.batches.clear();
+        this.live.clear();
         for (const run of message.runs) {
           if (isDrawable(run)) this.runs.set(run.id, run);
           else changes.malformed++;
@@ -35,24 +48,39 @@ export class RunsState {
           return;
         }
         this.runs.set(message.run.id, message.run);
-        if (message.run.status !== 'running') this.batches.delete(message.run.id);
+        if (message.run.status !== 'running') {
+          this.batches.delete(message.run.id);
+          this.live.delete(message.run.id);
+        }
         changes.runs.add(message.run.id);
         return;
       case 'removed':
         this.runs.delete(message.id);
         this.batches.delete(message.id);
+        this.live.delete(message.id);
         changes.runs.add(message.id);
         return;
       case 'batches':
         for (const progress of message.progress) {
           if (this.runs.get(progress.runId)?.status !== 'running') continue;
           this.batches.set(progress.runId, progress);
+          this.addLivePoint(progress);
           changes.batches.add(progress.runId);
         }
         return;
       default:
         return;
     }
+  }
+
+  private addLivePoint(progress: BatchProgress): void {
+    const x = progress.epoch - 1 + progress.batch / Math.max(1, progress.batchesPerEpoch);
+    if (!Number.isFinite(progress.loss) || !Number.isFinite(x)) return;
+    let points = this.live.get(progress.runId);
+    if (!points) this.live.set(progress.runId, (points = []));
+    if (points.length && points[points.length - 1].x >= x) return;
+    points.push({ x, loss: progress.loss, acc: progress.acc });
+    if (points.length > MAX_LIVE_POINTS) this.live.set(progress.runId, points.filter((_, i) => i % 2 === 1));
   }
 
   /** How far a running run is, from its latest batch or, before any, its finished epochs. */

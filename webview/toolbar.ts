@@ -13,9 +13,14 @@ export interface ToolbarCallbacks {
   onAction(action: ToolbarAction): void;
 }
 
-export type ToolbarAction = Extract<WebviewToHost['type'], 'stop' | 'rerun' | 'delete' | 'diffSources' | 'openSource'> | 'exportMarkdown' | 'exportCsv';
+export type ToolbarAction =
+  | Extract<WebviewToHost['type'], 'stop' | 'rerun' | 'delete' | 'diffSources' | 'openSource'>
+  | 'selectLatest'
+  | 'exportMarkdown'
+  | 'exportCsv';
 
 const ACTIONS: { action: ToolbarAction; label: string; title: string }[] = [
+  { action: 'selectLatest', label: 'Latest per architecture', title: 'Select the latest run of each architecture, and keep following new runs' },
   { action: 'stop', label: 'Stop', title: 'Stop the selected running runs' },
   { action: 'rerun', label: 'Rerun', title: 'Train the selected runs again with the same settings' },
   { action: 'delete', label: 'Delete', title: 'Delete the selected runs' },
@@ -43,7 +48,7 @@ export class Toolbar {
     this.status.addEventListener('change', changed);
     const actions = el('div', { className: 'actions' });
     for (const { action, label, title } of ACTIONS) {
-      const secondary = action.startsWith('export') ? { secondary: '' } : undefined;
+      const secondary = action.startsWith('export') || action === 'selectLatest' ? { secondary: '' } : undefined;
       const button = el('vscode-button' as 'button', { title, attrs: { 'data-action': action, ...secondary } }, label) as unknown as ButtonElement;
       button.addEventListener('click', () => {
         if (!button.disabled) callbacks.onAction(action);
@@ -58,6 +63,7 @@ export class Toolbar {
   update(selected: PanelRun[], shown: number, total: number): void {
     this.count.textContent = `${shown} of ${total} runs${selected.length ? `, ${selected.length} selected` : ''}`;
     const enabled: Record<ToolbarAction, boolean> = {
+      selectLatest: total > 0,
       stop: selected.some((r) => r.status === 'running'),
       rerun: selected.length > 0,
       delete: selected.length > 0 && selected.every((r) => r.status !== 'running'),

@@ -38,11 +38,28 @@ export type WebviewToHost =
   | { type: 'exportChart'; chart: string; pngDataUrl: string }
   | { type: 'testImages'; requestId: number; runId: string; indices: number[] };
 
+/** How the loss and accuracy curves are drawn. */
+export interface CurveOptions {
+  /** Weight of the debiased exponential moving average, 0 (raw) to 0.99, as TensorBoard's slider. */
+  smoothing: number;
+  /** Train and test curves on separate charts instead of one chart per metric. */
+  split: boolean;
+  /** Epochs, or training seconds since the run started. */
+  x: 'epoch' | 'time';
+  logLoss: boolean;
+}
+
 /** What the webview keeps across reloads through getState/setState. */
 export interface PanelState {
-  version: 1;
+  version: 2;
   sort: { column: string; descending: boolean };
   filters: { text: string; status: string };
   selected: string[];
+  /**
+   * 'auto': the latest run of each architecture, following new runs as they start;
+   * 'manual': exactly what the user picked.
+   */
+  selection: 'auto' | 'manual';
   detailsRunId?: string;
+  curves: CurveOptions;
 }

@@ -49,7 +49,8 @@ export interface PanelPage {
   errors: string[];
 }
 
-export async function openPanel(browser: Browser, savedState?: PanelState): Promise<PanelPage> {
+/** `savedState` is what getState returns at start: a PanelState, or what an older panel saved. */
+export async function openPanel(browser: Browser, savedState?: PanelState | Record<string, unknown>): Promise<PanelPage> {
   const page = await browser.context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));

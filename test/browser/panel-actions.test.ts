@@ -50,6 +50,9 @@ describe('comparison panel: actions reach the host', () => {
     const running = makeRun({ model: 'Live', status: 'running', epochsDone: 1 });
     const [mlp, cnn] = studyRuns();
     await panel.send({ type: 'snapshot', runs: [running, mlp, cnn].map(toPanel), warnings: [] });
+    // The panel opens with the latest run of each architecture selected; start from none.
+    await panel.page.uncheck('.runs-table thead input[type=checkbox]');
+    await panel.settle();
     const check = async (id: string) => {
       await panel.page.check(`tr[data-run-id="${id}"] input[type=checkbox]`);
       await panel.settle();

@@ -51,7 +51,7 @@ export function updateBars(
   metric: BarMetric,
   bars: { label: string; run: PanelRun }[],
   theme: ChartTheme,
-): void {
+): { label: string; value: number }[] {
   const color = metric === 'testLoss' ? theme.palette[1] : theme.palette[2];
   chart.data.labels = bars.map((b) => b.label);
   chart.data.datasets = [
@@ -64,4 +64,5 @@ export function updateBars(
     },
   ];
   chart.update('none');
+  return bars.map((b) => ({ label: b.label, value: METRIC[metric].value(b.run) }));
 }

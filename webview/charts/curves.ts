@@ -1,31 +1,61 @@
-// Loss or accuracy per epoch of the selected runs: a solid train curve and a dashed test curve each.
-import type { ChartConfiguration } from 'chart.js';
+// Loss or accuracy curves of the selected runs: train solid, test dashed, on one chart per metric or
+// (split) train and test on charts of their own. Smoothed curves are drawn over their raw values,
+// which stay visible faintly, as in TensorBoard.
+import type { ChartConfiguration, ChartDataset } from 'chart.js';
+import type { CurveOptions } from '../../src/shared/webview-protocol';
 import type { EpochMetrics } from '../../src/engine/types';
 import type { PanelRun } from '../../src/shared/webview-protocol';
-import { runLabel } from '../format';
-import type { ChartTheme } from '../theme';
+import { runLabel as labelOf } from '../format';
+import type { LivePoint } from '../runs';
+import { type ChartTheme, withAlpha } from '../theme';
 import { axis, baseOptions, Chart } from './chartjs';
+import { smooth } from './smoothing';
 
 export type CurveMetric = 'loss' | 'accuracy';
+export type CurveSplit = 'train' | 'test';
 
-interface Point {
+export interface Point {
   x: number;
   y: number;
+}
+
+type CurvesChart = Chart<'line', Point[]>;
+/** `runLabel` ties a run's datasets together; the first of them (`primary`) stands for it in the legend. */
+type LineDataset = ChartDataset<'line', Point[]> & { raw?: boolean; runLabel?: string; primary?: boolean };
+
+/** What one curves chart shows: a metric, and which of its splits. */
+export interface CurvePart {
+  metric: CurveMetric;
+  splits: CurveSplit[];
+}
+
+export interface CurveRun {
+  run: PanelRun;
+  color: string;
+  /** Batch progress since the panel opened, for a running run. */
+  live?: readonly LivePoint[];
 }
 
 // `grace` pads the y range by a fixed amount: with one epoch, or curves that barely move, the range
 // would otherwise shrink to float noise and the ticks read 19.333333335, 19.333333330, ...
 const METRIC = {
-  loss: { title: 'Loss', grace: 0.01, train: (e: EpochMetrics) => e.loss, test: (e: EpochMetrics) => e.valLoss },
+  loss: {
+    title: 'Loss',
+    grace: 0.01,
+    train: (e: EpochMetrics) => e.loss,
+    test: (e: EpochMetrics) => e.valLoss,
+    live: (p: LivePoint) => p.loss,
+  },
   accuracy: {
     title: 'Accuracy (%)',
     grace: 0.5,
     train: (e: EpochMetrics) => e.acc * 100,
     test: (e: EpochMetrics) => (e.valAcc === undefined ? undefined : e.valAcc * 100),
+    live: (p: LivePoint) => p.acc * 100,
   },
 };
 
-export function curvesChart(canvas: HTMLCanvasElement, metric: CurveMetric, theme: ChartTheme): Chart<'line', Point[]> {
+export function curvesChart(canvas: HTMLCanvasElement, metric: CurveMetric, theme: ChartTheme): CurvesChart {
   const config: ChartConfiguration<'line', Point[]> = {
     type: 'line',
     data: { datasets: [] },
@@ -36,27 +66,94 @@ export function curvesChart(canvas: HTMLCanvasElement, metric: CurveMetric, them
         x: axis(theme, 'Epoch', { type: 'linear', min: 1, ticks: { stepSize: 1, precision: 0 } }),
         y: axis(theme, METRIC[metric].title, { grace: METRIC[metric].grace }),
       },
+      plugins: {
+        // One entry per run (its train, test, raw and live lines share its colour), and a click on it
+        // hides or shows all of them.
+        legend: {
+          labels: { color: theme.foreground, boxWidth: 12, generateLabels: (c) => runLegend(c as CurvesChart, theme) },
+          onClick: (_event, item, legend) => toggleRun(legend.chart as CurvesChart, item.datasetIndex!),
+        },
+      },
     },
   };
   return new Chart(canvas, config);
 }
 
-export function updateCurves(chart: Chart<'line', Point[]>, metric: CurveMetric, runs: PanelRun[], theme: ChartTheme): void {
-  const { train, test } = METRIC[metric];
-  chart.data.datasets = runs.flatMap((run, i) => {
-    const color = theme.palette[i % theme.palette.length];
-    const points = (pick: (e: EpochMetrics) => number | undefined) =>
-      run.epochs.flatMap((e) => {
-        const y = pick(e);
-        return y === undefined || !Number.isFinite(y) ? [] : [{ x: e.epoch, y }];
-      });
-    const label = runLabel(run);
-    const style = { borderColor: color, backgroundColor: color, pointRadius: 2, borderWidth: 2 };
-    const testPoints = points(test);
-    return [
-      { label: `${label} train`, data: points(train), ...style },
-      ...(testPoints.length ? [{ label: `${label} test`, data: testPoints, ...style, borderDash: [6, 4] }] : []),
-    ];
+function runLegend(chart: CurvesChart, theme: ChartTheme) {
+  return chart.data.datasets.flatMap((d, i) => {
+    const line = d as LineDataset;
+    if (!line.primary) return [];
+    const color = String(line.borderColor);
+    return [{ text: line.runLabel ?? '', fillStyle: color, strokeStyle: color, lineWidth: 0, fontColor: theme.foreground, hidden: !chart.isDatasetVisible(i), datasetIndex: i }];
   });
+}
+
+function toggleRun(chart: CurvesChart, index: number): void {
+  const run = (chart.data.datasets[index] as LineDataset).runLabel;
+  const show = !chart.isDatasetVisible(index);
+  chart.data.datasets.forEach((d, i) => {
+    if ((d as LineDataset).runLabel === run) chart.setDatasetVisibility(i, show);
+  });
+  chart.update('none');
+}
+
+/** x of each epoch's point: its number, or the training seconds at its end. */
+function epochXs(epochs: readonly EpochMetrics[], x: CurveOptions['x']): number[] {
+  let seconds = 0;
+  return epochs.map((e) => (x === 'epoch' ? e.epoch : (seconds += e.seconds)));
+}
+
+/** The points of one series, smoothed when asked; non-finite values are left out. */
+export function seriesPoints(xs: readonly number[], ys: readonly (number | undefined)[], smoothing: number): { raw: Point[]; smoothed: Point[] } {
+  const raw: Point[] = [];
+  ys.forEach((y, i) => {
+    if (y !== undefined && Number.isFinite(y)) raw.push({ x: xs[i], y });
+  });
+  const smoothedY = smooth(raw.map((p) => p.y), smoothing);
+  return { raw, smoothed: raw.map((p, i) => ({ x: p.x, y: smoothedY[i] })) };
+}
+
+export function updateCurves(chart: CurvesChart, part: CurvePart, runs: readonly CurveRun[], options: CurveOptions): void {
+  const metric = METRIC[part.metric];
+  const datasets: LineDataset[] = [];
+  let runLabel = '';
+  let primary = false;
+  const add = (label: string, color: string, points: { raw: Point[]; smoothed: Point[] }, style: Partial<LineDataset>) => {
+    if (!points.raw.length) return;
+    const line = { borderColor: color, backgroundColor: color, pointRadius: points.raw.length > 60 ? 0 : 2, borderWidth: 2, runLabel, ...style };
+    if (options.smoothing > 0) {
+      datasets.push({ ...line, label: `${label} (raw)`, data: points.raw, raw: true, borderColor: withAlpha(color, 0.3), backgroundColor: withAlpha(color, 0.3), borderWidth: 1, pointRadius: 0 });
+    }
+    datasets.push({ ...line, label, data: options.smoothing > 0 ? points.smoothed : points.raw, primary });
+    primary = false;
+  };
+  for (const { run, color, live } of runs) {
+    const xs = epochXs(run.epochs, options.x);
+    const label = labelOf(run);
+    runLabel = label;
+    primary = true;
+    for (const split of part.splits) {
+      const pick = split === 'train' ? metric.train : metric.test;
+      add(`${label} ${split}`, color, seriesPoints(xs, run.epochs.map(pick), options.smoothing), split === 'test' ? { borderDash: [6, 4] } : {});
+    }
+    // Within-epoch progress has no time of its own in the record, so it is drawn against epochs only.
+    if (live?.length && part.splits.includes('train') && options.x === 'epoch') {
+      const after = run.epochs.length;
+      const fresh = live.filter((p) => p.x > after);
+      add(`${label} live`, color, seriesPoints(fresh.map((p) => p.x), fresh.map(metric.live), options.smoothing), { borderWidth: 1, borderDash: [2, 2] });
+    }
+  }
+  chart.data.datasets = datasets;
+  const scales = chart.options.scales!;
+  const xAxis = scales.x as Record<string, unknown> & { title: { text: string }; ticks: Record<string, unknown> };
+  // The first epoch's live progress lies between 0 and 1.
+  const earliest = Math.min(...datasets.map((d) => d.data[0]?.x ?? Infinity));
+  xAxis.min = options.x === 'epoch' && earliest >= 1 ? 1 : 0;
+  xAxis.title.text = options.x === 'epoch' ? 'Epoch' : 'Training time (s)';
+  xAxis.ticks.stepSize = options.x === 'epoch' ? 1 : undefined;
+  const yAxis = scales.y as Record<string, unknown> & { title: { text: string } };
+  const log = part.metric === 'loss' && options.logLoss;
+  yAxis.type = log ? 'logarithmic' : 'linear';
+  yAxis.title.text = log ? `${metric.title} (log scale)` : metric.title;
   chart.update('none');
 }

@@ -55,7 +55,8 @@ export function paretoChart(canvas: HTMLCanvasElement, theme: ChartTheme): Paret
   return new Chart(canvas, config);
 }
 
-export function updatePareto(chart: ParetoChart, points: ParetoPoint[], theme: ChartTheme): void {
+/** Draws the points and returns the front, smallest model first. */
+export function updatePareto(chart: ParetoChart, points: ParetoPoint[], theme: ChartTheme): ParetoPoint[] {
   const front = paretoFront(points);
   const onFront = new Set(front);
   const others = points.filter((p) => !onFront.has(p));
@@ -80,6 +81,7 @@ export function updatePareto(chart: ParetoChart, points: ParetoPoint[], theme: C
     x.max = 10 ** Math.ceil(Math.log10(Math.max(...sizes)));
   }
   chart.update('none');
+  return front;
 }
 
 const compact = new Intl.NumberFormat('en-US', { notation: 'compact' });
