@@ -6,9 +6,11 @@ import { ChartsView } from './charts/chartsView';
 import type { CurveRun } from './charts/curves';
 import { DetailsView } from './details/detailsView';
 import { el, frameScheduler } from './dom';
+import { groupColorSlots, groupKey, groupRuns, type GroupBy, type RunGroup } from './groups/grouping';
 import { loadState, postToHost, saveState } from './host';
 import { ImageRequests } from './images';
-import { noChanges, RunsState } from './runs';
+import { noChanges, RunsState, type RunsChanges } from './runs';
+import { tableItems } from './table/items';
 import { RunsTable } from './table/runsTable';
 import { filterRuns, sortRuns, type RowFilters } from './table/sortFilter';
 import { onThemeChange } from './theme';
@@ -16,10 +18,14 @@ import { Toolbar, type ToolbarAction } from './toolbar';
 
 const MAX_CURVE_RUNS = 12;
 
+type Dirty = { table: boolean; curves: boolean; summaries: boolean; details: boolean };
+const all = (on: boolean): Dirty => ({ table: on, curves: on, summaries: on, details: on });
+
 export class App {
   private readonly state: PanelState = loadState();
   private readonly runs = new RunsState();
   private readonly selected = new Set(this.state.selected);
+  private readonly folded = new Set(this.state.folded);
   private readonly images = new ImageRequests();
   private readonly table: RunsTable;
   private readonly toolbar: Toolbar;
@@ -27,21 +33,35 @@ export class App {
   private readonly details = new DetailsView(this.images.load);
   private readonly notice = el('div', { className: 'notice', attrs: { role: 'status' } });
   private changes = noChanges();
-  private dirty = { table: true, curves: true, summaries: true, details: true };
+  private dirty = all(true);
+  /** The shown runs in table order, folded groups included. */
   private rows: PanelRun[] = [];
+  private groups: RunGroup[] = [];
+  /** A colour slot per group key, over all runs, so filtering does not recolour. */
+  private colorSlots = new Map<string, number>();
+  private groupLabels = new Map<string, string>();
   private noticeTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly schedule = frameScheduler(() => this.render());
 
   constructor(root: HTMLElement) {
     const scroller = el('div', { className: 'table-scroll' });
-    this.table = new RunsTable({
-      onSort: (column) => this.sortBy(column),
-      onToggle: (id, on) => this.select(on ? [...this.selected, id] : [...this.selected].filter((s) => s !== id)),
-      onToggleAll: (on) => this.select(on ? [...this.selected, ...this.rows.map((r) => r.id)] : []),
-      onRowClick: (id, additive) => this.rowClicked(id, additive),
-    }, scroller);
+    this.table = new RunsTable(
+      {
+        onSort: (column) => this.sortBy(column),
+        onToggle: (id, on) => this.toggle([id], on),
+        onToggleAll: (on) => (on ? this.toggle(this.rows.map((r) => r.id), true) : this.select([])),
+        onToggleGroup: (key, on) => this.toggle(this.groups.find((g) => g.key === key)?.runs.map((r) => r.id) ?? [], on),
+        onFold: (key, folded) => this.fold(key, folded),
+        onRowClick: (id, additive) => this.rowClicked(id, additive),
+      },
+      scroller,
+    );
     scroller.append(this.table.element);
-    this.toolbar = new Toolbar(this.state.filters, { onFilters: (f) => this.filter(f), onAction: (a) => this.act(a) });
+    this.toolbar = new Toolbar(this.state, {
+      onFilters: (f) => this.filter(f),
+      onGroupBy: (by) => this.groupBy(by),
+      onAction: (a) => this.act(a),
+    });
     this.charts = new ChartsView(
       this.state.curves,
       (curves) => {
@@ -50,16 +70,10 @@ export class App {
       },
       (chart, pngDataUrl) => postToHost({ type: 'exportChart', chart, pngDataUrl }),
     );
-    root.append(
-      this.toolbar.element,
-      this.notice,
-      scroller,
-      this.charts.element,
-      this.details.element,
-    );
+    root.append(this.toolbar.element, this.notice, scroller, this.charts.element, this.details.element);
     onThemeChange(() => {
       this.charts.retheme();
-      this.dirty = { table: false, curves: true, summaries: true, details: true };
+      this.dirty = { ...all(true), table: this.state.groupBy !== 'none' };
       this.details.show(undefined);
       this.schedule();
     });
@@ -98,22 +112,29 @@ export class App {
     const changes = this.changes;
     this.changes = noChanges();
     if (changes.malformed) this.showNotice(`${changes.malformed} run record(s) could not be shown: they lack required fields.`, 'error');
-    if (changes.all || changes.runs.size) this.absorb(changes);
-    if ((changes.all || changes.runs.size) && this.state.selection === 'auto') this.followLatest();
+    const runsChanged = changes.all || changes.runs.size > 0;
+    if (runsChanged) {
+      this.absorb(changes);
+      this.recolor();
+      if (this.state.selection === 'auto') this.followLatest();
+    }
     for (const id of changes.batches) if (this.selected.has(id)) this.dirty.curves = true;
     const { dirty } = this;
-    this.dirty = { table: false, curves: false, summaries: false, details: false };
+    this.dirty = all(false);
     if (dirty.table) this.renderTable();
     if (dirty.curves) this.charts.updateCurves(this.curveRuns());
-    if (dirty.summaries) this.charts.updateSummaries(this.runs.runs.values());
+    if (dirty.summaries) {
+      const by = this.state.groupBy;
+      this.charts.updateSummaries(this.runs.runs.values(), this.colorOf(), (run) => this.groupLabels.get(groupKey(run, by)) ?? '');
+    }
     if (dirty.details) this.details.show(this.state.detailsRunId ? this.runs.runs.get(this.state.detailsRunId) : undefined);
     this.table.updateProgress(changes.batches, (run) => this.runs.progress(run));
   }
 
   /** Works out which views the changed runs touch. */
-  private absorb(changes: ReturnType<typeof noChanges>): void {
+  private absorb(changes: RunsChanges): void {
     if (changes.all) {
-      this.dirty = { table: true, curves: true, summaries: true, details: true };
+      this.dirty = all(true);
       return;
     }
     this.dirty.table = true;
@@ -128,11 +149,38 @@ export class App {
     }
   }
 
+  private recolor(): void {
+    const before = this.colorSlots;
+    const by = this.state.groupBy;
+    this.colorSlots = by === 'none' ? new Map() : groupColorSlots(this.runs.runs.values(), by);
+    this.groupLabels = by === 'none' ? new Map() : new Map(groupRuns([...this.runs.runs.values()], by).map((g) => [g.key, g.label]));
+    if (before.size !== this.colorSlots.size || [...before].some(([key, slot]) => this.colorSlots.get(key) !== slot)) {
+      this.dirty = { ...this.dirty, curves: true, summaries: true, table: true };
+    }
+  }
+
+  /** The run's group colour when grouping, else undefined (each chart colours on its own). */
+  private colorOf(): ((run: PanelRun) => string) | undefined {
+    const by = this.state.groupBy;
+    if (by === 'none') return undefined;
+    const palette = this.charts.palette;
+    return (run) => palette[(this.colorSlots.get(groupKey(run, by)) ?? 0) % palette.length];
+  }
+
   private renderTable(): void {
     for (const id of this.selected) if (!this.runs.runs.has(id) && this.runs.runs.size) this.selected.delete(id);
-    this.rows = sortRuns(filterRuns(this.runs.runs.values(), this.state.filters), this.state.sort.column, this.state.sort.descending);
+    const rows = sortRuns(filterRuns(this.runs.runs.values(), this.state.filters), this.state.sort.column, this.state.sort.descending);
+    const palette = this.charts.palette;
+    const { items, groups } = tableItems(rows, this.state.groupBy, this.folded, (key) => {
+      const slot = this.colorSlots.get(key);
+      return slot === undefined ? undefined : palette[slot % palette.length];
+    });
+    // Folding hides rows without unshowing them: "select all" and exports still take them.
+    this.rows = groups.length ? groups.flatMap((g) => g.runs) : rows;
+    this.groups = groups;
     this.table.render({
-      rows: this.rows,
+      items,
+      runs: this.rows,
       selected: this.selected,
       detailsRunId: this.state.detailsRunId,
       sort: this.state.sort,
@@ -155,9 +203,10 @@ export class App {
 
   private curveRuns(): CurveRun[] {
     const palette = this.charts.palette;
+    const groupColor = this.colorOf();
     return this.selectedRuns()
       .slice(0, MAX_CURVE_RUNS)
-      .map((run, i) => ({ run, color: palette[i % palette.length], live: this.runs.live.get(run.id) }));
+      .map((run, i) => ({ run, color: groupColor?.(run) ?? palette[i % palette.length], live: this.runs.live.get(run.id) }));
   }
 
   private selectedRuns(): PanelRun[] {
@@ -175,11 +224,29 @@ export class App {
     this.changed({ table: true });
   }
 
+  private groupBy(by: GroupBy): void {
+    this.state.groupBy = by;
+    this.recolor();
+    this.changed({ table: true, curves: true, summaries: true });
+  }
+
+  private fold(key: string, folded: boolean): void {
+    if (folded) this.folded.add(key);
+    else this.folded.delete(key);
+    this.state.folded = [...this.folded];
+    this.changed({ table: true });
+  }
+
   /** Back to the automatic selection. */
   selectLatest(): void {
     this.state.selection = 'auto';
     this.followLatest();
     this.changed({ table: true, curves: true });
+  }
+
+  private toggle(ids: string[], on: boolean): void {
+    const remove = new Set(ids);
+    this.select(on ? [...this.selected, ...ids.filter((id) => !this.selected.has(id))] : [...this.selected].filter((id) => !remove.has(id)));
   }
 
   private select(ids: string[]): void {
@@ -190,13 +257,13 @@ export class App {
   }
 
   private rowClicked(id: string, additive: boolean): void {
-    if (additive) return this.select(this.selected.has(id) ? [...this.selected].filter((s) => s !== id) : [...this.selected, id]);
+    if (additive) return this.toggle([id], !this.selected.has(id));
     this.state.detailsRunId = id;
     this.select([id]);
     this.changed({ details: true });
   }
 
-  private changed(parts: Partial<typeof this.dirty>): void {
+  private changed(parts: Partial<Dirty>): void {
     Object.assign(this.dirty, parts);
     this.state.selected = [...this.selected];
     saveState(this.state);
@@ -206,6 +273,8 @@ export class App {
   private act(action: ToolbarAction): void {
     const chosen = this.selectedRuns();
     switch (action) {
+      case 'selectLatest':
+        return this.selectLatest();
       case 'stop':
         for (const run of chosen) if (run.status === 'running') postToHost({ type: 'stop', runId: run.id });
         return;
@@ -220,8 +289,6 @@ export class App {
         const [left, right] = [...chosen].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
         return left && right && postToHost({ type: 'diffSources', leftRunId: left.id, rightRunId: right.id });
       }
-      case 'selectLatest':
-        return this.selectLatest();
       case 'exportMarkdown':
       case 'exportCsv':
         return postToHost({ type: 'exportTable', format: action === 'exportCsv' ? 'csv' : 'markdown', runIds: this.rows.map((r) => r.id) });

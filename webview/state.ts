@@ -1,5 +1,6 @@
 // The panel's saved view state: defaults, and reading what an older panel saved.
 import type { CurveOptions, PanelState } from '../src/shared/webview-protocol';
+import { GROUP_BYS, type GroupBy } from './groups/grouping';
 
 export const DEFAULT_CURVES: CurveOptions = { smoothing: 0, split: false, x: 'epoch', logLoss: false };
 
@@ -10,6 +11,8 @@ export const DEFAULT_STATE: PanelState = {
   selected: [],
   selection: 'auto',
   curves: DEFAULT_CURVES,
+  groupBy: 'none',
+  folded: [],
 };
 
 type Saved = Partial<Omit<PanelState, 'version'>> & { version?: unknown };
@@ -31,6 +34,8 @@ export function restoreState(saved: unknown): PanelState {
     selection,
     detailsRunId: typeof s.detailsRunId === 'string' ? s.detailsRunId : undefined,
     curves: restoreCurves(s.curves),
+    groupBy: GROUP_BYS.includes(s.groupBy as GroupBy) ? (s.groupBy as GroupBy) : fresh.groupBy,
+    folded: Array.isArray(s.folded) ? s.folded.filter((key) => typeof key === 'string') : [],
   };
 }
 

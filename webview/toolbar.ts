@@ -1,14 +1,25 @@
 // Filters and actions above the table. Actions apply to the selected runs.
 import { RUN_STATUSES } from '../src/engine/types';
-import type { PanelRun, WebviewToHost } from '../src/shared/webview-protocol';
+import type { PanelRun, PanelState, WebviewToHost } from '../src/shared/webview-protocol';
+import { select } from './controls';
 import { el } from './dom';
+import type { GroupBy } from './groups/grouping';
 import type { RowFilters } from './table/sortFilter';
 
 type ValueElement = HTMLElement & { value: string };
 type ButtonElement = HTMLElement & { disabled: boolean };
 
+const GROUPINGS: { value: GroupBy; label: string }[] = [
+  { value: 'none', label: 'None' },
+  { value: 'architecture', label: 'Architecture' },
+  { value: 'file', label: 'File' },
+  { value: 'sweep', label: 'Sweep' },
+  { value: 'dataset', label: 'Dataset' },
+];
+
 export interface ToolbarCallbacks {
   onFilters(filters: RowFilters): void;
+  onGroupBy(by: GroupBy): void;
   /** Builds the host request for an action from the current selection and shown rows. */
   onAction(action: ToolbarAction): void;
 }
@@ -37,7 +48,8 @@ export class Toolbar {
   private readonly count = el('span', { className: 'count' });
   private readonly buttons = new Map<ToolbarAction, ButtonElement>();
 
-  constructor(filters: RowFilters, callbacks: ToolbarCallbacks) {
+  constructor(state: Pick<PanelState, 'filters' | 'groupBy'>, callbacks: ToolbarCallbacks) {
+    const { filters } = state;
     this.status.append(el('vscode-option' as 'option', { attrs: { value: '' } }, 'All statuses'));
     for (const status of RUN_STATUSES) this.status.append(el('vscode-option' as 'option', { attrs: { value: status } }, status));
     this.text.value = filters.text;
@@ -56,7 +68,8 @@ export class Toolbar {
       this.buttons.set(action, button);
       actions.append(button);
     }
-    this.element = el('div', { className: 'toolbar' }, el('div', { className: 'filters' }, this.text, this.status, this.count), actions);
+    const grouping = select('Group by', GROUPINGS, state.groupBy, callbacks.onGroupBy, 'group-by').element;
+    this.element = el('div', { className: 'toolbar' }, el('div', { className: 'filters' }, this.text, this.status, grouping, this.count), actions);
   }
 
   /** Enables each action only when the selection makes sense for it. */

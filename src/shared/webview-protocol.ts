@@ -1,6 +1,7 @@
 // Messages between the extension host and the comparison panel's webview. Types only, so the
 // webview bundle, the host and the tests share them without pulling in code.
 import type { BatchProgress, RunRecord } from '../engine/types';
+import type { GroupBy } from '../../webview/groups/grouping';
 
 /**
  * A run as the panel sees it: the record without the source text, which only the host needs
@@ -62,4 +63,7 @@ export interface PanelState {
   selection: 'auto' | 'manual';
   detailsRunId?: string;
   curves: CurveOptions;
+  groupBy: GroupBy;
+  /** Keys of the groups folded in the table. */
+  folded: string[];
 }

@@ -51,15 +51,17 @@ export function updateBars(
   metric: BarMetric,
   bars: { label: string; run: PanelRun }[],
   theme: ChartTheme,
+  colorOf?: (run: PanelRun) => string,
 ): { label: string; value: number }[] {
-  const color = metric === 'testLoss' ? theme.palette[1] : theme.palette[2];
+  const single = metric === 'testLoss' ? theme.palette[1] : theme.palette[2];
+  const colors = bars.map((b) => colorOf?.(b.run) ?? single);
   chart.data.labels = bars.map((b) => b.label);
   chart.data.datasets = [
     {
       label: METRIC[metric].title,
       data: bars.map((b) => METRIC[metric].value(b.run)),
-      backgroundColor: withAlpha(color, 0.7),
-      borderColor: color,
+      backgroundColor: colors.map((c) => withAlpha(c, 0.7)),
+      borderColor: colors,
       borderWidth: 1,
     },
   ];

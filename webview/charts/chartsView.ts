@@ -88,16 +88,17 @@ export class ChartsView {
     }
   }
 
-  updateSummaries(runs: Iterable<PanelRun>): void {
+  /** `colorOf` gives each run its group's colour when the runs are grouped. */
+  updateSummaries(runs: Iterable<PanelRun>, colorOf?: (run: PanelRun) => string, groupOf?: (run: PanelRun) => string): void {
     const all = [...runs];
     const points = paretoPoints(all);
     this.cards.pareto.setEmpty(points.length ? undefined : 'No completed runs yet.');
-    const front = updatePareto(this.charts.pareto as never, points, this.theme);
+    const front = updatePareto(this.charts.pareto as never, points, this.theme, colorOf && groupOf && { colorOf, groupOf });
     this.cards.pareto.describe(describePareto(front, points.length));
     const bars = latestPerModel(all);
     for (const [name, metric] of [['test-loss', 'testLoss'], ['learning-time', 'learningTime']] as const) {
       this.cards[name].setEmpty(bars.length ? undefined : 'No completed runs yet.');
-      const values = updateBars(this.charts[name] as never, metric, bars, this.theme);
+      const values = updateBars(this.charts[name] as never, metric, bars, this.theme, colorOf);
       this.cards[name].describe(describeBars(SUMMARY_TITLES[name], values, metric === 'testLoss' ? 'loss' : 'seconds'));
     }
   }

@@ -13,6 +13,7 @@ export interface ParetoPoint {
   accuracy: number;
   runId: string;
   model: string;
+  run: PanelRun;
 }
 
 type ParetoChart = Chart<'scatter', ParetoPoint[]>;
@@ -23,7 +24,7 @@ export function paretoPoints(runs: Iterable<PanelRun>): ParetoPoint[] {
     const params = run.summary?.params.total;
     if (run.status !== 'completed' || !run.results || !params) continue;
     const accuracy = run.results.testAccuracy;
-    points.push({ x: params, y: accuracy * 100, params, accuracy, runId: run.id, model: run.model });
+    points.push({ x: params, y: accuracy * 100, params, accuracy, runId: run.id, model: run.model, run });
   }
   return points;
 }
@@ -56,24 +57,43 @@ export function paretoChart(canvas: HTMLCanvasElement, theme: ChartTheme): Paret
 }
 
 /** Draws the points and returns the front, smallest model first. */
-export function updatePareto(chart: ParetoChart, points: ParetoPoint[], theme: ChartTheme): ParetoPoint[] {
+/** With `groups`, every run is a point in its group's colour, one legend entry per group. */
+export function updatePareto(
+  chart: ParetoChart,
+  points: ParetoPoint[],
+  theme: ChartTheme,
+  groups?: { colorOf: (run: PanelRun) => string; groupOf: (run: PanelRun) => string },
+): ParetoPoint[] {
   const front = paretoFront(points);
   const onFront = new Set(front);
-  const others = points.filter((p) => !onFront.has(p));
   const runColor = theme.palette[0];
-  chart.data.datasets = [
-    {
-      label: 'Pareto front',
-      data: front,
-      showLine: true,
-      borderColor: theme.highlight,
-      backgroundColor: theme.highlight,
-      pointRadius: 5,
-      pointStyle: 'rectRot',
-      borderWidth: 2,
-    },
-    { label: 'Other runs', data: others, borderColor: runColor, backgroundColor: withAlpha(runColor, 0.5), pointRadius: 3 },
-  ];
+  const frontSet = {
+    label: 'Pareto front',
+    data: front,
+    showLine: true,
+    borderColor: theme.highlight,
+    backgroundColor: theme.highlight,
+    pointRadius: 5,
+    pointStyle: 'rectRot' as const,
+    borderWidth: 2,
+  };
+  if (groups) {
+    const byGroup = new Map<string, ParetoPoint[]>();
+    for (const point of points) {
+      const label = groups.groupOf(point.run);
+      byGroup.set(label, [...(byGroup.get(label) ?? []), point]);
+    }
+    chart.data.datasets = [
+      frontSet,
+      ...[...byGroup].map(([label, data]) => {
+        const color = groups.colorOf(data[0].run);
+        return { label, data, borderColor: color, backgroundColor: withAlpha(color, 0.6), pointRadius: 4 };
+      }),
+    ];
+  } else {
+    const others = points.filter((p) => !onFront.has(p));
+    chart.data.datasets = [frontSet, { label: 'Other runs', data: others, borderColor: runColor, backgroundColor: withAlpha(runColor, 0.5), pointRadius: 3 }];
+  }
   const x = chart.options.scales!.x!;
   if (points.length) {
     const sizes = points.map((p) => p.params);
