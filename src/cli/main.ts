@@ -5,6 +5,8 @@ import { inspectCommand } from './inspect';
 import { integer, modelNames, positiveInteger, positiveNumber } from './options';
 import { EXIT, exitWhenFlushed, printError, UsageError } from './output';
 import { BACKEND_PREFERENCES } from '../engine/types';
+import { agentCommand, type AgentCliOptions } from './agent';
+import { sweepCommand, type SweepOptions } from './sweep';
 import { trainCommand, type TrainOptions } from './train';
 
 const backendOption = (fallback: string) =>
@@ -37,6 +39,43 @@ function program(): Command {
     .option('--runs-dir <dir>', 'where run records go (default .archlab/runs)')
     .action(async (file: string, options: TrainOptions) => {
       process.exitCode = await trainCommand(file, options);
+    });
+
+  cli
+    .command('sweep')
+    .description("train variants of an architecture that takes hp: its file's sweep spec, trials side by side or on a queue")
+    .argument('[file]', 'model file (.ts, .js or .mjs); optional with --resume')
+    .option('--model <name>', 'the architecture to sweep (default: the one with a sweep spec)', modelNames)
+    .addOption(new Option('--method <name>', 'search method (default: the spec\'s)').choices(['grid', 'random', 'asha']))
+    .option('--trials <n>', 'number of trials (random, asha; a cap for grid)', positiveInteger)
+    .option('--epochs <n>', 'epochs of a trial that runs to the end', positiveInteger)
+    .option('--parallel <n>', 'trials at once, each in its own process (default 1; with --queue: trials on the queue at once)', positiveInteger)
+    .option('--queue <url>', 'put trials on a BullMQ queue in Redis (redis://HOST:PORT, rediss:// for TLS) for agents to train')
+    .option('--no-fallback', 'with --queue: fail when Redis cannot be reached instead of running the trials here')
+    .option('--resume <id>', 'go on with an interrupted sweep: finished trials stay, the others run again')
+    .option('--dataset <name>', 'mnist, fashion-mnist, or a folder of IDX files')
+    .option('--fashion-mnist-dir <dir>', 'folder holding the Fashion-MNIST IDX files (no download)')
+    .addOption(backendOption('auto'))
+    .option('--threads <n>', 'WebAssembly threads per trial', positiveInteger)
+    .option('--limit <n>', 'train each trial on the first N training images only', positiveInteger)
+    .option('--test-limit <n>', 'evaluate on the first N test images only', positiveInteger)
+    .option('--seed <n>', 'seed for weight initialization and shuffling of every trial', integer)
+    .option('--json', 'print the sweep record on stdout')
+    .option('--runs-dir <dir>', 'where run records go (default .archlab/runs)')
+    .action(async (file: string | undefined, options: SweepOptions) => {
+      process.exitCode = await sweepCommand(file, options);
+    });
+
+  cli
+    .command('agent')
+    .description('train sweep trials from a queue, for controllers started with archlab sweep --queue')
+    .requiredOption('--queue <url>', 'the queue\'s Redis (redis://[:password@]HOST:PORT, rediss:// for TLS)')
+    .option('--concurrency <n>', 'trials at once, each in its own process', positiveInteger, 1)
+    .addOption(backendOption('auto'))
+    .option('--threads <n>', 'WebAssembly threads per trial', positiveInteger)
+    .option('--fashion-mnist-dir <dir>', 'folder holding the Fashion-MNIST IDX files (no download)')
+    .action(async (options: AgentCliOptions) => {
+      process.exitCode = await agentCommand(options);
     });
 
   cli

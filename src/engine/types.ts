@@ -110,8 +110,26 @@ export interface RunResults {
   testExamples: number;
 }
 
-export const RUN_STATUSES = ['running', 'completed', 'failed', 'cancelled', 'interrupted'] as const;
+/** `pruned`: a sweep's trial stopped early at an ASHA rung; its epochs say how far it ran. */
+export const RUN_STATUSES = ['running', 'completed', 'failed', 'cancelled', 'interrupted', 'pruned'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** A value an architecture's `hp` object or a sweep's training parameter takes. */
+export type ParamValue = number | string | boolean;
+
+/** Where a run stands in a sweep: set on the run records of a sweep's trials. */
+export interface SweepRef {
+  id: string;
+  /** 0-based index of the trial in the sweep. */
+  trial: number;
+  params: Record<string, ParamValue>;
+  /** Which attempt ran it (1 unless a queue gave it to another agent after the first one stopped). */
+  attempt?: number;
+  /** Why it was run again, e.g. the agent running it stopped responding. */
+  retried?: string;
+  /** The agent that trained it, for trials run through a queue. */
+  agent?: string;
+}
 
 export interface RunError {
   message: string;
@@ -146,6 +164,7 @@ export interface RunRecord {
   /** Dataset facts: name, class names, image shape, split sizes actually used. */
   dataset?: DatasetInfo;
   host?: { platform: string; arch: string; cpus: number; node: string };
+  sweep?: SweepRef;
 }
 
 export interface DatasetInfo {

@@ -2,6 +2,8 @@
 // The child says `ready` first; the host then sends exactly one request. A child serves one
 // request and exits, so a crash or a kill can never take another job down with it.
 import type { InspectReport } from '../engine/models';
+import type { Decision } from '../engine/sweep/asha';
+import type { TrialEnv, TrialJob } from '../engine/sweep/trial';
 import type { BackendPreference, RunError, RunRecord, TrainingConfig, TrainingEvent } from '../engine/types';
 
 export interface TrainRequest {
@@ -26,7 +28,19 @@ export interface InspectRequest {
   file: string;
 }
 
-export type HostToTrainer = TrainRequest | InspectRequest | { type: 'stop' };
+/** One trial of a sweep. At each of `job.rungs` the child waits for the host's `decision`. */
+export interface TrialRequest {
+  type: 'trial';
+  job: TrialJob;
+  env: TrialEnv;
+}
+
+export type HostToTrainer =
+  | TrainRequest
+  | InspectRequest
+  | TrialRequest
+  | { type: 'decision'; epoch: number; decision: Decision }
+  | { type: 'stop' };
 
 export type TrainerToHost =
   | { type: 'ready'; pid: number }

@@ -1,7 +1,9 @@
 // The trainer child process: serves one request from the extension host, then exits.
 // All TensorFlow.js work happens here so the extension host never loads tfjs or blocks.
 import type { RunError, RunRecord } from '../engine/types';
-import type { HostToTrainer, InspectRequest, TrainerToHost, TrainRequest } from '../shared/protocol';
+import type { HostToTrainer, InspectRequest, TrainerToHost, TrainRequest, TrialRequest } from '../shared/protocol';
+import type { Decision } from '../engine/sweep/asha';
+import { runTrial } from '../engine/sweep/trial';
 import { initBackend } from '../engine/backend';
 import { inspectModelFile, toRunError } from '../engine/models';
 import { interruptedRecord, WINDOW_CLOSED } from '../engine/runs/interrupted';
@@ -56,6 +58,35 @@ async function markInterrupted(store: RunStore, records: RunRecord[]): Promise<v
   }
 }
 
+// Decisions by epoch: whichever comes first, the host's answer or the trial asking for it.
+const decisions = new Map<number, Decision>();
+const waiting = new Map<number, (decision: Decision) => void>();
+
+function decided(epoch: number, decision: Decision): void {
+  const resolve = waiting.get(epoch);
+  if (resolve) resolve(decision);
+  else decisions.set(epoch, decision);
+}
+
+async function trial(request: TrialRequest): Promise<void> {
+  const record = await runTrial(request.job, request.env, {
+    signal: abort.signal,
+    onEvent: (event) => void send({ type: 'event', event }),
+    onLog: (message) => void send({ type: 'log', message }),
+    decide: (epoch) => {
+      const known = decisions.get(epoch);
+      if (known) return Promise.resolve(known);
+      // Stopped while waiting: go on, and the next cancellation point ends the run as cancelled.
+      return new Promise<Decision>((resolve) => {
+        waiting.set(epoch, resolve);
+        abort.signal.addEventListener('abort', () => resolve('continue'), { once: true });
+      });
+    },
+  });
+  if (hostGone) await markInterrupted(new RunStore(request.env.storeRoot, request.env.runsDir), [record]);
+  await send({ type: 'trained', records: [record] });
+}
+
 async function inspect(request: InspectRequest): Promise<void> {
   // Inspection only builds models: the cpu backend starts fastest and counts the same.
   const { tf } = await initBackend('cpu');
@@ -63,10 +94,11 @@ async function inspect(request: InspectRequest): Promise<void> {
   await send({ type: 'inspected', report });
 }
 
-async function serve(request: TrainRequest | InspectRequest): Promise<void> {
+async function serve(request: TrainRequest | InspectRequest | TrialRequest): Promise<void> {
   busy = true;
   try {
     if (request.type === 'train') await train(request);
+    else if (request.type === 'trial') await trial(request);
     else await inspect(request);
   } catch (err) {
     await send({ type: 'failed', error: describeFailure(err) });
@@ -78,7 +110,11 @@ process.on('message', (message: HostToTrainer) => {
   switch (message.type) {
     case 'train':
     case 'inspect':
+    case 'trial':
       if (!busy) void serve(message);
+      return;
+    case 'decision':
+      decided(message.epoch, message.decision);
       return;
     case 'stop':
       if (busy) abort.abort();

@@ -1,34 +1,19 @@
 // The `archlab` command line end to end, as a user runs it: node bin/archlab.js in a folder of their own.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { ensureBuilt, REPO } from './helpers/build';
 
-const REPO = join(import.meta.dirname, '../..');
 const BIN = join(REPO, 'bin/archlab.js');
 const EXAMPLE = join(REPO, 'examples/mnist.model.ts');
 
 let cwd: string;
 
-function newestMtime(dir: string): number {
-  return Math.max(
-    0,
-    ...readdirSync(dir, { withFileTypes: true }).map((entry) => {
-      const path = join(dir, entry.name);
-      return entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs;
-    }),
-  );
-}
-
 before(async () => {
-  const bundle = join(REPO, 'dist/cli.js');
-  if (!existsSync(bundle) || statSync(bundle).mtimeMs < newestMtime(join(REPO, 'src'))) {
-    const build = spawnSync('npm', ['run', 'build'], { cwd: REPO, encoding: 'utf8' });
-    assert.equal(build.status, 0, build.stderr);
-  }
+  ensureBuilt();
   cwd = await mkdtemp(join(tmpdir(), 'archlab-cli-'));
 });
 after(() => rm(cwd, { recursive: true, force: true }));

@@ -61,7 +61,7 @@ describe('loadModelFile errors', () => {
       'export function dense(n: number) { return tf.layers.dense({ units: n }); }',
     ]);
     const err = await rejection(loadModelFile(file, tf));
-    assert.match(err.message, /no model exports: export a function that takes no arguments and returns a tf\.LayersModel/);
+    assert.match(err.message, /no model exports: export a function that takes no arguments \(or an hp object\) and returns a tf\.LayersModel/);
     assert.match(err.message, /units: not a function \(a number\)/);
     assert.match(err.message, /dense: takes 1 argument\(s\)/);
   });
@@ -154,7 +154,7 @@ describe('loadModelFile imports', () => {
     model.dispose();
     assert.deepEqual(loaded.skipped, [
       { name: 'width', reason: 'not a function (a number)' },
-      { name: 'wide', reason: 'takes 1 argument(s); an architecture takes none' },
+      { name: 'wide', reason: 'takes 1 argument(s); an architecture takes none, or one hp object' },
       { name: 'onlyALayer', reason: 'returns a Dense, not a tf.LayersModel' },
       { name: 'Later', reason: 'returns a Promise; an architecture must build its model synchronously' },
     ]);

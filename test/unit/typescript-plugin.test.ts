@@ -76,6 +76,22 @@ test('tfjs types reach the editor: layers, chained tensor methods, and type erro
   assert.match(ts.displayPartsToString(info?.displayParts), /Dense/);
 });
 
+test('the Hyperparameters type comes with the shipped types: a sweep model file type-checks and hp calls are typed', () => {
+  const file = join(dir, 'sweep.model.ts');
+  const source = readFileSync(join(REPO, 'examples/sweep.model.ts'), 'utf8');
+  assert.deepEqual(codes(languageService(file, source, true, ts.ModuleResolutionKind.Bundler), file), []);
+  const wrong = join(dir, 'wrong-hp.model.ts');
+  const bad = [
+    "import * as tf from '@tensorflow/tfjs';",
+    "import type { Hyperparameters as Hp } from '@tensorflow/tfjs';",
+    "export function Net(hp: Hp) { const n: string = hp.int('units', 1, 4); return tf.sequential(); }",
+    "export function Other(hp: Hyperparameters) { return hp.choice('act', ['relu', 'tanh']) === 'relu'; }",
+  ].join('\n');
+  const problems = codes(languageService(wrong, bad, true, ts.ModuleResolutionKind.Bundler), wrong);
+  assert.equal(problems.length, 1, problems.join(' | '));
+  assert.match(problems[0], /'number' is not assignable to type 'string'/);
+});
+
 test('other missing modules stay missing', () => {
   const file = join(dir, 'other.model.ts');
   const source = "import pad from 'left-pad';\nexport const padded = pad;\n";

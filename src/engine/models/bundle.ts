@@ -20,7 +20,9 @@ export interface ModelBundle {
 const tfjsRedirect: esbuild.Plugin = {
   name: 'archlab-tfjs',
   setup(build) {
+    // A bundle loaded again (an agent's copy of a queued trial) already requires the engine's tfjs.
     build.onResolve({ filter: TF_PACKAGES }, () => ({ path: TF_MODULE_ID, external: true }));
+    build.onResolve({ filter: /^archlab:tf$/ }, () => ({ path: TF_MODULE_ID, external: true }));
     build.onResolve({ filter: /^[^./]/ }, (args) => {
       if (path.isAbsolute(args.path)) return undefined;
       if (isBuiltin(args.path)) return { path: args.path, external: true };

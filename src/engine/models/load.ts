@@ -3,6 +3,8 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { HyperparameterSet } from '../sweep/hp';
+import { sweptModels } from '../sweep/spec';
 import type { Tf } from '../tf';
 import type { TrainingExport } from '../types';
 import { bundleModelFile } from './bundle';
@@ -13,8 +15,13 @@ import { checkTrainingExport } from './training';
 
 export interface Architecture {
   name: string;
-  /** Builds a fresh model; throws a ModelFileError pointing at the user's code when the factory fails. */
-  build(): LayersModel;
+  /** True when the function takes an `hp` object: a search space over its variants. */
+  takesHyperparameters?: boolean;
+  /**
+   * Builds a fresh model, with `hp`'s values or (without one) every hyperparameter's default;
+   * throws a ModelFileError pointing at the user's code when the factory fails.
+   */
+  build(hp?: HyperparameterSet): LayersModel;
 }
 
 export interface LoadedModelFile {
@@ -24,6 +31,8 @@ export interface LoadedModelFile {
   architectures: Architecture[];
   skipped: { name: string; reason: string }[];
   training?: TrainingExport;
+  /** The `sweep` export as the file has it: checked per architecture when a sweep starts. */
+  sweep?: unknown;
 }
 
 type Verdict = { architecture: Architecture } | { skipped: string };
@@ -36,16 +45,17 @@ export async function loadModelFile(file: string, tf: Tf): Promise<LoadedModelFi
 
   const architectures: Architecture[] = [];
   const skipped: { name: string; reason: string }[] = [];
+  const swept = readSwept(exports.sweep, absolute);
   for (const name of inSourceOrder(Object.keys(exports), source)) {
-    if (name === 'training') continue;
-    const verdict = judgeExport(name, exports[name], tf, module);
+    if (name === 'training' || name === 'sweep') continue;
+    const verdict = judgeExport(name, exports[name], tf, module, swept.includes(name));
     if ('architecture' in verdict) architectures.push(verdict.architecture);
     else skipped.push({ name, reason: verdict.skipped });
   }
   if (architectures.length === 0) {
     const why = skipped.map((s) => `${s.name}: ${s.reason}`).join('; ');
     throw new ModelFileError(
-      'no model exports: export a function that takes no arguments and returns a tf.LayersModel' +
+      'no model exports: export a function that takes no arguments (or an hp object) and returns a tf.LayersModel' +
         (why ? ` (skipped ${why})` : ''),
       absolute,
     );
@@ -57,7 +67,16 @@ export async function loadModelFile(file: string, tf: Tf): Promise<LoadedModelFi
     architectures,
     skipped,
     training: readTraining(exports.training, absolute),
+    sweep: exports.sweep,
   };
+}
+
+function readSwept(value: unknown, file: string): string[] {
+  try {
+    return sweptModels(value);
+  } catch (err) {
+    throw new ModelFileError((err as Error).message, file);
+  }
 }
 
 async function readSource(file: string): Promise<string> {
@@ -79,27 +98,45 @@ function readTraining(value: unknown, file: string): TrainingExport | undefined 
   }
 }
 
-/** Calls each candidate once: only what it returns tells an architecture from a helper. */
-function judgeExport(name: string, value: unknown, tf: Tf, module: ExecutedModule): Verdict {
+/**
+ * Calls each candidate once: only what it returns tells an architecture from a helper. A function
+ * of one argument is called with an `hp` object of defaults; it is an architecture when it returns
+ * a model, or when it fails after using `hp` or has a sweep spec (then its error is the user's to see).
+ */
+function judgeExport(name: string, value: unknown, tf: Tf, module: ExecutedModule, swept: boolean): Verdict {
   if (typeof value !== 'function') return { skipped: `not a function (${describe(value)})` };
   if (/^class\b/.test(Function.prototype.toString.call(value))) return { skipped: 'a class, not a function' };
-  if (value.length > 0) return { skipped: `takes ${value.length} argument(s); an architecture takes none` };
-  const factory = value as () => unknown;
+  if (value.length > 1) return { skipped: `takes ${value.length} arguments; an architecture takes none, or one hp object` };
+  const takesHyperparameters = value.length === 1;
+  const factory = value as (hp?: HyperparameterSet) => unknown;
 
   let result: unknown;
+  const probe = new HyperparameterSet();
+  // A helper of one argument (a layer of n units...) is no architecture: it never used the hp object.
+  const helper = () => takesHyperparameters && !swept && probe.declared.size === 0;
+  const helperReason = 'takes 1 argument(s); an architecture takes none, or one hp object';
   try {
-    result = factory();
+    result = factory(takesHyperparameters ? probe : undefined);
   } catch (err) {
+    if (helper()) return { skipped: helperReason };
     const error = module.locate(err, `model ${name} failed to build: `);
-    return { architecture: { name, build: () => { throw error; } } };
+    return { architecture: { name, takesHyperparameters, build: () => { throw error; } } };
   }
   if (isThenable(result)) {
     result.then(disposeQuietly, () => undefined);
     return { skipped: 'returns a Promise; an architecture must build its model synchronously' };
   }
-  if (!(result instanceof tf.LayersModel)) return { skipped: `returns ${describe(result)}, not a tf.LayersModel` };
+  if (!(result instanceof tf.LayersModel)) {
+    return { skipped: helper() ? helperReason : `returns ${describe(result)}, not a tf.LayersModel` };
+  }
   disposeQuietly(result);
-  return { architecture: { name, build: () => build(name, factory, tf, module) } };
+  return {
+    architecture: {
+      name,
+      takesHyperparameters,
+      build: (hp) => build(name, () => factory(takesHyperparameters ? (hp ?? new HyperparameterSet()) : undefined), tf, module),
+    },
+  };
 }
 
 function build(name: string, factory: () => unknown, tf: Tf, module: ExecutedModule): LayersModel {

@@ -5,6 +5,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { Dataset } from '../datasets';
 import { checkInputShape, summarizeModel, toRunError, type Architecture } from '../models';
 import type { RunStore } from '../runs/store';
+import { TrialPruned, type TrialHooks } from '../sweep/trial-hooks';
 import type { Tf } from '../tf';
 import type { BackendInfo, ModelSummary, RunRecord, RunStatus, TrainingConfig, TrainingEvent } from '../types';
 import { prepareRunData, seededRandom } from './data';
@@ -23,13 +24,16 @@ export interface RunContext {
   signal?: AbortSignal;
   onEvent?: (event: TrainingEvent) => void;
   onLog?: (message: string) => void;
+  /** Set when the run is a sweep's trial. */
+  trial?: TrialHooks;
 }
 
 /** Trains one architecture. Never throws for problems of the model or the data: they end the record. */
 export async function runArchitecture(ctx: RunContext, arch: Architecture, config: TrainingConfig): Promise<RunRecord> {
   const { store } = ctx;
   const started = performance.now();
-  const record = newRecord({ id: store.newRunId(arch.name), model: arch.name, storeRoot: store.root, source: ctx.source, config, backend: ctx.backend });
+  const record = newRecord({ id: ctx.trial?.runId ?? store.newRunId(arch.name), model: arch.name, storeRoot: store.root, source: ctx.source, config, backend: ctx.backend });
+  if (ctx.trial) record.sweep = ctx.trial.sweep;
   let model: LayersModel | undefined;
   let buildError: unknown;
   try {
@@ -78,6 +82,7 @@ async function trainAndEvaluate(
         record.epochs.push(metrics);
         await store.save(record);
         emit({ type: 'epoch', runId: record.id, metrics });
+        await ctx.trial?.afterEpoch(metrics, record);
       },
     });
     const test = await evaluateSplit(tf, model, data.test, {
@@ -100,6 +105,7 @@ async function trainAndEvaluate(
   } catch (err) {
     const cancelled = (err instanceof TrainingStopped && err.reason === 'cancelled') || ctx.signal?.aborted;
     if (cancelled) return await finish(ctx, record, 'cancelled');
+    if (err instanceof TrialPruned) return await finish(ctx, record, 'pruned');
     record.error = toRunError(err);
     return await finish(ctx, record, 'failed');
   } finally {
@@ -119,7 +125,7 @@ async function finish(ctx: RunContext, record: RunRecord, status: Exclude<RunSta
   record.status = status;
   record.finishedAt = new Date().toISOString();
   await ctx.store.save(record);
-  const type = status === 'completed' ? 'runFinished' : status === 'failed' ? 'runFailed' : 'runCancelled';
+  const type = status === 'completed' || status === 'pruned' ? 'runFinished' : status === 'failed' ? 'runFailed' : 'runCancelled';
   ctx.onEvent?.({ type, runId: record.id, record: structuredClone(record) });
   return record;
 }

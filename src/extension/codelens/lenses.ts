@@ -96,6 +96,8 @@ export function describeResult(latest: RunRecord | undefined, currentHash: strin
       return `last run ${latest.status}${suffix}`;
     case 'running':
       return 'running elsewhere';
+    case 'pruned':
+      return `pruned after ${latest.epochs.length} epoch(s)${suffix}`;
   }
 }
 
