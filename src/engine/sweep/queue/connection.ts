@@ -40,12 +40,15 @@ export function connect(url: string, name: string): Redis {
 export async function checkReachable(url: string): Promise<void> {
   checkQueueUrl(url);
   const probe = new Redis(url, { lazyConnect: true, connectTimeout: CHECK_TIMEOUT_MS, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  probe.on('error', () => undefined);
+  // The socket's own error (ECONNREFUSED, ENOTFOUND...) says more than the client's "Connection is closed".
+  let socketError: NodeJS.ErrnoException | undefined;
+  probe.on('error', (err: NodeJS.ErrnoException) => (socketError ??= err));
   try {
     await probe.connect();
     await probe.ping();
   } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    const cause = socketError ?? (err as NodeJS.ErrnoException);
+    const reason = cause.code ?? cause.message;
     throw new Error(`cannot reach the queue's Redis at ${shownQueueUrl(url)} (${reason})`);
   } finally {
     probe.disconnect();
