@@ -56,6 +56,33 @@ export const DEFAULT_TRAINING: TrainingConfig = {
   seed: 42,
 };
 
+/** A place in a source file; line and column 1-based, as editors show them. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/**
+ * Where a layer is created: the call in the architecture's own code (for a layer a helper builds,
+ * the helper's call site), spanning to just after its closing parenthesis.
+ */
+export interface LayerLocation extends SourceLocation {
+  endLine: number;
+  endColumn: number;
+  /** The factory call itself when a helper made it: the helper's name and that line. */
+  via?: SourceLocation & { function?: string };
+}
+
+/** Input pixels one output position sees, and the step between neighbouring positions, per spatial axis. */
+export interface ReceptiveField {
+  size: number[];
+  stride: number[];
+}
+
+/** A setting of a layer's config: what tells two layers of the same type apart. */
+export type LayerSetting = number | string | boolean | null | (number | null)[];
+
 export interface LayerSummary {
   name: string;
   /** Keras class name, e.g. "Conv2D". */
@@ -65,6 +92,25 @@ export interface LayerSummary {
   params: number;
   /** Multiply-accumulate operations for one example. */
   macs: number;
+  /** Input shapes without the batch dimension, one per input tensor (a merge layer has several). */
+  inputShapes?: number[][];
+  /** Trainable part of `params`; the rest is non-trainable (frozen layers, batch-norm statistics). */
+  trainableParams?: number;
+  /** The layers (by `name`) or model inputs (by `ModelSummary.inputs` name) feeding this one. */
+  inputs?: string[];
+  /** Settings from the layer's config (units, filters, kernelSize, activation...), names and initializers left out. */
+  config?: Record<string, LayerSetting>;
+  location?: LayerLocation;
+  /** For layers with spatial axes, up to the first that sees the whole image. */
+  receptiveField?: ReceptiveField;
+}
+
+/** A shape that tfjs accepts but that cannot train as a classifier (an empty axis, a non-vector output...). */
+export interface ShapeProblem {
+  message: string;
+  /** The layer that broke, by `LayerSummary.name`. */
+  layer?: string;
+  location?: LayerLocation;
 }
 
 export interface ModelSummary {
@@ -79,6 +125,9 @@ export interface ModelSummary {
   outputsProbabilities: boolean;
   /** Hash of the model topology (layer configs, no weights): tells whether an architecture changed. */
   architectureHash: string;
+  /** The model's inputs, by the names `LayerSummary.inputs` uses. */
+  inputs?: { name: string; shape: number[] }[];
+  problems?: ShapeProblem[];
 }
 
 export interface EpochMetrics {

@@ -26,6 +26,8 @@ export interface TrainRequest {
 export interface InspectRequest {
   type: 'inspect';
   file: string;
+  /** The file's text as an editor has it, saved or not; absent: as it is on disk. */
+  content?: string;
 }
 
 /** One trial of a sweep. At each of `job.rungs` the child waits for the host's `decision`. */

@@ -90,7 +90,7 @@ async function trial(request: TrialRequest): Promise<void> {
 async function inspect(request: InspectRequest): Promise<void> {
   // Inspection only builds models: the cpu backend starts fastest and counts the same.
   const { tf } = await initBackend('cpu');
-  const report = await inspectModelFile(request.file, tf);
+  const report = await inspectModelFile(request.file, tf, request.content);
   await send({ type: 'inspected', report });
 }
 

@@ -172,6 +172,14 @@ describe('checkInputShape', () => {
     );
   });
 
+  it('fails a model with a shape problem before its images are compared, naming the layer', () => {
+    const noFlatten = summarize(
+      () => tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 2, kernelSize: 3 }), tf.layers.dense({ units: 10 })] }),
+      'NoFlatten',
+    );
+    assert.match(checkInputShape(noFlatten, mnist) ?? '', /^model NoFlatten: Dense gets a 26×26×2 input .*add tf\.layers\.flatten\(\) before it$/);
+  });
+
   it('names a wrong number of output units', () => {
     assert.match(
       checkInputShape(withShapes([28, 28, 1], [26]), mnist) ?? '',

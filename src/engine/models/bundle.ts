@@ -39,11 +39,18 @@ const tfjsRedirect: esbuild.Plugin = {
   },
 };
 
-export async function bundleModelFile(file: string): Promise<ModelBundle> {
+const LOADERS: Record<string, esbuild.Loader> = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.tsx': 'tsx', '.jsx': 'jsx' };
+
+/** Bundles the file as it is on disk, or as `content` has it (an editor's unsaved text). */
+export async function bundleModelFile(file: string, content?: string): Promise<ModelBundle> {
   const baseDir = path.dirname(file);
+  const entry: Pick<esbuild.BuildOptions, 'entryPoints' | 'stdin'> =
+    content === undefined
+      ? { entryPoints: [file] }
+      : { stdin: { contents: content, resolveDir: baseDir, sourcefile: path.basename(file), loader: LOADERS[path.extname(file)] ?? 'js' } };
   try {
     const result = await esbuild.build({
-      entryPoints: [file],
+      ...entry,
       absWorkingDir: baseDir,
       bundle: true,
       write: false,

@@ -6,6 +6,9 @@ import * as vm from 'node:vm';
 import type { Tf } from '../tf';
 import { TF_MODULE_ID, type ModelBundle } from './bundle';
 import { ModelFileError } from './errors';
+import { failureOf, instrumentTf, siteOfLayer } from './instrument';
+import { readableBuildError, type FailedLayer } from './shape-errors';
+import { BUNDLE_PREFIX, locateSite, registerBundle } from './sites';
 
 export interface ExecutedModule {
   exports: unknown;
@@ -15,12 +18,27 @@ export interface ExecutedModule {
 
 const SOURCE_MAP_COMMENT = /\/\/# sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)\s*$/;
 
-export function executeBundle(bundle: ModelBundle, file: string, tf: Tf): ExecutedModule {
+/** `source` is the entry file's text the bundle was made from (it may differ from the disk's). */
+export function executeBundle(bundle: ModelBundle, file: string, tf: Tf, source?: string): ExecutedModule {
   // A filename no real file has, so stack frames of the bundle are told apart from tfjs frames.
-  const bundleName = `archlab-model:${file}`;
+  const bundleName = `${BUNDLE_PREFIX}${file}`;
   const sourceMap = readSourceMap(bundle.code);
+  registerBundle(bundleName, { sourceMap, baseDir: bundle.baseDir, texts: new Map(source === undefined ? [] : [[file, source]]) });
   const locate = (err: unknown, prefix: string): ModelFileError => {
-    const reason = `${prefix}${err instanceof Error ? err.message : String(err)}`;
+    const message = err instanceof Error ? err.message : String(err);
+    const failure = failureOf(err);
+    const site = failure?.layer ? siteOfLayer(failure.layer) : undefined;
+    const layerAt = (site ?? failure?.site) && locateSite((site ?? failure!.site)!);
+    if (layerAt) {
+      const layer = failure?.layer;
+      const readable = readableBuildError(message, {
+        type: layer?.getClassName(),
+        config: layer?.getConfig() as FailedLayer['config'],
+        inputShapes: failure?.inputShapes,
+      });
+      return new ModelFileError(`${prefix}${readable}`, layerAt.file, layerAt.line, layerAt.column);
+    }
+    const reason = `${prefix}${message}`;
     const frame = firstBundleFrame(err, bundleName);
     const entry = frame && sourceMap?.findEntry(frame.line - 1, frame.column - 1);
     if (entry && 'originalSource' in entry) {
@@ -30,9 +48,10 @@ export function executeBundle(bundle: ModelBundle, file: string, tf: Tf): Execut
     return new ModelFileError(reason, file);
   };
 
+  const layersTf = instrumentTf(tf);
   const nodeRequire = createRequire(file);
   const requireForModel = (id: string): unknown => {
-    if (id === TF_MODULE_ID) return tf;
+    if (id === TF_MODULE_ID) return layersTf;
     if (isBuiltin(id)) return nodeRequire(id);
     throw new Error(`cannot require "${id}" from a model file`);
   };

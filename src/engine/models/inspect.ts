@@ -24,9 +24,12 @@ export interface InspectReport {
   training?: TrainingExport;
 }
 
-/** Loads and summarizes every architecture of a file; a model that fails to build carries its error. */
-export async function inspectModelFile(file: string, tf: Tf): Promise<InspectReport> {
-  const loaded = await loadModelFile(file, tf);
+/**
+ * Loads and summarizes every architecture of a file (or of `content`, its unsaved text); a model
+ * that fails to build carries its error.
+ */
+export async function inspectModelFile(file: string, tf: Tf, content?: string): Promise<InspectReport> {
+  const loaded = await loadModelFile(file, tf, content);
   const swept = sweptModels(loaded.sweep);
   const models = loaded.architectures.map((architecture): InspectedModel => {
     const hp = new HyperparameterSet();

@@ -37,10 +37,11 @@ export interface LoadedModelFile {
 
 type Verdict = { architecture: Architecture } | { skipped: string };
 
-export async function loadModelFile(file: string, tf: Tf): Promise<LoadedModelFile> {
+/** Loads the file as it is on disk, or as `content` has it (an editor's unsaved text). */
+export async function loadModelFile(file: string, tf: Tf, content?: string): Promise<LoadedModelFile> {
   const absolute = path.resolve(file);
-  const source = await readSource(absolute);
-  const module = executeBundle(await bundleModelFile(absolute), absolute, tf);
+  const source = content ?? (await readSource(absolute));
+  const module = executeBundle(await bundleModelFile(absolute, content), absolute, tf, source);
   const exports = (module.exports ?? {}) as Record<string, unknown>;
 
   const architectures: Architecture[] = [];

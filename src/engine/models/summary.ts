@@ -1,18 +1,27 @@
-// Per-layer summary, parameter counts, MACs and softmax detection of a built model.
+// Per-layer summary of a built model: shapes, parameters, MACs, data flow, receptive fields, the
+// source line of each layer, and shapes that cannot train; plus softmax detection.
 import type { LayersModel, Shape } from '@tensorflow/tfjs-layers';
-import type { LayerSummary, ModelSummary } from '../types';
+import type { LayerSetting, LayerSummary, ModelSummary, ReceptiveField } from '../types';
 import { architectureHash } from './hash';
+import { siteOfLayer } from './instrument';
 import { layerMacs, type LayerConfig } from './macs';
 import { nestedModel, type Layer } from './nested';
+import { inputField, receptiveFieldOf, type FieldConfig } from './receptive-field';
+import { shapeProblems } from './shape-problems';
+import { locateSite } from './sites';
 
-/** Unknown dimensions (null) are reported as -1. */
-const withoutBatch = (shape: Shape): number[] => shape.slice(1).map((d) => d ?? -1);
+/** Unknown dimensions (null) are reported as -1; an axis a layer shrank below nothing as 0. */
+const withoutBatch = (shape: Shape): number[] => shape.slice(1).map((d) => (d === null ? -1 : Math.max(0, d)));
 
 export function summarizeModel(model: LayersModel, name: string): ModelSummary {
-  const layers = displayNames(model.layers.filter((layer) => layer.getClassName() !== 'InputLayer').map(summarizeLayer));
+  const inputLayers = inputLayersOf(model);
+  const names = displayNames(model, inputLayers);
+  const fields = new Map<Layer, ReceptiveField | undefined>();
+  for (const input of inputLayers) fields.set(input, inputField(withoutBatch(input.batchInputShape ?? []).length - 1));
+  const layers = model.layers.filter((layer) => !isInputLayer(layer)).map((layer) => summarizeLayer(layer, names, fields));
   const trainable = countWeights(model.trainableWeights);
   const nonTrainable = countWeights(model.nonTrainableWeights);
-  return {
+  const summary: ModelSummary = {
     name,
     inputShape: withoutBatch(model.inputs[0].shape),
     outputShape: withoutBatch(model.outputs[0].shape),
@@ -21,16 +30,45 @@ export function summarizeModel(model: LayersModel, name: string): ModelSummary {
     macs: layers.reduce((sum, layer) => sum + layer.macs, 0),
     outputsProbabilities: endsWithSoftmax(model),
     architectureHash: architectureHash(model),
+    inputs: model.inputs.map((input) => ({ name: names.get(input.sourceLayer as Layer) ?? input.name, shape: withoutBatch(input.shape) })),
   };
+  const problems = shapeProblems(summary);
+  return problems.length ? { ...summary, problems } : summary;
 }
 
-function summarizeLayer(layer: Layer): LayerSummary {
+function isInputLayer(layer: Layer): boolean {
+  return layer.getClassName() === 'InputLayer';
+}
+
+/** The input layers the model's layers are connected to (a Sequential keeps them out of `layers`). */
+function inputLayersOf(model: LayersModel): Layer[] {
+  const inputs = new Set<Layer>(model.layers.filter(isInputLayer));
+  for (const input of model.inputs) if (input.sourceLayer && isInputLayer(input.sourceLayer as Layer)) inputs.add(input.sourceLayer as Layer);
+  for (const layer of model.layers) for (const inbound of layer.inboundNodes[0]?.inboundLayers ?? []) if (isInputLayer(inbound)) inputs.add(inbound);
+  return [...inputs];
+}
+
+function summarizeLayer(layer: Layer, names: Map<Layer, string>, fields: Map<Layer, ReceptiveField | undefined>): LayerSummary {
+  const node = layer.inboundNodes[0];
+  const outputShape = withoutBatch(firstShape(node?.outputShapes) ?? []);
+  const inbound = node?.inboundLayers ?? [];
+  const config = layer.getConfig() as LayerConfig & FieldConfig;
+  const field = receptiveFieldOf(layer.getClassName(), config, inbound.map((l) => fields.get(l)), Math.max(0, outputShape.length - 1));
+  fields.set(layer, field);
+  const site = siteOfLayer(layer);
+  const location = site && locateSite(site);
   return {
-    name: layer.name,
+    name: names.get(layer) ?? layer.name,
     type: layer.getClassName(),
-    outputShape: withoutBatch(firstShape(layer.inboundNodes[0]?.outputShapes) ?? []),
+    outputShape,
     params: layer.countParams(),
     macs: macsOf(layer),
+    inputShapes: allShapes(node?.inputShapes).map(withoutBatch),
+    trainableParams: countWeights(layer.trainableWeights),
+    inputs: inbound.map((l) => names.get(l) ?? l.name),
+    config: settingsOf(config as Record<string, unknown>),
+    ...(location ? { location } : {}),
+    ...(field ? { receptiveField: field } : {}),
   };
 }
 
@@ -44,26 +82,54 @@ function macsOf(layer: Layer): number {
   return layerMacs(layer.getClassName(), layer.getConfig() as LayerConfig, input.slice(1), output.slice(1));
 }
 
+const LEFT_OUT = new Set(['name', 'dtype', 'batchInputShape', 'inputShape', 'layers']);
+
+/** The config's plain settings; initializers, regularizers and constraints by their class name. */
+function settingsOf(config: Record<string, unknown>): Record<string, LayerSetting> {
+  const settings: Record<string, LayerSetting> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (LEFT_OUT.has(key) || value === null || value === undefined) continue;
+    if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') settings[key] = value;
+    else if (Array.isArray(value) && value.every((v) => v === null || typeof v === 'number')) settings[key] = value as (number | null)[];
+    else if (typeof (value as { className?: unknown }).className === 'string') settings[key] = (value as { className: string }).className;
+  }
+  return settings;
+}
+
 /**
  * tfjs names unnamed layers with a process-wide counter and the class name (`conv2d_Conv2D9`), so
  * the same file shows different names on every build. Such names are shown Keras-style, numbered
- * within this model (`conv2d_1`); names the user gave are kept.
+ * within this model (`conv2d_1`), and generated input names as `input` (`input_1`... for several);
+ * names the user gave are kept.
  */
-function displayNames(layers: LayerSummary[]): LayerSummary[] {
+function displayNames(model: LayersModel, inputs: Layer[]): Map<Layer, string> {
+  const names = new Map<Layer, string>();
   const counts = new Map<string, number>();
-  return layers.map((layer) => {
+  for (const layer of [...inputs, ...model.layers]) {
+    if (names.has(layer)) continue;
+    if (isInputLayer(layer)) {
+      if (!/^input\d+$|_input$/.test(layer.name)) continue;
+      names.set(layer, inputs.length === 1 ? 'input' : `input_${inputs.indexOf(layer) + 1}`);
+      continue;
+    }
     const auto = /^([a-z0-9_]+)_([A-Z][A-Za-z0-9]*?)\d+$/.exec(layer.name);
-    if (!auto || auto[2] !== layer.type) return layer;
+    if (!auto || auto[2] !== layer.getClassName()) continue;
     const n = (counts.get(auto[1]) ?? 0) + 1;
     counts.set(auto[1], n);
-    return { ...layer, name: `${auto[1]}_${n}` };
-  });
+    names.set(layer, `${auto[1]}_${n}`);
+  }
+  return names;
 }
 
-/** tfjs gives one shape or a list of shapes (one per input/output tensor); MACs use the first. */
+/** tfjs gives one shape or a list of shapes (one per input/output tensor). */
+function allShapes(shapes: Shape | Shape[] | undefined): Shape[] {
+  if (!shapes || shapes.length === 0) return [];
+  return Array.isArray(shapes[0]) ? (shapes as Shape[]) : [shapes as Shape];
+}
+
+/** MACs use the first shape. */
 function firstShape(shapes: Shape | Shape[] | undefined): Shape | undefined {
-  if (!shapes || shapes.length === 0) return undefined;
-  return Array.isArray(shapes[0]) ? (shapes[0] as Shape) : (shapes as Shape);
+  return allShapes(shapes)[0];
 }
 
 function countWeights(weights: { shape: Shape }[]): number {
