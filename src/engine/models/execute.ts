@@ -16,12 +16,15 @@ export interface ExecutedModule {
   locate(err: unknown, prefix: string): ModelFileError;
 }
 
+let bundleCount = 0;
+
 const SOURCE_MAP_COMMENT = /\/\/# sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)\s*$/;
 
 /** `source` is the entry file's text the bundle was made from (it may differ from the disk's). */
 export function executeBundle(bundle: ModelBundle, file: string, tf: Tf, source?: string): ExecutedModule {
-  // A filename no real file has, so stack frames of the bundle are told apart from tfjs frames.
-  const bundleName = `${BUNDLE_PREFIX}${file}`;
+  // A filename no real file has, so stack frames of the bundle are told apart from tfjs frames;
+  // numbered, so two bundles of one file (the disk's and an editor's unsaved text) keep their maps.
+  const bundleName = `${BUNDLE_PREFIX}${file}#${++bundleCount}`;
   const sourceMap = readSourceMap(bundle.code);
   registerBundle(bundleName, { sourceMap, baseDir: bundle.baseDir, texts: new Map(source === undefined ? [] : [[file, source]]) });
   const locate = (err: unknown, prefix: string): ModelFileError => {

@@ -31,8 +31,15 @@ export interface Site {
 
 const bundles = new Map<string, BundleSources>();
 
+// An inspection child runs a bundle per edit; the oldest maps go, so its memory stays bounded.
+const KEPT_BUNDLES = 32;
+
 export function registerBundle(bundleName: string, sources: BundleSources): void {
   bundles.set(bundleName, sources);
+  for (const name of bundles.keys()) {
+    if (bundles.size <= KEPT_BUNDLES) break;
+    bundles.delete(name);
+  }
 }
 
 const FRAME = /^\s*at (?:(.+?) \()?archlab-model:(.*):(\d+):(\d+)\)?\s*$/;
