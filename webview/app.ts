@@ -3,6 +3,7 @@
 import type { HostToWebview, PanelRun, PanelState } from '../src/shared/webview-protocol';
 import { latestPerArchitecture } from './architecture';
 import { ChartsView } from './charts/chartsView';
+import { CompareView } from './compare/compareView';
 import type { CurveRun } from './charts/curves';
 import { DetailsView } from './details/detailsView';
 import { el, frameScheduler } from './dom';
@@ -13,13 +14,13 @@ import { noChanges, RunsState, type RunsChanges } from './runs';
 import { tableItems } from './table/items';
 import { RunsTable } from './table/runsTable';
 import { filterRuns, sortRuns, type RowFilters } from './table/sortFilter';
-import { onThemeChange } from './theme';
+import { onThemeChange, readTheme } from './theme';
 import { Toolbar, type ToolbarAction } from './toolbar';
 
 const MAX_CURVE_RUNS = 12;
 
-type Dirty = { table: boolean; curves: boolean; summaries: boolean; details: boolean };
-const all = (on: boolean): Dirty => ({ table: on, curves: on, summaries: on, details: on });
+type Dirty = { table: boolean; curves: boolean; summaries: boolean; details: boolean; compare: boolean };
+const all = (on: boolean): Dirty => ({ table: on, curves: on, summaries: on, details: on, compare: on });
 
 export class App {
   private readonly state: PanelState = loadState();
@@ -31,6 +32,7 @@ export class App {
   private readonly toolbar: Toolbar;
   readonly charts: ChartsView;
   private readonly details = new DetailsView(this.images.load);
+  readonly compare: CompareView;
   private readonly notice = el('div', { className: 'notice', attrs: { role: 'status' } });
   private changes = noChanges();
   private dirty = all(true);
@@ -66,13 +68,22 @@ export class App {
       this.state.curves,
       (curves) => {
         this.state.curves = curves;
-        this.changed({ curves: true });
+        this.changed({ curves: true, compare: true });
       },
       (chart, pngDataUrl) => postToHost({ type: 'exportChart', chart, pngDataUrl }),
     );
-    root.append(this.toolbar.element, this.notice, scroller, this.charts.element, this.details.element);
+    this.compare = new CompareView(this.state.compareDiffOnly, readTheme(), {
+      onClose: () => this.closeCompare(),
+      onDiffOnly: (on) => {
+        this.state.compareDiffOnly = on;
+        this.changed({ compare: true });
+      },
+      onExport: (chart, pngDataUrl) => postToHost({ type: 'exportChart', chart, pngDataUrl }),
+    });
+    root.append(this.toolbar.element, this.notice, scroller, this.compare.element, this.charts.element, this.details.element);
     onThemeChange(() => {
       this.charts.retheme();
+      this.compare.retheme(readTheme());
       this.dirty = { ...all(true), table: this.state.groupBy !== 'none' };
       this.details.show(undefined);
       this.schedule();
@@ -127,6 +138,7 @@ export class App {
       const by = this.state.groupBy;
       this.charts.updateSummaries(this.runs.runs.values(), this.colorOf(), (run) => this.groupLabels.get(groupKey(run, by)) ?? '');
     }
+    if (dirty.compare) this.compare.show(this.comparedRuns(), this.state.curves);
     if (dirty.details) this.details.show(this.state.detailsRunId ? this.runs.runs.get(this.state.detailsRunId) : undefined);
     this.table.updateProgress(changes.batches, (run) => this.runs.progress(run));
   }
@@ -146,6 +158,7 @@ export class App {
       } else if (run.status === 'completed') this.dirty.summaries = true;
       if (this.selected.has(id)) this.dirty.curves = true;
       if (this.state.detailsRunId === id) this.dirty.details = true;
+      if (this.state.compare.includes(id)) this.dirty.compare = true;
     }
   }
 
@@ -155,7 +168,7 @@ export class App {
     this.colorSlots = by === 'none' ? new Map() : groupColorSlots(this.runs.runs.values(), by);
     this.groupLabels = by === 'none' ? new Map() : new Map(groupRuns([...this.runs.runs.values()], by).map((g) => [g.key, g.label]));
     if (before.size !== this.colorSlots.size || [...before].some(([key, slot]) => this.colorSlots.get(key) !== slot)) {
-      this.dirty = { ...this.dirty, curves: true, summaries: true, table: true };
+      this.dirty = { ...this.dirty, curves: true, summaries: true, table: true, compare: true };
     }
   }
 
@@ -209,6 +222,33 @@ export class App {
       .map((run, i) => ({ run, color: groupColor?.(run) ?? palette[i % palette.length], live: this.runs.live.get(run.id) }));
   }
 
+  /** The compared runs, oldest first, each in its group's colour or its own. */
+  private comparedRuns(): CurveRun[] {
+    const runs = this.state.compare.map((id) => this.runs.runs.get(id)).filter((r): r is PanelRun => r !== undefined);
+    // Deleted runs leave the comparison; one run left is nothing to compare.
+    if (runs.length < 2) {
+      if (this.state.compare.length && this.runs.runs.size) this.state.compare = [];
+      return [];
+    }
+    runs.sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.id.localeCompare(b.id));
+    const palette = this.charts.palette;
+    const groupColor = this.colorOf();
+    return runs.map((run, i) => ({ run, color: groupColor?.(run) ?? palette[i % palette.length] }));
+  }
+
+  private openCompare(runs: PanelRun[]): void {
+    this.state.compare = runs.map((r) => r.id);
+    this.changed({ compare: true });
+    this.render();
+    this.compare.focus();
+  }
+
+  private closeCompare(): void {
+    this.state.compare = [];
+    this.changed({ compare: true });
+    if (!this.toolbar.focusAction('compare')) this.table.focus();
+  }
+
   private selectedRuns(): PanelRun[] {
     return [...this.selected].map((id) => this.runs.runs.get(id)).filter((r): r is PanelRun => r !== undefined);
   }
@@ -227,7 +267,7 @@ export class App {
   private groupBy(by: GroupBy): void {
     this.state.groupBy = by;
     this.recolor();
-    this.changed({ table: true, curves: true, summaries: true });
+    this.changed({ table: true, curves: true, summaries: true, compare: true });
   }
 
   private fold(key: string, folded: boolean): void {
@@ -275,6 +315,8 @@ export class App {
     switch (action) {
       case 'selectLatest':
         return this.selectLatest();
+      case 'compare':
+        return this.openCompare(chosen);
       case 'stop':
         for (const run of chosen) if (run.status === 'running') postToHost({ type: 'stop', runId: run.id });
         return;

@@ -1,5 +1,6 @@
 // The panel's saved view state: defaults, and reading what an older panel saved.
 import type { CurveOptions, PanelState } from '../src/shared/webview-protocol';
+import { MAX_COMPARED } from './compare/compareRows';
 import { GROUP_BYS, type GroupBy } from './groups/grouping';
 
 export const DEFAULT_CURVES: CurveOptions = { smoothing: 0, split: false, x: 'epoch', logLoss: false };
@@ -13,6 +14,8 @@ export const DEFAULT_STATE: PanelState = {
   curves: DEFAULT_CURVES,
   groupBy: 'none',
   folded: [],
+  compare: [],
+  compareDiffOnly: true,
 };
 
 type Saved = Partial<Omit<PanelState, 'version'>> & { version?: unknown };
@@ -36,6 +39,8 @@ export function restoreState(saved: unknown): PanelState {
     curves: restoreCurves(s.curves),
     groupBy: GROUP_BYS.includes(s.groupBy as GroupBy) ? (s.groupBy as GroupBy) : fresh.groupBy,
     folded: Array.isArray(s.folded) ? s.folded.filter((key) => typeof key === 'string') : [],
+    compare: Array.isArray(s.compare) ? s.compare.filter((id) => typeof id === 'string').slice(0, MAX_COMPARED) : [],
+    compareDiffOnly: typeof s.compareDiffOnly === 'boolean' ? s.compareDiffOnly : fresh.compareDiffOnly,
   };
 }
 

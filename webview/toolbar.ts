@@ -2,6 +2,7 @@
 import { RUN_STATUSES } from '../src/engine/types';
 import type { PanelRun, PanelState, WebviewToHost } from '../src/shared/webview-protocol';
 import { select } from './controls';
+import { MAX_COMPARED } from './compare/compareRows';
 import { el } from './dom';
 import type { GroupBy } from './groups/grouping';
 import type { RowFilters } from './table/sortFilter';
@@ -27,11 +28,13 @@ export interface ToolbarCallbacks {
 export type ToolbarAction =
   | Extract<WebviewToHost['type'], 'stop' | 'rerun' | 'delete' | 'diffSources' | 'openSource'>
   | 'selectLatest'
+  | 'compare'
   | 'exportMarkdown'
   | 'exportCsv';
 
 const ACTIONS: { action: ToolbarAction; label: string; title: string }[] = [
   { action: 'selectLatest', label: 'Latest per architecture', title: 'Select the latest run of each architecture, and keep following new runs' },
+  { action: 'compare', label: 'Compare', title: 'Show two to four selected runs side by side' },
   { action: 'stop', label: 'Stop', title: 'Stop the selected running runs' },
   { action: 'rerun', label: 'Rerun', title: 'Train the selected runs again with the same settings' },
   { action: 'delete', label: 'Delete', title: 'Delete the selected runs' },
@@ -72,11 +75,20 @@ export class Toolbar {
     this.element = el('div', { className: 'toolbar' }, el('div', { className: 'filters' }, this.text, this.status, grouping, this.count), actions);
   }
 
+  /** Focuses an action's button; false when it is disabled and cannot take focus. */
+  focusAction(action: ToolbarAction): boolean {
+    const button = this.buttons.get(action);
+    if (!button || button.disabled) return false;
+    button.focus();
+    return true;
+  }
+
   /** Enables each action only when the selection makes sense for it. */
   update(selected: PanelRun[], shown: number, total: number): void {
     this.count.textContent = `${shown} of ${total} runs${selected.length ? `, ${selected.length} selected` : ''}`;
     const enabled: Record<ToolbarAction, boolean> = {
       selectLatest: total > 0,
+      compare: selected.length >= 2 && selected.length <= MAX_COMPARED,
       stop: selected.some((r) => r.status === 'running'),
       rerun: selected.length > 0,
       delete: selected.length > 0 && selected.every((r) => r.status !== 'running'),

@@ -66,4 +66,8 @@ export interface PanelState {
   groupBy: GroupBy;
   /** Keys of the groups folded in the table. */
   folded: string[];
+  /** Runs shown side by side (two to four), or none. */
+  compare: string[];
+  /** The side-by-side table shows only the rows where the runs differ. */
+  compareDiffOnly: boolean;
 }

@@ -1,4 +1,5 @@
-// The confusion matrix as a heatmap on canvas; a click on a cell reports (true, predicted).
+// The confusion matrix as a heatmap on canvas; a click on a cell reports (true, predicted) when
+// someone listens for it.
 import { type ChartTheme, withAlpha } from '../theme';
 
 const CELL = 30;
@@ -8,31 +9,42 @@ export function confusionHeatmap(
   confusion: number[][],
   classNames: string[],
   theme: ChartTheme,
-  onCell: (trueLabel: number, predicted: number) => void,
+  onCell?: (trueLabel: number, predicted: number) => void,
 ): HTMLCanvasElement {
   const n = confusion.length;
   const size = MARGIN + n * CELL;
   const ratio = window.devicePixelRatio || 1;
   const canvas = document.createElement('canvas');
-  canvas.className = 'confusion';
+  if (onCell) canvas.className = 'confusion';
   canvas.width = size * ratio;
   canvas.height = size * ratio;
   canvas.style.width = `${size}px`;
   canvas.style.height = `${size}px`;
   canvas.setAttribute('role', 'img');
-  canvas.setAttribute('aria-label', 'Confusion matrix: rows are true classes, columns predicted classes');
+  canvas.setAttribute('aria-label', `Confusion matrix: rows are true classes, columns predicted classes. ${mostConfused(confusion, classNames)}`);
   // Geometry for anyone locating cells (tests, accessibility tooling): CSS pixels.
   canvas.dataset.origin = String(MARGIN);
   canvas.dataset.cell = String(CELL);
   const context = canvas.getContext('2d')!;
   context.scale(ratio, ratio);
   draw(context, confusion, classNames, theme);
-  canvas.addEventListener('click', (event) => {
-    const column = Math.floor((event.offsetX - MARGIN) / CELL);
-    const row = Math.floor((event.offsetY - MARGIN) / CELL);
-    if (row >= 0 && row < n && column >= 0 && column < n) onCell(row, column);
-  });
+  if (onCell) {
+    canvas.addEventListener('click', (event) => {
+      const column = Math.floor((event.offsetX - MARGIN) / CELL);
+      const row = Math.floor((event.offsetY - MARGIN) / CELL);
+      if (row >= 0 && row < n && column >= 0 && column < n) onCell(row, column);
+    });
+  }
   return canvas;
+}
+
+/** The matrix in words: its three largest off-diagonal cells. */
+export function mostConfused(confusion: number[][], classNames: string[]): string {
+  const name = (label: number) => classNames[label] ?? String(label);
+  const cells = confusion.flatMap((row, t) => row.map((count, p) => ({ t, p, count }))).filter((c) => c.t !== c.p && c.count > 0);
+  if (!cells.length) return 'No test image was misclassified.';
+  cells.sort((a, b) => b.count - a.count || a.t - b.t || a.p - b.p);
+  return `Most confused: ${cells.slice(0, 3).map((c) => `true ${name(c.t)} predicted ${name(c.p)} ${c.count} times`).join(', ')}.`;
 }
 
 function draw(context: CanvasRenderingContext2D, confusion: number[][], classNames: string[], theme: ChartTheme): void {

@@ -244,6 +244,11 @@ export class RunsTable {
     this.rowElement(id)?.focus();
   }
 
+  /** Puts the keyboard on the table's one tabbable row. */
+  focus(): void {
+    if (this.activeId) this.rowElement(this.activeId)?.focus();
+  }
+
   private setActive(id: string): void {
     if (this.activeId === id) return;
     const previous = this.activeId && this.rowElement(this.activeId);
