@@ -31,7 +31,7 @@ export class App {
   private readonly table: RunsTable;
   private readonly toolbar: Toolbar;
   readonly charts: ChartsView;
-  private readonly details = new DetailsView(this.images.load);
+  private readonly details = new DetailsView(this.images.load, (runId, annotations) => postToHost({ type: 'annotate', runId, annotations }));
   readonly compare: CompareView;
   private readonly notice = el('div', { className: 'notice', attrs: { role: 'status' } });
   private changes = noChanges();
@@ -55,6 +55,7 @@ export class App {
         onToggleGroup: (key, on) => this.toggle(this.groups.find((g) => g.key === key)?.runs.map((r) => r.id) ?? [], on),
         onFold: (key, folded) => this.fold(key, folded),
         onRowClick: (id, additive) => this.rowClicked(id, additive),
+        onStar: (runId, starred) => postToHost({ type: 'annotate', runId, annotations: { starred } }),
       },
       scroller,
     );

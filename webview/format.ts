@@ -24,8 +24,10 @@ export function formatBackend(run: PanelRun): string {
   return threads && threads > 1 ? `${name} (${threads} threads)` : name;
 }
 
-/** A label that tells apart runs of the same model by their start: "CNN 14:03:27". */
+/** The run's own name, or a label that tells apart runs of the same model by their start: "CNN 14:03:27". */
 export function runLabel(run: PanelRun): string {
+  const name = run.annotations?.name;
+  if (name) return name;
   const date = new Date(run.startedAt);
   return Number.isNaN(date.getTime()) ? run.model : `${run.model} ${date.toTimeString().slice(0, 8)}`;
 }

@@ -8,7 +8,7 @@ export const DEFAULT_CURVES: CurveOptions = { smoothing: 0, split: false, x: 'ep
 export const DEFAULT_STATE: PanelState = {
   version: 2,
   sort: { column: 'started', descending: true },
-  filters: { text: '', status: '' },
+  filters: { text: '', status: '', starred: false },
   selected: [],
   selection: 'auto',
   curves: DEFAULT_CURVES,
@@ -32,7 +32,7 @@ export function restoreState(saved: unknown): PanelState {
   return {
     ...fresh,
     sort: isSort(s.sort) ? s.sort : fresh.sort,
-    filters: { ...fresh.filters, ...pickStrings(s.filters, ['text', 'status']) },
+    filters: { ...fresh.filters, ...pickStrings(s.filters, ['text', 'status']), starred: (s.filters as { starred?: unknown } | undefined)?.starred === true },
     selected,
     selection,
     detailsRunId: typeof s.detailsRunId === 'string' ? s.detailsRunId : undefined,

@@ -1,7 +1,7 @@
 // Filters and actions above the table. Actions apply to the selected runs.
 import { RUN_STATUSES } from '../src/engine/types';
 import type { PanelRun, PanelState, WebviewToHost } from '../src/shared/webview-protocol';
-import { select } from './controls';
+import { checkbox, select } from './controls';
 import { MAX_COMPARED } from './compare/compareRows';
 import { el } from './dom';
 import type { GroupBy } from './groups/grouping';
@@ -46,7 +46,7 @@ const ACTIONS: { action: ToolbarAction; label: string; title: string }[] = [
 
 export class Toolbar {
   readonly element: HTMLElement;
-  private readonly text = el('vscode-textfield' as 'div', { attrs: { placeholder: 'Filter by model or file', 'aria-label': 'Filter by model or file', 'data-filter': 'text' } }) as unknown as ValueElement;
+  private readonly text = el('vscode-textfield' as 'div', { attrs: { placeholder: 'Filter by model, file, name or note', 'aria-label': 'Filter by model, file, name or note', 'data-filter': 'text' } }) as unknown as ValueElement;
   private readonly status = el('vscode-single-select' as 'div', { attrs: { 'aria-label': 'Filter by status', 'data-filter': 'status' } }) as unknown as ValueElement;
   private readonly count = el('span', { className: 'count' });
   private readonly buttons = new Map<ToolbarAction, ButtonElement>();
@@ -58,7 +58,8 @@ export class Toolbar {
     this.text.value = filters.text;
     this.text.setAttribute('value', filters.text);
     this.status.value = filters.status;
-    const changed = () => callbacks.onFilters({ text: this.text.value ?? '', status: this.status.value ?? '' });
+    const starred = checkbox('Starred only', filters.starred, () => changed(), 'starred-only');
+    const changed = () => callbacks.onFilters({ text: this.text.value ?? '', status: this.status.value ?? '', starred: starred.input.checked });
     this.text.addEventListener('input', changed);
     this.status.addEventListener('change', changed);
     const actions = el('div', { className: 'actions' });
@@ -72,7 +73,7 @@ export class Toolbar {
       actions.append(button);
     }
     const grouping = select('Group by', GROUPINGS, state.groupBy, callbacks.onGroupBy, 'group-by').element;
-    this.element = el('div', { className: 'toolbar' }, el('div', { className: 'filters' }, this.text, this.status, grouping, this.count), actions);
+    this.element = el('div', { className: 'toolbar' }, el('div', { className: 'filters' }, this.text, this.status, starred.element, grouping, this.count), actions);
   }
 
   /** Focuses an action's button; false when it is disabled and cannot take focus. */

@@ -190,7 +190,18 @@ export interface RunError {
   exitCode?: number | null;
 }
 
-export const RUN_SCHEMA_VERSION = 1;
+/** What the user wrote about a run. Absent fields are unset; an empty object is "nothing written". */
+export interface RunAnnotations {
+  /** The run's own name, shown in place of the model's; the model stays the architecture's name. */
+  name?: string;
+  note?: string;
+  starred?: boolean;
+}
+
+export const ANNOTATION_LIMITS = { name: 200, note: 20_000 } as const;
+
+/** 2: `annotations`. Version 1 records are read as version 2 records without annotations. */
+export const RUN_SCHEMA_VERSION = 2;
 
 export interface RunRecord {
   schemaVersion: typeof RUN_SCHEMA_VERSION;
@@ -214,6 +225,11 @@ export interface RunRecord {
   dataset?: DatasetInfo;
   host?: { platform: string; arch: string; cpus: number; node: string };
   sweep?: SweepRef;
+  /**
+   * Name, note and star. A writer that does not know them (a trainer saving an epoch) leaves the
+   * field out, and the store keeps what the record on disk has.
+   */
+  annotations?: RunAnnotations;
 }
 
 export interface DatasetInfo {

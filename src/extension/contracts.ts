@@ -1,7 +1,7 @@
 // The seam between the job side of the extension (runs, jobs, CodeLens) and the comparison panel.
 // The panel reads runs and asks for actions only through these interfaces.
 import type * as vscode from 'vscode';
-import type { BatchProgress, RunRecord } from '../engine/types';
+import type { BatchProgress, RunAnnotations, RunRecord } from '../engine/types';
 
 export type RunsChange =
   /** A run was created or changed (new epoch, finished, failed, ...): the full record. */
@@ -22,6 +22,8 @@ export interface RunActions {
   stop(runId: string): void;
   rerun(runId: string): Promise<void>;
   delete(runIds: string[]): Promise<void>;
+  /** Saves a change to a run's name, note or star in its record. */
+  annotate(runId: string, change: RunAnnotations): Promise<void>;
   /** Opens the model file at the architecture's definition. */
   openSource(runId: string): Promise<void>;
   /** Opens VS Code's diff editor on two runs' source snapshots. */

@@ -1,6 +1,6 @@
 // Messages between the extension host and the comparison panel's webview. Types only, so the
 // webview bundle, the host and the tests share them without pulling in code.
-import type { BatchProgress, RunRecord } from '../engine/types';
+import type { BatchProgress, RunAnnotations, RunRecord } from '../engine/types';
 import type { GroupBy } from '../../webview/groups/grouping';
 
 /**
@@ -33,6 +33,8 @@ export type WebviewToHost =
   | { type: 'stop'; runId: string }
   | { type: 'rerun'; runId: string }
   | { type: 'delete'; runIds: string[] }
+  /** Sets the fields given ('' or false clears one); the others stay. */
+  | { type: 'annotate'; runId: string; annotations: RunAnnotations }
   | { type: 'openSource'; runId: string }
   | { type: 'diffSources'; leftRunId: string; rightRunId: string }
   | { type: 'exportTable'; format: TableFormat; runIds: string[] }
@@ -54,7 +56,7 @@ export interface CurveOptions {
 export interface PanelState {
   version: 2;
   sort: { column: string; descending: boolean };
-  filters: { text: string; status: string };
+  filters: { text: string; status: string; starred: boolean };
   selected: string[];
   /**
    * 'auto': the latest run of each architecture, following new runs as they start;

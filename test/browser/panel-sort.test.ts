@@ -24,8 +24,8 @@ describe('runs table order', () => {
 
   it('filters on model or file text, case-insensitive, and on status', () => {
     const all = [...runs(), toPanel(makeRun({ model: 'Other', file: 'lab/CNN-variants.model.ts' }))];
-    assert.deepEqual(filterRuns(all, { text: '  cnn ', status: '' }).map((r) => r.model), ['CNN', 'TinyCNN', 'StrongCNN', 'Other']);
-    assert.deepEqual(filterRuns(all, { text: '', status: 'running' }).map((r) => r.model), ['Live']);
-    assert.deepEqual(filterRuns(all, { text: 'cnn', status: 'failed' }), []);
+    assert.deepEqual(filterRuns(all, { text: '  cnn ', status: '', starred: false }).map((r) => r.model), ['CNN', 'TinyCNN', 'StrongCNN', 'Other']);
+    assert.deepEqual(filterRuns(all, { text: '', status: 'running', starred: false }).map((r) => r.model), ['Live']);
+    assert.deepEqual(filterRuns(all, { text: 'cnn', status: 'failed', starred: false }), []);
   });
 });

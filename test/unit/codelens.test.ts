@@ -1,7 +1,7 @@
 // What the lenses above architectures say, from symbols, the file's inspection and its runs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_TRAINING, type ModelSummary, type RunRecord } from '../../src/engine/types';
+import { DEFAULT_TRAINING, RUN_SCHEMA_VERSION, type ModelSummary, type RunRecord } from '../../src/engine/types';
 import type { InspectReport } from '../../src/engine/models';
 import { computeLenses, describeResult, formatMacs, type ArchitectureState, type LensInput } from '../../src/extension/codelens/lenses';
 import { Commands } from '../../src/extension/constants';
@@ -41,7 +41,7 @@ const symbols = [
 
 function run(model: string, accuracy: number, seconds: number, hash: string, status: RunRecord['status'] = 'completed'): RunRecord {
   return {
-    schemaVersion: 1,
+    schemaVersion: RUN_SCHEMA_VERSION,
     id: `r-${model}`,
     model,
     file: 'mnist.model.ts',

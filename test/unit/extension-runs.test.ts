@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { DEFAULT_TRAINING, type RunRecord } from '../../src/engine/types';
+import { DEFAULT_TRAINING, RUN_SCHEMA_VERSION, type RunRecord } from '../../src/engine/types';
 import type { RunsChange } from '../../src/extension/contracts';
 import { Inspector } from '../../src/extension/inspect/inspector';
 import { JobLocks } from '../../src/extension/jobs/jobLocks';
@@ -19,7 +19,7 @@ function emitter(changes: RunsChange[]): ChangeEmitter {
 
 function record(id: string, model: string, startedAt: string, status: RunRecord['status'] = 'completed'): RunRecord {
   return {
-    schemaVersion: 1,
+    schemaVersion: RUN_SCHEMA_VERSION,
     id,
     model,
     file: 'models/mnist.model.ts',
@@ -40,6 +40,20 @@ test('runs are listed newest first and found by file and model', () => {
   assert.equal(runs.latest('/w/models/mnist.model.ts', 'MLP')?.id, 'b');
   assert.equal(runs.latest('/w/other.model.ts', 'MLP'), undefined);
   assert.deepEqual(changes, [{ kind: 'reset' }]);
+});
+
+test("a run's name, note and star stay when a trainer event brings its record without them", () => {
+  const changes: RunsChange[] = [];
+  const runs = new WorkspaceRuns('/w', emitter(changes));
+  const started = record('r', 'MLP', '2026-01-01T00:00:00Z', 'running');
+  runs.apply({ type: 'runStarted', runId: 'r', record: started });
+  runs.upsert({ ...started, annotations: { name: 'wide', starred: true } });
+  runs.apply({ type: 'runFinished', runId: 'r', record: { ...started, status: 'completed' } });
+  assert.deepEqual(runs.get('r')?.annotations, { name: 'wide', starred: true });
+  assert.deepEqual(changes.at(-1), { kind: 'upsert', record: runs.get('r') });
+  // Cleared annotations are an empty object, which does replace them.
+  runs.upsert({ ...started, status: 'completed', annotations: {} });
+  assert.deepEqual(runs.get('r')?.annotations, {});
 });
 
 test('training events update the run as it trains', () => {

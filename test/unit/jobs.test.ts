@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunRecord, TrainingEvent } from '../../src/engine/types';
-import { DEFAULT_TRAINING } from '../../src/engine/types';
+import { DEFAULT_TRAINING, RUN_SCHEMA_VERSION } from '../../src/engine/types';
 import type { TrainerToHost } from '../../src/shared/protocol';
 import { ChildProcessError } from '../../src/extension/errors';
 import { JobManager, type JobRequest, type TrainerHandle } from '../../src/extension/jobs/jobManager';
@@ -30,7 +30,7 @@ class FakeTrainer implements TrainerHandle {
 
 function record(id: string, model: string, status: RunRecord['status'] = 'running'): RunRecord {
   return {
-    schemaVersion: 1,
+    schemaVersion: RUN_SCHEMA_VERSION,
     id,
     model,
     file: 'm.model.ts',

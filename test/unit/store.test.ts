@@ -86,7 +86,7 @@ test('corrupt and unknown-version records are skipped with a warning', async () 
   const good = record(store, 'MLP', '2026-11-25T04:00:00.000Z');
   await store.save(good);
   await writeFile(join(store.runsDir, 'torn.json'), '{"schemaVersion": 1, "id": "torn"');
-  await writeFile(join(store.runsDir, 'future.json'), JSON.stringify({ ...good, id: 'future', schemaVersion: 2 }));
+  await writeFile(join(store.runsDir, 'future.json'), JSON.stringify({ ...good, id: 'future', schemaVersion: RUN_SCHEMA_VERSION + 1 }));
   await writeFile(join(store.runsDir, 'other.json'), JSON.stringify({ hello: 'world' }));
   await writeFile(join(store.runsDir, 'notes.txt'), 'not a record');
 
@@ -94,7 +94,7 @@ test('corrupt and unknown-version records are skipped with a warning', async () 
   assert.deepEqual(records, [good]);
   assert.equal(warnings.length, 3);
   assert.match(warnings.find((w) => w.includes('torn.json'))!, /not valid JSON/);
-  assert.match(warnings.find((w) => w.includes('future.json'))!, /unknown schema version 2/);
+  assert.match(warnings.find((w) => w.includes('future.json'))!, new RegExp(`unknown schema version ${RUN_SCHEMA_VERSION + 1}`));
   assert.match(warnings.find((w) => w.includes('other.json'))!, /no schemaVersion/);
   assert.equal(await store.get('future'), undefined);
 });
@@ -108,4 +108,46 @@ test('delete removes a record; ids that are not file names are refused', async (
   assert.equal(await store.get(run.id), undefined);
   await assert.rejects(store.delete('../../etc/passwd'), /Invalid run id/);
   assert.equal(await store.get('../x'), undefined);
+});
+
+test('a version 1 record is read as the current version, without annotations', async () => {
+  const store = new RunStore(root);
+  const run = record(store, 'MLP', '2026-11-25T04:00:00.000Z');
+  await store.save(run);
+  const path = join(store.runsDir, `${run.id}.json`);
+  await writeFile(path, JSON.stringify({ ...run, schemaVersion: 1 }));
+  assert.deepEqual(await store.get(run.id), run);
+  assert.deepEqual((await store.list()).warnings, []);
+});
+
+test('a name, a note and a star are saved in the record and survive the trainer saving its epochs', async () => {
+  const store = new RunStore(root);
+  const run = record(store, 'TinyCNN', '2026-11-25T04:00:00.000Z');
+  await store.save(run);
+  const annotated = await store.annotate(run.id, { name: '  small and good ', note: 'Try 6 filters next.\n', starred: true });
+  assert.deepEqual(annotated?.annotations, { name: 'small and good', note: 'Try 6 filters next.', starred: true });
+  // The trainer knows nothing of annotations: its next save leaves them as they are.
+  await store.save({ ...run, epochs: [{ epoch: 1, loss: 0.5, acc: 0.8, seconds: 1 }] });
+  const onDisk = JSON.parse(await readFile(join(store.runsDir, `${run.id}.json`), 'utf8'));
+  assert.equal(onDisk.schemaVersion, RUN_SCHEMA_VERSION);
+  assert.deepEqual(onDisk.annotations, annotated?.annotations);
+  assert.equal(onDisk.epochs.length, 1);
+  // Clearing one field keeps the others; clearing them all leaves "nothing written".
+  assert.deepEqual((await store.annotate(run.id, { name: '' }))?.annotations, { note: 'Try 6 filters next.', starred: true });
+  assert.deepEqual((await store.annotate(run.id, { note: '', starred: false }))?.annotations, {});
+  await store.save({ ...run, status: 'completed' });
+  assert.deepEqual((await store.get(run.id))?.annotations, {});
+  assert.equal(await store.annotate('20261125-040000-000-gone-0000', { starred: true }), undefined);
+});
+
+test('bad annotations are refused with the field named, on writing and on reading', async () => {
+  const store = new RunStore(root);
+  const run = record(store, 'MLP', '2026-11-25T04:00:00.000Z');
+  await store.save(run);
+  await assert.rejects(store.annotate(run.id, { name: 'x'.repeat(201) }), /"name" must be text of at most 200 characters/);
+  await assert.rejects(store.annotate(run.id, { starred: 'yes' as unknown as boolean }), /"starred" must be true or false/);
+  assert.deepEqual((await store.get(run.id))?.annotations, undefined, 'nothing was written');
+  await writeFile(join(store.runsDir, 'bad.json'), JSON.stringify({ ...run, id: 'bad', annotations: { note: 42 } }));
+  const { warnings } = await store.list();
+  assert.match(warnings.join('\n'), /bad\.json: invalid "annotations": "note" must be text/);
 });

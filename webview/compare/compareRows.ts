@@ -41,6 +41,9 @@ const validationText = (run: PanelRun): string => {
 const lastEpoch = (run: PanelRun) => run.epochs[run.epochs.length - 1];
 
 const FACTS: Fact[] = [
+  { section: 'Run', label: 'Name', text: (r) => r.annotations?.name ?? '' },
+  { section: 'Run', label: 'Starred', text: (r) => (r.annotations?.starred ? '★' : '') },
+  { section: 'Run', label: 'Note', text: (r) => r.annotations?.note ?? '' },
   { section: 'Run', label: 'Model', text: (r) => r.model },
   { section: 'Run', label: 'File', text: (r) => r.file },
   { section: 'Run', label: 'Status', text: (r) => r.status },

@@ -1,9 +1,11 @@
-// Details of one run: config, layers, confusion matrix, per-class accuracy, misclassified images.
-import type { Misclassified, RunError } from '../../src/engine/types';
+// Details of one run: its name, note and star, config, layers, confusion matrix, per-class
+// accuracy, misclassified images.
+import type { Misclassified, RunAnnotations, RunError } from '../../src/engine/types';
 import type { PanelImage, PanelRun } from '../../src/shared/webview-protocol';
 import { clear, el } from '../dom';
 import { formatStarted } from '../format';
 import { readTheme } from '../theme';
+import { AnnotationEditor } from './annotationEditor';
 import { confusionHeatmap } from './confusion';
 import { imageTile } from './images';
 import { configList, layersTable, perClassAccuracy } from './summary';
@@ -19,13 +21,22 @@ export type ImageLoader = (runId: string, indices: number[]) => Promise<PanelIma
 
 export class DetailsView {
   readonly element = el('section', { className: 'details' });
+  /** Rebuilt for every record; the editor beside it stays, so typing survives a running run's epochs. */
+  private readonly head = el('div');
+  private readonly body = el('div');
+  private readonly editor: AnnotationEditor;
   private run: PanelRun | undefined;
   private gallery = el('div', { className: 'gallery' });
   private galleryTitle = el('h4', {});
   /** Guards against a slow answer for a previous run or cell overwriting the current one. */
   private galleryToken = 0;
 
-  constructor(private readonly loadImages: ImageLoader) {
+  constructor(
+    private readonly loadImages: ImageLoader,
+    annotate: (runId: string, change: RunAnnotations) => void,
+  ) {
+    this.editor = new AnnotationEditor(annotate);
+    this.element.append(this.head, this.editor.element, this.body);
     this.show(undefined);
   }
 
@@ -37,22 +48,28 @@ export class DetailsView {
     if (run && run === this.run) return;
     const sameRun = run?.id === this.run?.id && run?.results === this.run?.results;
     this.run = run;
-    clear(this.element);
+    clear(this.head);
+    clear(this.body);
+    this.editor.element.hidden = !run;
     if (!run) {
-      this.element.append(el('p', { className: 'muted' }, 'Click a run in the table to see its details.'));
+      this.head.append(el('p', { className: 'muted' }, 'Click a run in the table to see its details.'));
       return;
     }
     const classNames = run.dataset?.classNames ?? [];
-    this.element.append(
-      el('h2', {}, run.model),
+    this.editor.show(run);
+    const name = run.annotations?.name;
+    this.head.append(
+      el('h2', {}, name ? `${name} ` : run.model, name ? el('span', { className: 'muted' }, run.model) : null),
       el('p', { className: 'muted' }, `${run.file} · ${run.status} · started ${formatStarted(run.startedAt)}`),
+    );
+    this.body.append(
       ...(run.error ? [el('pre', { className: 'error' }, errorText(run.error))] : []),
       el('div', { className: 'details-grid' }, el('div', {}, el('h4', {}, 'Config'), configList(run)), el('div', {}, el('h4', {}, 'Layers'), layersTable(run))),
     );
     if (!run.results) return;
     const results = run.results;
     const heatmap = confusionHeatmap(results.confusion, classNames, readTheme(), (t, p) => this.showCell(t, p));
-    this.element.append(
+    this.body.append(
       el(
         'div',
         { className: 'details-grid' },

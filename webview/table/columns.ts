@@ -3,7 +3,9 @@ import type { PanelRun } from '../../src/shared/webview-protocol';
 import { formatBackend, formatInt, formatLoss, formatPercent, formatSeconds, formatStarted } from '../format';
 
 export type ColumnKey =
+  | 'star'
   | 'model'
+  | 'note'
   | 'file'
   | 'params'
   | 'testAccuracy'
@@ -18,6 +20,8 @@ export interface Column {
   key: ColumnKey;
   label: string;
   numeric: boolean;
+  /** What the header says to screen readers when its label is a symbol. */
+  ariaLabel?: string;
   sortValue(run: PanelRun): string | number | undefined;
   text(run: PanelRun): string;
 }
@@ -33,8 +37,13 @@ const column = (
 const orBlank = <T>(value: T | undefined, format: (v: T) => string): string =>
   value === undefined ? '' : format(value);
 
+/** The name the user gave the run, else its model's. */
+export const displayName = (run: PanelRun): string => run.annotations?.name || run.model;
+
 export const COLUMNS: Column[] = [
-  column('model', 'Model', (r) => r.model.toLowerCase(), (r) => r.model, false),
+  { ...column('star', '★', (r) => (r.annotations?.starred ? 1 : 0), (r) => (r.annotations?.starred ? '★' : ''), false), ariaLabel: 'Starred' },
+  column('model', 'Model', (r) => displayName(r).toLowerCase(), displayName, false),
+  column('note', 'Note', (r) => r.annotations?.note?.toLowerCase(), (r) => r.annotations?.note ?? '', false),
   column('file', 'File', (r) => r.file.toLowerCase(), (r) => r.file, false),
   column('params', 'Params', (r) => r.summary?.params.total, (r) => orBlank(r.summary?.params.total, formatInt)),
   column('testAccuracy', 'Test accuracy', (r) => r.results?.testAccuracy, (r) => orBlank(r.results?.testAccuracy, formatPercent)),

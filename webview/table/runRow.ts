@@ -2,7 +2,7 @@
 import type { PanelRun } from '../../src/shared/webview-protocol';
 import { el } from '../dom';
 import type { RowProgress } from '../runs';
-import { COLUMNS } from './columns';
+import { COLUMNS, displayName } from './columns';
 
 export interface RunItem {
   kind: 'run';
@@ -25,11 +25,28 @@ export function runRow(run: PanelRun, progress: RowProgress): RunRow {
   for (const column of COLUMNS) {
     const td = el('td', { className: column.numeric ? 'num' : '', attrs: { 'data-column': column.key } });
     if (column.key === 'status') statusCell(td, row, progress);
+    else if (column.key === 'star') td.append(starButton(run));
+    else if (column.key === 'model') modelCell(td, run);
     else td.textContent = column.text(run);
-    if (column.key === 'model' && run.error) td.title = run.error.message;
+    if (column.key === 'note' && run.annotations?.note) td.title = run.annotations.note;
     tr.appendChild(td);
   }
   return row;
+}
+
+/** A toggle, reached with the mouse; from the keyboard, S on the row does the same. */
+function starButton(run: PanelRun): HTMLElement {
+  const starred = Boolean(run.annotations?.starred);
+  const label = `Star ${displayName(run)}`;
+  return el('button', { className: 'star', title: starred ? 'Starred (S on the row to unstar)' : 'Star this run (S on the row)', attrs: { type: 'button', tabindex: '-1', 'aria-pressed': String(starred), 'aria-label': label } }, starred ? '★' : '☆');
+}
+
+/** A renamed run shows its name, and its model after it. */
+function modelCell(td: HTMLElement, run: PanelRun): void {
+  const name = run.annotations?.name;
+  if (name) td.append(el('span', { className: 'run-name' }, name), el('span', { className: 'muted' }, ` ${run.model}`));
+  else td.textContent = run.model;
+  td.title = [name && `${name} (${run.model})`, run.error?.message].filter(Boolean).join('\n');
 }
 
 function statusCell(td: HTMLElement, row: RunRow, progress: RowProgress): void {

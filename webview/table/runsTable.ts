@@ -19,6 +19,8 @@ export interface TableCallbacks {
   onFold(groupKey: string, folded: boolean): void;
   /** A click on a row outside its checkbox, or Enter on it; `additive` with Ctrl/Cmd held. */
   onRowClick(runId: string, additive: boolean): void;
+  /** The star button, or S on a run's row. */
+  onStar(runId: string, starred: boolean): void;
 }
 
 export interface TableView {
@@ -54,7 +56,7 @@ export class RunsTable {
     private readonly callbacks: TableCallbacks,
     private readonly scroller: HTMLElement,
   ) {
-    const caption = el('caption', { className: 'sr-only' }, 'Runs. Arrow keys move between rows; Enter shows a run and selects it, Ctrl+Enter adds it to the selection; on a group, Enter folds or unfolds it.');
+    const caption = el('caption', { className: 'sr-only' }, 'Runs. Arrow keys move between rows; Enter shows a run and selects it, Ctrl+Enter adds it to the selection, S stars or unstars it; on a group, Enter folds or unfolds it.');
     this.element = el('table', { className: 'runs-table', attrs: { 'aria-label': 'Runs' } }, caption, this.head, this.body);
     const onScroll = frameScheduler(() => this.view && this.render(this.view));
     scroller.addEventListener('scroll', onScroll, { passive: true });
@@ -187,7 +189,7 @@ export class RunsTable {
     const tr = el('tr', {}, el('th', { className: 'pick' }, this.allBox));
     for (const column of COLUMNS) {
       const sorted = view.sort.column === column.key;
-      const button = el('button', { className: 'sort', attrs: { type: 'button', 'data-column': column.key } }, column.label);
+      const button = el('button', { className: 'sort', attrs: { type: 'button', 'data-column': column.key, ...(column.ariaLabel && { 'aria-label': column.ariaLabel }) } }, column.label);
       if (sorted) button.append(el('span', { className: 'sort-mark', attrs: { 'aria-hidden': 'true' } }, view.sort.descending ? ' ▼' : ' ▲'));
       button.addEventListener('click', () => this.callbacks.onSort(column.key));
       const th = el('th', { className: column.numeric ? 'num' : '' }, button);
@@ -202,8 +204,14 @@ export class RunsTable {
     const target = event.target as HTMLElement;
     if (target.closest('td.pick')) return;
     const tr = target.closest('tr');
+    if (target.closest('button.star') && tr?.dataset.runId) return this.star(tr.dataset.runId);
     if (tr?.dataset.groupKey) return this.fold(tr.dataset.groupKey);
     if (tr?.dataset.runId) this.callbacks.onRowClick(tr.dataset.runId, event.ctrlKey || event.metaKey);
+  }
+
+  private star(runId: string): void {
+    const run = this.cache.get(runId)?.run;
+    if (run) this.callbacks.onStar(runId, !run.annotations?.starred);
   }
 
   private fold(key: string, folded?: boolean): void {
@@ -226,6 +234,10 @@ export class RunsTable {
     if (key && (event.key === 'ArrowLeft' || event.key === 'ArrowRight')) {
       event.preventDefault();
       return this.fold(key, event.key === 'ArrowLeft');
+    }
+    if ((event.key === 's' || event.key === 'S') && !event.ctrlKey && !event.metaKey && !event.altKey && tr.dataset.runId) {
+      event.preventDefault();
+      return this.star(tr.dataset.runId);
     }
     if (event.key !== 'Enter' && event.key !== ' ') return;
     event.preventDefault();

@@ -3,18 +3,24 @@ import type { PanelRun } from '../../src/shared/webview-protocol';
 import { COLUMN_BY_KEY, type ColumnKey } from './columns';
 
 export interface RowFilters {
-  /** Matches the model or the file name, case-insensitive. */
+  /** Matches the model, the file name, the run's own name or its note, case-insensitive. */
   text: string;
   /** A RunStatus, or '' for every status. */
   status: string;
+  /** Only starred runs. */
+  starred: boolean;
 }
+
+const includes = (text: string | undefined, needle: string) => text !== undefined && text.toLowerCase().includes(needle);
 
 export function filterRuns(runs: Iterable<PanelRun>, filters: RowFilters): PanelRun[] {
   const needle = filters.text.trim().toLowerCase();
   const result: PanelRun[] = [];
   for (const run of runs) {
     if (filters.status && run.status !== filters.status) continue;
-    if (needle && !run.model.toLowerCase().includes(needle) && !run.file.toLowerCase().includes(needle)) continue;
+    if (filters.starred && !run.annotations?.starred) continue;
+    const { name, note } = run.annotations ?? {};
+    if (needle && !includes(run.model, needle) && !includes(run.file, needle) && !includes(name, needle) && !includes(note, needle)) continue;
     result.push(run);
   }
   return result;

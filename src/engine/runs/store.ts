@@ -3,8 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RUN_SCHEMA_VERSION, type RunRecord } from '../types';
-import { checkRecord } from './validate';
+import { RUN_SCHEMA_VERSION, type RunAnnotations, type RunRecord } from '../types';
+import { annotationsProblem, checkRecord, mergeAnnotations } from './validate';
 
 const RECORD_EXT = '.json';
 // Temp files start with a dot so that a write interrupted before its rename is never listed.
@@ -29,10 +29,15 @@ export class RunStore {
     return `${stamp}-${slug}-${randomBytes(2).toString('hex')}`;
   }
 
-  /** Writes the record atomically: a reader sees the old record or the new one, never a torn file. */
+  /**
+   * Writes the record atomically: a reader sees the old record or the new one, never a torn file.
+   * A record without `annotations` (a trainer's, saved every epoch) keeps those of the record on
+   * disk, so a run named or starred while it trains stays so.
+   */
   async save(record: RunRecord): Promise<void> {
     const target = this.pathOf(record.id);
-    const text = JSON.stringify({ ...record, schemaVersion: RUN_SCHEMA_VERSION }, null, 1);
+    const kept = record.annotations === undefined ? (await this.get(record.id))?.annotations : undefined;
+    const text = JSON.stringify({ ...record, ...(kept && { annotations: kept }), schemaVersion: RUN_SCHEMA_VERSION }, null, 1);
     await mkdir(this.runsDir, { recursive: true });
     const temp = join(this.runsDir, `${TEMP_PREFIX}${record.id}-${process.pid}-${randomBytes(4).toString('hex')}`);
     try {
@@ -70,6 +75,17 @@ export class RunStore {
     if (!SAFE_ID.test(id)) return undefined;
     const result = await this.read(this.pathOf(id));
     return typeof result === 'string' ? undefined : result;
+  }
+
+  /** Changes a run's name, note or star and saves it; undefined when there is no such record. */
+  async annotate(id: string, change: RunAnnotations): Promise<RunRecord | undefined> {
+    const problem = annotationsProblem(change);
+    if (problem) throw new Error(`Cannot annotate run ${id}: ${problem}`);
+    const record = await this.get(id);
+    if (!record) return undefined;
+    const annotated = { ...record, annotations: mergeAnnotations(record.annotations, change) };
+    await this.save(annotated);
+    return annotated;
   }
 
   async delete(id: string): Promise<void> {

@@ -1,11 +1,12 @@
 // The study's results table (Model, Params, Test accuracy, Loss, Learning time, Backend) as aligned
-// text for a terminal, Markdown for notes, or CSV (with more columns) for spreadsheets.
+// text for a terminal, Markdown for notes, or CSV (with more columns) for spreadsheets. A run's own
+// name and star show in its Model cell, and its note in a Note column when any run has one.
 import type { BackendInfo, RunRecord } from '../types';
 
 export type TableFormat = 'text' | 'markdown' | 'csv';
 
 const HEADERS = ['Model', 'Params', 'Test accuracy', 'Loss', 'Learning time', 'Backend'];
-const CSV_EXTRA_HEADERS = ['File', 'Status', 'Epochs', 'Started', 'Run id'];
+const CSV_EXTRA_HEADERS = ['File', 'Status', 'Epochs', 'Started', 'Run id', 'Name', 'Starred', 'Note'];
 // Columns holding numbers are right-aligned in text and Markdown.
 const NUMERIC = [false, true, true, true, true, false];
 
@@ -14,9 +15,14 @@ const thousands = new Intl.NumberFormat('en-US');
 export function resultsTable(records: RunRecord[], format: TableFormat): string {
   switch (format) {
     case 'text':
-      return textTable(records.map(displayRow));
-    case 'markdown':
-      return markdownTable(records.map(displayRow));
+    case 'markdown': {
+      const notes = records.some((r) => r.annotations?.note);
+      const headers = notes ? [...HEADERS, 'Note'] : HEADERS;
+      const numeric = notes ? [...NUMERIC, false] : NUMERIC;
+      // A note's lines become one cell.
+      const rows = records.map((r) => (notes ? [...displayRow(r), (r.annotations?.note ?? '').replace(/\s*\n\s*/g, ' / ')] : displayRow(r)));
+      return format === 'text' ? alignedText(headers, rows, numeric) : markdownTable(headers, rows, numeric);
+    }
     case 'csv':
       return csvTable(records);
     default: {
@@ -30,24 +36,26 @@ export function backendLabel(backend: BackendInfo): string {
   return backend.threads && backend.threads > 1 ? `${backend.name} (${backend.threads} threads)` : backend.name;
 }
 
+/** "★ small and good (TinyCNN)" for a starred run named by its user; the model name alone otherwise. */
+export function modelLabel(record: Pick<RunRecord, 'model' | 'annotations'>): string {
+  const { name, starred } = record.annotations ?? {};
+  return `${starred ? '★ ' : ''}${name ? `${name} (${record.model})` : record.model}`;
+}
+
 function displayRow(record: RunRecord): string[] {
   const params = record.summary ? thousands.format(record.summary.params.total) : '-';
   const results = record.results;
   if (!results) {
-    return [record.model, params, record.status, '-', '-', backendLabel(record.backend)];
+    return [modelLabel(record), params, record.status, '-', '-', backendLabel(record.backend)];
   }
   return [
-    record.model,
+    modelLabel(record),
     params,
     `${(results.testAccuracy * 100).toFixed(2)}%`,
     results.testLoss.toFixed(2),
     `${results.learningTimeSec.toFixed(1)} s`,
     backendLabel(record.backend),
   ];
-}
-
-function textTable(rows: string[][]): string {
-  return alignedText(HEADERS, rows, NUMERIC);
 }
 
 /** Columns padded to their widest cell, numbers right-aligned, under a dashed rule. */
@@ -62,11 +70,11 @@ export function alignedText(headers: string[], rows: string[][], numeric: boolea
   return [line(headers), rule, ...rows.map(line)].join('\n') + '\n';
 }
 
-function markdownTable(rows: string[][]): string {
+function markdownTable(headers: string[], rows: string[][], numeric: boolean[]): string {
   const escape = (cell: string) => cell.replaceAll('|', '\\|');
   const line = (cells: string[]) => `| ${cells.map(escape).join(' | ')} |`;
-  const rule = `|${NUMERIC.map((n) => (n ? ' ---: ' : ' --- ')).join('|')}|`;
-  return [line(HEADERS), rule, ...rows.map(line)].join('\n') + '\n';
+  const rule = `|${numeric.map((n) => (n ? ' ---: ' : ' --- ')).join('|')}|`;
+  return [line(headers), rule, ...rows.map(line)].join('\n') + '\n';
 }
 
 // CSV keeps numbers plain (no separators, no units) so spreadsheets read them as numbers.
@@ -85,6 +93,9 @@ function csvTable(records: RunRecord[]): string {
       String(record.epochs.length),
       record.startedAt,
       record.id,
+      record.annotations?.name ?? '',
+      record.annotations?.starred ? 'yes' : '',
+      record.annotations?.note ?? '',
     ];
   });
   const headers = [...HEADERS.slice(0, 2), 'Test accuracy (%)', 'Loss', 'Learning time (s)', 'Backend', ...CSV_EXTRA_HEADERS];

@@ -18,6 +18,7 @@ const REQUEST_NAMES: Record<WebviewToHost['type'], string> = {
   stop: 'stop the run',
   rerun: 'rerun the run',
   delete: 'delete the runs',
+  annotate: 'save the name, note or star',
   openSource: 'open the source',
   diffSources: 'compare the sources',
   exportTable: 'export the table',
@@ -118,6 +119,8 @@ export class ComparisonPanel implements vscode.Disposable {
         return this.actions.rerun(message.runId);
       case 'delete':
         return this.actions.delete(message.runIds);
+      case 'annotate':
+        return this.actions.annotate(message.runId, message.annotations);
       case 'openSource':
         return this.actions.openSource(message.runId);
       case 'diffSources':

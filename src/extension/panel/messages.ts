@@ -1,5 +1,7 @@
 // Runtime checks of what the webview posts: the webview is a page, so its messages are untrusted
 // input until they have the shape the protocol promises.
+import { annotationsProblem } from '../../engine/runs/validate';
+import type { RunAnnotations } from '../../engine/types';
 import type { TableFormat, WebviewToHost } from '../../shared/webview-protocol';
 
 const MAX_IDS = 10_000;
@@ -28,6 +30,8 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
       return isId(m.runId) ? { type: m.type, runId: m.runId } : undefined;
     case 'delete':
       return isIdList(m.runIds, MAX_IDS) && m.runIds.length > 0 ? { type: 'delete', runIds: m.runIds } : undefined;
+    case 'annotate':
+      return isId(m.runId) && isAnnotationChange(m.annotations) ? { type: 'annotate', runId: m.runId, annotations: pickAnnotations(m.annotations) } : undefined;
     case 'diffSources':
       return isId(m.leftRunId) && isId(m.rightRunId) && m.leftRunId !== m.rightRunId
         ? { type: 'diffSources', leftRunId: m.leftRunId, rightRunId: m.rightRunId }
@@ -51,6 +55,16 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
     default:
       return undefined;
   }
+}
+
+function isAnnotationChange(v: unknown): v is RunAnnotations {
+  if (annotationsProblem(v) !== undefined) return false;
+  const { name, note, starred } = v as RunAnnotations;
+  return name !== undefined || note !== undefined || starred !== undefined;
+}
+
+function pickAnnotations({ name, note, starred }: RunAnnotations): RunAnnotations {
+  return { ...(name !== undefined && { name }), ...(note !== undefined && { note }), ...(starred !== undefined && { starred }) };
 }
 
 function isChartName(v: unknown): v is string {

@@ -17,8 +17,8 @@ const BUILTIN_DATASETS = new Set(['mnist', 'fashion-mnist']);
 export interface RunActionsHost {
   readonly root: string;
   readonly log: { warn(message: string): void };
-  readonly runs: Pick<WorkspaceRuns, 'get' | 'fileOf' | 'remove'>;
-  readonly store: Pick<RunStore, 'delete'>;
+  readonly runs: Pick<WorkspaceRuns, 'get' | 'fileOf' | 'remove' | 'upsert'>;
+  readonly store: Pick<RunStore, 'delete' | 'annotate'>;
   readonly jobs: Pick<JobManager, 'stopRun'>;
   settings(): Pick<ArchlabSettings, 'fashionMnistDir'>;
 }
@@ -30,6 +30,13 @@ export function createRunActions(lab: RunActionsHost): RunActions {
       await vscode.commands.executeCommand(Commands.rerun, runId);
     },
     delete: (runIds) => confirmAndDeleteRuns(lab, runIds),
+    annotate: async (runId, change) => {
+      const saved = await lab.store.annotate(runId, change);
+      if (!saved) throw new Error('its record is not in the runs folder (deleted, or not written yet)');
+      // A running run's record in memory is ahead of the one on disk: only the annotations change.
+      const current = lab.runs.get(runId) ?? saved;
+      lab.runs.upsert({ ...current, annotations: saved.annotations });
+    },
     openSource: async (runId) => {
       const record = lab.runs.get(runId);
       if (!record) return;

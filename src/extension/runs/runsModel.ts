@@ -47,9 +47,12 @@ export class WorkspaceRuns implements RunsModel {
     this.emitter.fire({ kind: 'reset' });
   }
 
+  /** A record without annotations (a trainer's event) keeps those already known, as the store does. */
   upsert(record: RunRecord): void {
-    this.records.set(record.id, record);
-    this.emitter.fire({ kind: 'upsert', record });
+    const known = record.annotations === undefined ? this.records.get(record.id)?.annotations : undefined;
+    const merged = known ? { ...record, annotations: known } : record;
+    this.records.set(record.id, merged);
+    this.emitter.fire({ kind: 'upsert', record: merged });
   }
 
   remove(id: string): void {
