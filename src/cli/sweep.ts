@@ -3,7 +3,6 @@
 // the Pareto answer.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { RunStore } from '../engine/runs/store';
 import { ChildTrialRunner } from '../engine/sweep/child-runner';
 import { runSweep, type TrialRunner } from '../engine/sweep/controller';
 import { planSweep } from '../engine/sweep/plan';
@@ -12,6 +11,7 @@ import { SweepStore } from '../engine/sweep/store';
 import type { SweepRecord } from '../engine/sweep/types';
 import type { BackendPreference, TrainingConfig } from '../engine/types';
 import { EXIT, shownPath, UsageError } from './output';
+import { cliStore, repairOrphanedRuns } from './runs-folder';
 import { queueRunnerOrFallback } from './sweep-queue';
 import { SweepProgress } from './sweep-progress';
 
@@ -39,7 +39,7 @@ export interface SweepOptions {
 
 export async function sweepCommand(file: string | undefined, options: SweepOptions): Promise<number> {
   const root = process.cwd();
-  const runs = new RunStore(root, options.runsDir && resolve(options.runsDir));
+  const runs = cliStore(options.runsDir);
   const sweeps = new SweepStore(root);
   if (options.model && options.model.length > 1) throw new UsageError('a sweep explores one architecture: give one --model');
   let sweep: SweepRecord;
@@ -67,6 +67,7 @@ export async function sweepCommand(file: string | undefined, options: SweepOptio
     datasetOptions: { fashionMnistDir: options.fashionMnistDir },
   };
   const progress = new SweepProgress(sweep, Boolean(process.stderr.isTTY) && !options.json);
+  await repairOrphanedRuns(runs, (line) => progress.line(line));
   const local = () => new ChildTrialRunner({ trainerPath: join(__dirname, 'trainer.js'), concurrency: options.parallel ?? 1, env });
   let runner: TrialRunner = local();
   if (options.queue) {

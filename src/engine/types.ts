@@ -203,6 +203,16 @@ export const ANNOTATION_LIMITS = { name: 200, note: 20_000 } as const;
 /** 2: `annotations`. Version 1 records are read as version 2 records without annotations. */
 export const RUN_SCHEMA_VERSION = 2;
 
+/** The process writing a record while it runs (see runs/owner.ts). */
+export interface RunOwner {
+  host: string;
+  pid: number;
+  /** When the owning process started (ISO time): with the pid, it tells a reused pid apart. */
+  processStartedAt: string;
+  /** Last time the owner rewrote the record (ISO time). */
+  heartbeatAt: string;
+}
+
 export interface RunRecord {
   schemaVersion: typeof RUN_SCHEMA_VERSION;
   id: string;
@@ -230,6 +240,8 @@ export interface RunRecord {
    * field out, and the store keeps what the record on disk has.
    */
   annotations?: RunAnnotations;
+  /** Set while the run is `running`: who runs it, so a reader can tell a run whose process died. */
+  owner?: RunOwner;
 }
 
 export interface DatasetInfo {

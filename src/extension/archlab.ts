@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { closeOrphanedRuns } from '../engine/runs/interrupted';
 import { RunStore } from '../engine/runs/store';
 import { JOB_LOCKS_FOLDER, Settings, STOP_TIMEOUT_MS } from './constants';
 import { ChildProcessError } from './errors';
@@ -85,7 +86,17 @@ export class ArchLab implements vscode.Disposable {
     for (const warning of warnings) this.log.warn(warning);
     const swept = await this.locks.sweep(records, (record) => this.store.save(record));
     const sweptIds = new Map(swept.map((r) => [r.id, r]));
+    const current = records.map((r) => sweptIds.get(r.id) ?? r);
+    // Runs of other processes (a CLI in a terminal, a killed trainer) whose owner is gone.
+    for (const orphan of await closeOrphanedRuns(this.store, current)) sweptIds.set(orphan.id, orphan);
     this.runs.replaceAll(records.map((r) => sweptIds.get(r.id) ?? r));
+  }
+
+  /** A run that was going when last read may have lost its process since: those become interrupted. */
+  async closeOrphans(): Promise<void> {
+    const running = this.runs.list().filter((r) => r.status === 'running');
+    if (!running.length) return;
+    for (const orphan of await closeOrphanedRuns(this.store, running)) this.runs.upsert(orphan);
   }
 
   dispose(): void {

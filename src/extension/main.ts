@@ -14,6 +14,7 @@ import { showJobProgress } from './jobs/progressUi';
 import { registerComparisonPanel } from './panel';
 import { showError } from './notify';
 import { createRunActions, registerRunSources } from './runs/runActions';
+import { HEARTBEAT_MS } from '../engine/runs/owner';
 import { watchStore } from './runs/storeWatcher';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -40,6 +41,7 @@ export function activate(context: vscode.ExtensionContext): void {
     lenses,
     vscode.languages.registerCodeLensProvider(modelFiles, lenses),
     watchStore(lab.store, lab.runs),
+    watchOrphans(lab, log),
     showJobProgress(lab.jobs),
     registerRunSources(lab.runs),
     lab.jobs.subscribe({
@@ -48,6 +50,7 @@ export function activate(context: vscode.ExtensionContext): void {
         if (event.type === 'runFailed') void showError(log, `${event.record.model} failed`, describeRunError(event.record.error));
       },
       jobFailed: (job, error, closedRuns) => closedRuns === 0 && void showError(log, `${job.request.label} failed`, error),
+      jobCleanupFailed: (job, error) => void showError(log, `${job.request.label}: its runs could not be closed`, error),
     }),
     registerCommand(log, { id: Commands.openComparisonPanel, failure: 'Could not open the comparison panel', run: () => panel.show() }),
     ...registerTrainCommands(lab),
@@ -64,6 +67,12 @@ export function activate(context: vscode.ExtensionContext): void {
     (err: unknown) => showError(log, 'Could not read the run records', err),
   );
   log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms.`);
+}
+
+/** A CLI run killed in a terminal writes nothing more: its heartbeat stops, and this notices. */
+function watchOrphans(lab: ArchLab, log: vscode.LogOutputChannel): vscode.Disposable {
+  const timer = setInterval(() => lab.closeOrphans().catch((err: unknown) => log.warn(`Could not check running runs: ${String(err)}`)), HEARTBEAT_MS);
+  return { dispose: () => clearInterval(timer) };
 }
 
 function describeRunError(error: RunError | undefined): ChildProcessError {

@@ -45,6 +45,7 @@ async function train(request: TrainRequest): Promise<void> {
       signal: abort.signal,
       onEvent: (event) => void send({ type: 'event', event }),
       onLog: (message) => void send({ type: 'log', message }),
+      onStoreError: (err) => void send({ type: 'log', message: err.withAlternative('set archlab.runsFolder to another folder') }),
     },
   );
   // Cancelled because the window closed or reloaded, not because the user asked: say so.
@@ -54,7 +55,8 @@ async function train(request: TrainRequest): Promise<void> {
 
 async function markInterrupted(store: RunStore, records: RunRecord[]): Promise<void> {
   for (const record of records.filter((r) => r.status === 'cancelled' || r.status === 'running')) {
-    await store.save(interruptedRecord(record, WINDOW_CLOSED));
+    // Nobody is left to tell about a failed write; the record's owner lets the next reader repair it.
+    await store.save(interruptedRecord(record, WINDOW_CLOSED)).catch(() => undefined);
   }
 }
 

@@ -5,7 +5,7 @@ import type { RunRecord, TrainingEvent } from '../../src/engine/types';
 import { DEFAULT_TRAINING, RUN_SCHEMA_VERSION } from '../../src/engine/types';
 import type { TrainerToHost } from '../../src/shared/protocol';
 import { ChildProcessError } from '../../src/extension/errors';
-import { JobManager, type JobRequest, type TrainerHandle } from '../../src/extension/jobs/jobManager';
+import { JobManager, type JobManagerDeps, type JobRequest, type TrainerHandle } from '../../src/extension/jobs/jobManager';
 import type { TrainerOutcome } from '../../src/extension/jobs/trainerProcess';
 
 class FakeTrainer implements TrainerHandle {
@@ -43,7 +43,7 @@ function record(id: string, model: string, status: RunRecord['status'] = 'runnin
   };
 }
 
-function setup(maxConcurrentJobs = 1) {
+function setup(maxConcurrentJobs = 1, overrides: Partial<JobManagerDeps> = {}) {
   const trainers: FakeTrainer[] = [];
   const saved = new Map<string, RunRecord>();
   const locks = new Map<string, number>();
@@ -67,6 +67,7 @@ function setup(maxConcurrentJobs = 1) {
     maxConcurrentJobs: () => maxConcurrentJobs,
     log: () => undefined,
     now: () => clock,
+    ...overrides,
   });
   manager.subscribe({ trainingEvent: (e) => events.push(e), jobFailed: (_job, err, closed) => failures.push([err, closed]) });
   const tick = (ms: number) => (clock += ms);
@@ -166,4 +167,40 @@ test('closing the window detaches running children and drops queued jobs', async
   await queued.done;
   assert.equal(trainers[0].detached, true);
   assert.equal(trainers.length, 1);
+});
+
+test('a job whose clean-up fails still settles, says so once, and the next queued job starts', async () => {
+  const logs: string[] = [];
+  const cleanupFailures: unknown[] = [];
+  const { manager, trainers } = setup(1, {
+    store: {
+      get: async () => {
+        throw new Error('EIO: i/o error, read');
+      },
+      save: async () => undefined,
+    },
+    locks: {
+      acquire: async () => {
+        throw new Error('EACCES: permission denied, open');
+      },
+      release: async () => {
+        throw new Error('EACCES: permission denied, unlink');
+      },
+    },
+    log: (message) => logs.push(message),
+  });
+  manager.subscribe({ jobCleanupFailed: (_job, err) => cleanupFailures.push(err) });
+  const first = manager.enqueue({ file: '/w/a.model.ts', label: 'a' });
+  const second = manager.enqueue({ file: '/w/b.model.ts', label: 'b' });
+  start(trainers[0], record('r1', 'MLP'));
+  trainers[0].exit({ kind: 'failed', error: new ChildProcessError('The trainer process was killed (SIGKILL).', '', 137) });
+  await first.done;
+  assert.equal(first.state, 'done');
+  assert.equal(trainers.length, 2, 'the queued job started');
+  assert.equal(second.state, 'running');
+  assert.equal(cleanupFailures.length, 1);
+  assert.ok(logs.some((l) => /a: could not close its runs: EIO/.test(l)), logs.join('\n'));
+  assert.ok(logs.some((l) => /Could not record the trainer of r1: EACCES/.test(l)), logs.join('\n'));
+  trainers[1].exit({ kind: 'trained', records: [] });
+  await second.done;
 });

@@ -1,10 +1,12 @@
 // The run store: what the panel and the CLI can rely on when reading .archlab/runs.
 import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
+import { closeOrphanedRuns, orphanedRecord } from '../../src/engine/runs/interrupted';
 import { RunStore } from '../../src/engine/runs/store';
+import { StoreWriteError } from '../../src/engine/runs/write-error';
 import { DEFAULT_TRAINING, RUN_SCHEMA_VERSION, type RunRecord } from '../../src/engine/types';
 
 let root: string;
@@ -150,4 +152,54 @@ test('bad annotations are refused with the field named, on writing and on readin
   await writeFile(join(store.runsDir, 'bad.json'), JSON.stringify({ ...run, id: 'bad', annotations: { note: 42 } }));
   const { warnings } = await store.list();
   assert.match(warnings.join('\n'), /bad\.json: invalid "annotations": "note" must be text/);
+});
+
+test('a running record names its owner; a reader marks it interrupted once that owner is gone', async () => {
+  const store = new RunStore(root);
+  const mine = { ...record(store, 'MLP', '2026-11-25T04:00:00.000Z'), id: 'r-mine' };
+  await store.save(mine);
+  const saved = (await store.get('r-mine'))!;
+  assert.equal(saved.owner?.pid, process.pid);
+  assert.equal(saved.owner?.host, hostname());
+  assert.equal(orphanedRecord(saved), undefined, 'this process still runs it');
+
+  // A process that ended (a pid far above any live one), one whose pid now belongs to another
+  // process (this one, started at another time), and one on another host that stopped beating.
+  const now = new Date('2026-11-25T05:00:00.000Z');
+  const dead = { ...saved, owner: { ...saved.owner!, pid: 2 ** 22 + 17 } };
+  assert.match(orphanedRecord(dead, now)?.error?.message ?? '', /the process running it \(pid 4194321 on .+\) has ended/);
+  const reused = { ...saved, owner: { ...saved.owner!, pid: process.ppid, processStartedAt: '2000-01-01T00:00:00.000Z' } };
+  assert.match(orphanedRecord(reused, now)?.error?.message ?? '', /its pid now belongs to another process/);
+  const far = { ...saved, owner: { ...saved.owner!, host: 'elsewhere', heartbeatAt: '2026-11-25T04:58:00.000Z' } };
+  assert.match(orphanedRecord(far, now)?.error?.message ?? '', /has not written it for 120 s/);
+  assert.equal(orphanedRecord({ ...far, owner: { ...far.owner, heartbeatAt: '2026-11-25T04:59:50.000Z' } }, now), undefined);
+
+  // As the killed process left it (a save from here would make this process its owner).
+  await writeFile(join(store.runsDir, 'r-mine.json'), JSON.stringify(dead));
+  const repaired = await closeOrphanedRuns(store);
+  assert.deepEqual(repaired.map((r) => [r.id, r.status]), [['r-mine', 'interrupted']]);
+  assert.equal((await store.get('r-mine'))?.status, 'interrupted');
+});
+
+test('writes of one record land in the order they were made, and a failed write names the file', async () => {
+  const store = new RunStore(root);
+  const order = { ...record(store, 'MLP', '2026-11-25T04:00:00.000Z'), id: 'r-order' };
+  const writes = [];
+  for (let epoch = 1; epoch <= 20; epoch++) {
+    order.epochs.push({ epoch, loss: 1 / epoch, acc: 0.5, seconds: 1 });
+    writes.push(store.save(structuredClone(order)));
+  }
+  writes.push(store.save({ ...structuredClone(order), status: 'completed' }));
+  await Promise.all(writes);
+  const last = await store.get('r-order');
+  assert.equal(last?.status, 'completed');
+  assert.equal(last?.epochs.length, 20);
+
+  await writeFile(join(root, 'blocker'), 'a file where the folder should be');
+  const blocked = new RunStore(root, join(root, 'blocker', 'runs'));
+  await assert.rejects(blocked.save(record(blocked, 'MLP', '2026-11-25T04:00:00.000Z')), (err: Error) => {
+    assert.ok(err instanceof StoreWriteError);
+    assert.match(err.message, /^Could not write the run records folder .+blocker\/runs: a part of the path is a file, not a folder \(ENOTDIR\)\. To keep records, remove that file or use another folder\.$/);
+    return true;
+  });
 });

@@ -4,6 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RUN_SCHEMA_VERSION, type RunAnnotations, type RunRecord } from '../types';
+import { currentOwner, HEARTBEAT_MS } from './owner';
+import { StoreWriteError } from './write-error';
 import { annotationsProblem, checkRecord, mergeAnnotations } from './validate';
 
 const RECORD_EXT = '.json';
@@ -13,6 +15,9 @@ const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 export class RunStore {
   readonly runsDir: string;
+  /** The last write of each record: writes of one record happen in the order they were asked for. */
+  private readonly writes = new Map<string, Promise<void>>();
+  private readonly heartbeats = new Map<string, NodeJS.Timeout>();
 
   constructor(
     readonly root: string,
@@ -31,21 +36,58 @@ export class RunStore {
 
   /**
    * Writes the record atomically: a reader sees the old record or the new one, never a torn file.
+   * A `running` record gets this process as its owner (stamped on `record`) and, until a save with
+   * another status, a heartbeat: it is rewritten every HEARTBEAT_MS so readers can tell it is alive.
    * A record without `annotations` (a trainer's, saved every epoch) keeps those of the record on
-   * disk, so a run named or starred while it trains stays so.
+   * disk, so a run named or starred while it trains stays so. Fails with a StoreWriteError that
+   * names the file.
    */
   async save(record: RunRecord): Promise<void> {
-    const target = this.pathOf(record.id);
-    const kept = record.annotations === undefined ? (await this.get(record.id))?.annotations : undefined;
+    clearInterval(this.heartbeats.get(record.id));
+    this.heartbeats.delete(record.id);
+    if (record.status === 'running') {
+      record.owner = currentOwner();
+      const beat = setInterval(() => {
+        record.owner = currentOwner();
+        // A missed beat is no loss: the next one, or the run's own next save, tries again.
+        this.enqueue(record).catch(() => undefined);
+      }, HEARTBEAT_MS);
+      beat.unref();
+      this.heartbeats.set(record.id, beat);
+    }
+    return this.enqueue(record);
+  }
+
+  private async enqueue(record: RunRecord): Promise<void> {
+    // The record as it is now: the caller goes on changing it while earlier writes finish.
+    const snapshot = JSON.parse(JSON.stringify(record)) as RunRecord;
+    const id = record.id;
+    const write = (this.writes.get(id) ?? Promise.resolve()).catch(() => undefined).then(() => this.write(snapshot));
+    this.writes.set(id, write);
+    const forget = () => {
+      if (this.writes.get(id) === write) this.writes.delete(id);
+    };
+    write.then(forget, forget);
+    return write;
+  }
+
+  private async write(record: RunRecord): Promise<void> {
+    const { id } = record;
+    const target = this.pathOf(id);
+    const kept = record.annotations === undefined ? (await this.get(id))?.annotations : undefined;
     const text = JSON.stringify({ ...record, ...(kept && { annotations: kept }), schemaVersion: RUN_SCHEMA_VERSION }, null, 1);
-    await mkdir(this.runsDir, { recursive: true });
-    const temp = join(this.runsDir, `${TEMP_PREFIX}${record.id}-${process.pid}-${randomBytes(4).toString('hex')}`);
+    try {
+      await mkdir(this.runsDir, { recursive: true });
+    } catch (err) {
+      throw new StoreWriteError(this.runsDir, err, 'folder');
+    }
+    const temp = join(this.runsDir, `${TEMP_PREFIX}${id}-${process.pid}-${randomBytes(4).toString('hex')}`);
     try {
       await writeFile(temp, text, 'utf8');
       await rename(temp, target);
     } catch (err) {
-      await rm(temp, { force: true });
-      throw err;
+      await rm(temp, { force: true }).catch(() => undefined);
+      throw new StoreWriteError(target, err, 'record');
     }
   }
 
@@ -55,7 +97,9 @@ export class RunStore {
     try {
       names = await readdir(this.runsDir);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], warnings: [] };
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return { records: [], warnings: [] };
+      if (code === 'ENOTDIR') throw new Error(`The runs folder ${this.runsDir} is a file, not a folder`);
       throw err;
     }
     const records: RunRecord[] = [];
@@ -89,6 +133,9 @@ export class RunStore {
   }
 
   async delete(id: string): Promise<void> {
+    clearInterval(this.heartbeats.get(id));
+    this.heartbeats.delete(id);
+    await this.writes.get(id)?.catch(() => undefined);
     await rm(this.pathOf(id), { force: true });
   }
 

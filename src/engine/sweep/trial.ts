@@ -78,6 +78,7 @@ export async function runTrial(job: TrialJob, env: TrialEnv, hooks: TrialRunHook
     signal: hooks.signal,
     onEvent: hooks.onEvent,
     onLog: hooks.onLog,
+    onStoreError: (err) => hooks.onLog?.(err.message),
     trial: {
       runId: job.runId,
       sweep,

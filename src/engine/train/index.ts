@@ -26,6 +26,8 @@ export interface JobSpec {
   storeRoot: string;
   /** Another folder for the records, e.g. the CLI's --runs-dir. */
   runsDir?: string;
+  /** The store itself, when the caller writes records too (one store keeps one record's writes in order). */
+  store?: RunStore;
   datasetOptions?: DatasetOptions;
   searchPaths?: string[];
 }
@@ -34,6 +36,8 @@ export interface JobHooks {
   signal?: AbortSignal;
   onEvent?: (event: TrainingEvent) => void;
   onLog?: (message: string) => void;
+  /** A run record could not be written: the job goes on, the run's results are still returned. */
+  onStoreError?: RunContext['onStoreError'];
 }
 
 /** Trains the selected architectures in turn. Problems of the file, a model or the data become failed records. */
@@ -46,13 +50,14 @@ export async function runJob(spec: JobSpec, hooks: JobHooks = {}): Promise<RunRe
   const ctx: RunContext = {
     tf,
     backend,
-    store: new RunStore(spec.storeRoot, spec.runsDir),
+    store: spec.store ?? new RunStore(spec.storeRoot, spec.runsDir),
     source: await readSource(file),
     // loadDataset keeps loaded datasets in memory: models trained in a row parse the data once.
     loadDataset: (name) => loadDataset(name, { ...spec.datasetOptions, signal: hooks.signal, onProgress: hooks.onLog }),
     signal: hooks.signal,
     onEvent: hooks.onEvent,
     onLog: hooks.onLog,
+    onStoreError: hooks.onStoreError,
   };
 
   let loaded: LoadedModelFile;

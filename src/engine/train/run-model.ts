@@ -5,6 +5,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { Dataset } from '../datasets';
 import { checkInputShape, summarizeModel, toRunError, type Architecture } from '../models';
 import type { RunStore } from '../runs/store';
+import type { StoreWriteError } from '../runs/write-error';
 import { TrialPruned, type TrialHooks } from '../sweep/trial-hooks';
 import type { Tf } from '../tf';
 import type { BackendInfo, ModelSummary, RunRecord, RunStatus, TrainingConfig, TrainingEvent } from '../types';
@@ -13,6 +14,7 @@ import { evaluateSplit } from './evaluate';
 import { cancellationPoint, fitModel, TrainingStopped } from './fit';
 import { compileForTraining } from './loss';
 import { newRecord, type SourceSnapshot } from './record';
+import { saveRecord } from './save-record';
 
 export interface RunContext {
   tf: Tf;
@@ -24,6 +26,8 @@ export interface RunContext {
   signal?: AbortSignal;
   onEvent?: (event: TrainingEvent) => void;
   onLog?: (message: string) => void;
+  /** A record could not be written; the run goes on (see save-record.ts). */
+  onStoreError?: (error: StoreWriteError, record: RunRecord) => void;
   /** Set when the run is a sweep's trial. */
   trial?: TrialHooks;
 }
@@ -43,7 +47,7 @@ export async function runArchitecture(ctx: RunContext, arch: Architecture, confi
     buildError = err;
   }
   try {
-    await store.save(record);
+    await saveRecord(ctx, record);
     ctx.onEvent?.({ type: 'runStarted', runId: record.id, record: structuredClone(record) });
     const built = model && record.summary ? { model, summary: record.summary } : { error: buildError };
     return await trainAndEvaluate(ctx, record, built, started);
@@ -59,7 +63,7 @@ async function trainAndEvaluate(
   built: { model: LayersModel; summary: ModelSummary } | { error: unknown },
   started: number,
 ): Promise<RunRecord> {
-  const { tf, store } = ctx;
+  const { tf } = ctx;
   const config = record.config;
   const emit = (event: TrainingEvent) => ctx.onEvent?.(event);
   let optimizer: Optimizer | undefined;
@@ -80,7 +84,7 @@ async function trainAndEvaluate(
       onBatch: (progress) => emit({ type: 'batch', runId: record.id, ...progress }),
       onEpoch: async (metrics) => {
         record.epochs.push(metrics);
-        await store.save(record);
+        await saveRecord(ctx, record);
         emit({ type: 'epoch', runId: record.id, metrics });
         await ctx.trial?.afterEpoch(metrics, record);
       },
@@ -124,7 +128,7 @@ export async function failRun(ctx: RunContext, model: string, config: TrainingCo
 async function finish(ctx: RunContext, record: RunRecord, status: Exclude<RunStatus, 'running' | 'interrupted'>): Promise<RunRecord> {
   record.status = status;
   record.finishedAt = new Date().toISOString();
-  await ctx.store.save(record);
+  await saveRecord(ctx, record);
   const type = status === 'completed' || status === 'pruned' ? 'runFinished' : status === 'failed' ? 'runFailed' : 'runCancelled';
   ctx.onEvent?.({ type, runId: record.id, record: structuredClone(record) });
   return record;

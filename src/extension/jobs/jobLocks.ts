@@ -3,6 +3,7 @@
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { interruptedRecord, WINDOW_CLOSED } from '../../engine/runs/interrupted';
+import { isAlive } from '../../engine/runs/owner';
 import type { RunRecord } from '../../engine/types';
 
 export class JobLocks {
@@ -48,15 +49,5 @@ export class JobLocks {
 
   private file(runId: string): string {
     return join(this.folder, `${runId}.pid`);
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: the process exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -52,6 +52,8 @@ export interface JobListener {
    * close as failed (each also came as a `runFailed` training event).
    */
   jobFailed?(job: Job, error: ChildProcessError, closedRuns: number): void;
+  /** Closing the job's runs after its child ended failed (the store could not be read or written). */
+  jobCleanupFailed?(job: Job, error: unknown): void;
 }
 
 interface LiveJob extends Job {
@@ -142,7 +144,16 @@ export class JobManager {
     this.deps.log(`Starting ${job.request.label}.`);
     job.trainer = this.deps.startTrainer(job.request, (message) => this.onMessage(job, message));
     this.changed(job);
-    void job.trainer.outcome.then((outcome) => this.onOutcome(job, outcome));
+    // Whatever the clean-up does, the job settles: a job stuck `running` would hold the queue forever.
+    void job.trainer.outcome
+      .then((outcome) => this.onOutcome(job, outcome))
+      .catch((err: unknown) => {
+        this.deps.log(`${job.request.label}: could not close its runs: ${messageOf(err)}`);
+        for (const l of this.listeners) l.jobCleanupFailed?.(job, err);
+      })
+      .finally(() => {
+        if (job.state !== 'done') this.settle(job);
+      });
   }
 
   private onMessage(job: LiveJob, message: TrainerToHost): void {
@@ -175,7 +186,7 @@ export class JobManager {
         const { model, config } = event.record;
         job.progress = { model, epoch: 1, epochs: config.epochs, batch: 0, batchesPerEpoch: 0, elapsedMs: 0 };
         const pid = job.trainer?.pid;
-        if (pid !== undefined) void this.deps.locks.acquire(event.runId, pid);
+        if (pid !== undefined) this.quietly(`record the trainer of ${event.runId}`, this.deps.locks.acquire(event.runId, pid));
         break;
       }
       case 'batch':
@@ -196,7 +207,7 @@ export class JobManager {
       case 'runFailed':
       case 'runCancelled':
         this.deps.log(`[${job.request.label}] ${event.record.model}: ${event.record.status}${event.record.error ? ` (${event.record.error.message})` : ''}`);
-        void this.deps.locks.release(event.runId);
+        this.quietly(`release ${event.runId}`, this.deps.locks.release(event.runId));
         break;
     }
     for (const l of this.listeners) l.trainingEvent?.(event);
@@ -212,7 +223,6 @@ export class JobManager {
     } else {
       this.deps.log(`Finished ${job.request.label}.`);
     }
-    this.settle(job);
   }
 
   /** A child that died mid-run could not write its final record: the host writes it. */
@@ -239,9 +249,18 @@ export class JobManager {
     this.pump();
   }
 
+  /** Pid files only help a later window: failing to write one is logged, never fatal. */
+  private quietly(what: string, work: Promise<void>): void {
+    work.catch((err: unknown) => this.deps.log(`Could not ${what}: ${messageOf(err)}`));
+  }
+
   private changed(job: Job): void {
     for (const l of this.listeners) l.jobChanged?.(job);
   }
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 function describeEpoch(m: { epoch: number; loss: number; acc: number; valAcc?: number; seconds: number }): string {
