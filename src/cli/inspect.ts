@@ -1,24 +1,37 @@
 // `archlab inspect`: each architecture's layers, params and MACs, without training.
-import { existsSync } from 'node:fs';
-import { initBackend } from '../engine/backend';
-import { inspectModelFile, ModelFileError, type InspectReport } from '../engine/models';
+import { join } from 'node:path';
+import type { InspectReport } from '../engine/models';
 import { alignedText } from '../engine/runs/table';
 import type { BackendPreference, ModelSummary, ShapeProblem } from '../engine/types';
-import { EXIT, errorLine, printError, shownPath, UsageError } from './output';
+import { TrainerProcess, type TrainerOutcome } from '../shared/trainer-process';
+import { checkModelFile } from './checks';
+import { EXIT, errorLine, printError, shownPath } from './output';
+
+const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 const thousands = new Intl.NumberFormat('en-US');
 
-export async function inspectCommand(file: string, options: { json?: boolean; backend: BackendPreference }): Promise<number> {
-  if (!existsSync(file)) throw new UsageError(`no such model file: ${file}`);
-  const { tf } = await initBackend(options.backend);
-  let result: InspectReport;
-  try {
-    result = await inspectModelFile(file, tf);
-  } catch (err) {
-    if (!(err instanceof ModelFileError)) throw err;
-    process.stderr.write(err.message + '\n');
+export interface InspectOptions {
+  json?: boolean;
+  backend: BackendPreference;
+  /** Seconds the file may take to load and build its models. */
+  timeout: number;
+}
+
+export async function inspectCommand(file: string, options: InspectOptions): Promise<number> {
+  checkModelFile(file);
+  const outcome = await inspectInChild(file, options);
+  if ('timedOut' in outcome) {
+    printError(`inspecting ${file} took longer than ${options.timeout} s: loading the file or building a model did not return (a loop at its top level or in a factory?); stopped it. Raise the limit with --timeout.`);
     return EXIT.failed;
   }
+  if ('stopped' in outcome) return EXIT.cancelled;
+  if (outcome.kind !== 'inspected') {
+    const error = outcome.kind === 'failed' ? outcome.error.toRunError() : { message: 'the trainer answered an inspection with a training result' };
+    process.stderr.write(errorLine(error) + (error.line === undefined && error.stderr ? `\n${error.stderr.trim()}` : '') + '\n');
+    return EXIT.failed;
+  }
+  const result = outcome.report;
   if (options.json) {
     process.stdout.write(JSON.stringify(result, null, 2) + '\n');
   } else {
@@ -31,6 +44,31 @@ export async function inspectCommand(file: string, options: { json?: boolean; ba
   if (result.models.length === 0) printError(`${shownPath(result.file)} exports no architecture`);
   const built = result.models.every((m) => m.summary && !m.summary.problems?.length);
   return result.models.length > 0 && built ? EXIT.ok : EXIT.failed;
+}
+
+/** The file's code runs in a child, so a time limit, Ctrl-C and SIGTERM end it whatever it does. */
+async function inspectInChild(file: string, options: InspectOptions): Promise<TrainerOutcome | { timedOut: true } | { stopped: true }> {
+  const trainer = new TrainerProcess(
+    { type: 'inspect', file, backend: options.backend },
+    { trainerPath: join(__dirname, 'trainer.js'), cwd: process.cwd(), stopTimeoutMs: 0 },
+  );
+  let ended: { timedOut: true } | { stopped: true } | undefined;
+  const timer = setTimeout(() => {
+    ended = { timedOut: true };
+    trainer.kill();
+  }, options.timeout * 1000);
+  const stop = () => {
+    ended = { stopped: true };
+    trainer.kill();
+  };
+  for (const signal of STOP_SIGNALS) process.on(signal, stop);
+  try {
+    const outcome = await trainer.outcome;
+    return ended ?? outcome;
+  } finally {
+    clearTimeout(timer);
+    for (const signal of STOP_SIGNALS) process.off(signal, stop);
+  }
 }
 
 /** A shape problem as compilers print errors: file:line:column first, so terminals link it. */

@@ -1,7 +1,7 @@
 // The `archlab` command line: `train` and `inspect`, sharing the engine with the extension.
 import { Command, CommanderError, Option } from 'commander';
 import { version } from '../../package.json';
-import { inspectCommand } from './inspect';
+import { inspectCommand, type InspectOptions } from './inspect';
 import { integer, modelNames, positiveInteger, positiveNumber } from './options';
 import { EXIT, exitWhenFlushed, printError, UsageError } from './output';
 import { BACKEND_PREFERENCES } from '../engine/types';
@@ -84,7 +84,8 @@ function program(): Command {
     .argument('<file>', 'model file (.ts, .js or .mjs)')
     .option('--json', 'print machine-readable summaries on stdout')
     .addOption(backendOption('cpu'))
-    .action(async (file: string, options: { json?: boolean; backend: TrainOptions['backend'] }) => {
+    .option('--timeout <seconds>', 'how long loading the file and building its models may take', positiveNumber, 60)
+    .action(async (file: string, options: InspectOptions) => {
       process.exitCode = await inspectCommand(file, options);
     });
   return cli;

@@ -23,5 +23,8 @@ export function positiveNumber(value: string): number {
 
 /** `--model A --model B` and `--model A,B` both select A and B. */
 export function modelNames(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  // An empty name would select nothing, and no selection means every model: refuse it instead.
+  if (!names.length) throw new InvalidArgumentError('expected an architecture name (an export of the file).');
+  return [...previous, ...names];
 }

@@ -1,14 +1,21 @@
 // `archlab train`: trains the selected architectures of a model file in turn and prints the table.
-import { existsSync } from 'node:fs';
+// The model file's code runs in a trainer child (the one the extension uses), so that whatever it
+// does (an endless loop at import, a factory that never returns) Ctrl-C and SIGTERM still end the
+// command, and the records of its runs are still ended here.
+import { join } from 'node:path';
 import type { RunStore } from '../engine/runs/store';
 import { resultsTable } from '../engine/runs/table';
-import { runJob } from '../engine/train';
-import type { BackendPreference, RunRecord, TrainingConfig } from '../engine/types';
+import type { BackendPreference, RunError, RunRecord, TrainingConfig } from '../engine/types';
+import type { TrainerToHost } from '../shared/protocol';
+import { TrainerProcess } from '../shared/trainer-process';
+import { checkDatasetOption, checkModelFile } from './checks';
 import { EXIT, errorLine, printError, shownPath, UsageError } from './output';
 import { ProgressDisplay } from './progress';
 import { cliStore, repairOrphanedRuns } from './runs-folder';
 
 const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+/** How long a stop request may take before the child is killed: a batch ends well within it. */
+export const STOP_GRACE_MS = 2_000;
 
 export interface TrainOptions {
   model?: string[];
@@ -27,70 +34,69 @@ export interface TrainOptions {
 }
 
 export async function trainCommand(file: string, options: TrainOptions): Promise<number> {
-  if (!existsSync(file)) throw new UsageError(`no such model file: ${file}`);
+  checkModelFile(file);
+  if (options.dataset !== undefined) checkDatasetOption(options.dataset);
   const store = cliStore(options.runsDir);
   const display = new ProgressDisplay(Boolean(process.stdout.isTTY && process.stderr.isTTY));
   await repairOrphanedRuns(store, (line) => display.line(line));
-  const controller = new AbortController();
-  // The latest state of each run this command started, for a quit that cannot wait for the run.
-  const started = new Map<string, RunRecord>();
+  const runs = new Map<string, RunRecord>();
   const unrecorded = new Set<string>();
-  const storeProblems = new Set<string>();
+  const trainer = new TrainerProcess(
+    {
+      type: 'train',
+      file,
+      models: options.model,
+      overrides: overridesOf(options),
+      backend: options.backend,
+      threads: options.threads,
+      storeRoot: store.root,
+      runsDir: store.runsDir,
+      fashionMnistDir: options.fashionMnistDir,
+      searchPaths: [],
+      hostGoneReason: 'The archlab command that ran it was killed or lost its terminal.',
+      runsFolderAlternative: 'choose another folder with --runs-dir',
+    },
+    {
+      trainerPath: join(__dirname, 'trainer.js'),
+      cwd: process.cwd(),
+      stopTimeoutMs: STOP_GRACE_MS,
+      onMessage: (message) => onTrainerMessage(message, { display, runs, unrecorded, json: options.json }),
+    },
+  );
   // First Ctrl-C (or a kill, or the terminal closing): stop after the current batch and keep a
-  // cancelled record, rather than leave a run that looks as if it were still going. Second: quit
-  // at once, still ending the record of the run that was going.
+  // cancelled record; a child that does not stop in time is killed. Second: kill it at once. Either
+  // way the record of a run that was going is ended below, before the command exits.
+  let stopping: 'asked' | 'now' | undefined;
   const onInterrupt = (signal: NodeJS.Signals) => {
-    if (controller.signal.aborted) {
-      display.stopBar();
-      // At most a couple of seconds: a disk that hangs must not keep a quit from quitting.
-      const deadline = new Promise((resolve) => setTimeout(resolve, 2_000).unref());
-      void Promise.race([endRunning(store, started), deadline]).finally(() => process.exit(EXIT.cancelled));
+    if (stopping) {
+      stopping = 'now';
+      trainer.kill();
       return;
     }
+    stopping = 'asked';
     display.line(signal === 'SIGINT' ? 'Cancelling the current run (Ctrl-C again to quit at once)...' : `${signal}: cancelling the current run...`);
-    controller.abort();
+    trainer.stop();
   };
   for (const signal of STOP_SIGNALS) process.on(signal, onInterrupt);
-  let records: RunRecord[];
-  try {
-    records = await runJob(
-      {
-        file,
-        models: options.model,
-        overrides: overridesOf(options),
-        backend: options.backend,
-        threads: options.threads,
-        storeRoot: store.root,
-        runsDir: store.runsDir,
-        store,
-        datasetOptions: { fashionMnistDir: options.fashionMnistDir },
-      },
-      {
-        signal: controller.signal,
-        onEvent: (event) => {
-          display.onEvent(event);
-          if (event.type === 'runStarted' || event.type === 'runFinished' || event.type === 'runFailed' || event.type === 'runCancelled') {
-            started.set(event.runId, event.record);
-          } else if (event.type === 'epoch') {
-            started.get(event.runId)?.epochs.push(event.metrics);
-          }
-          if (event.type === 'runFailed' && event.record.error) display.line(errorLine(event.record.error, event.record.model));
-        },
-        onLog: options.json ? undefined : (message) => display.line(message),
-        onStoreError: (err, record) => {
-          unrecorded.add(record.id);
-          // One line per cause: a full disk fails every write after the first.
-          const key = `${err.code}:${err.path === store.runsDir ? 'folder' : 'record'}`;
-          if (storeProblems.has(key)) return;
-          storeProblems.add(key);
-          display.line(`archlab: ${err.withAlternative('choose another folder with --runs-dir')}`);
-          display.line('archlab: training goes on; the results table still lists every run, recorded or not.');
-        },
-      },
-    );
-  } finally {
+  const outcome = await trainer.outcome.finally(() => {
     for (const signal of STOP_SIGNALS) process.off(signal, onInterrupt);
     display.stopBar();
+  });
+
+  let records: RunRecord[];
+  if (outcome.kind === 'trained') {
+    records = outcome.records;
+  } else if (outcome.kind === 'failed' && outcome.usage) {
+    throw new UsageError(outcome.error.message);
+  } else {
+    // The child ended without its results: killed after a stop, crashed, or the job failed as a whole.
+    const error = outcome.kind === 'failed' ? outcome.error.toRunError() : { message: 'The trainer answered with an inspection.' };
+    const reason: RunError = stopping
+      ? { message: stopping === 'now' ? 'Quit at once (a second Ctrl-C) during the run.' : `The run did not stop within ${STOP_GRACE_MS / 1000} s of the request and was ended.` }
+      : error;
+    records = await endRunning(store, [...runs.values()], stopping ? 'cancelled' : 'failed', reason);
+    if (stopping && !records.length) printError(`stopped: the model file did not stop within ${STOP_GRACE_MS / 1000} s (does it loop at its top level or in a factory?)`);
+    else if (!stopping) process.stderr.write(errorLine(error) + (error.stderr ? `\n${error.stderr.trim()}` : '') + '\n');
   }
 
   if (options.json) {
@@ -101,19 +107,69 @@ export async function trainCommand(file: string, options: TrainOptions): Promise
   }
   const lost = records.filter((r) => unrecorded.has(r.id));
   if (lost.length) printError(`${lost.length} of ${records.length} runs could not be recorded (${lost.map((r) => r.model).join(', ')}): their results are only in the table above.`);
-  if (controller.signal.aborted || records.some((r) => r.status === 'cancelled')) return EXIT.cancelled;
+  if (stopping || records.some((r) => r.status === 'cancelled')) return EXIT.cancelled;
   return records.length > 0 && !lost.length && records.every((r) => r.status === 'completed') ? EXIT.ok : EXIT.failed;
 }
 
-/** Ends, as cancelled, the record of a run still going when the user quits at once. */
-async function endRunning(store: RunStore, started: Map<string, RunRecord>): Promise<void> {
-  for (const record of started.values()) {
-    if (record.status !== 'running') continue;
-    const stored = (await store.get(record.id)) ?? record;
-    if (stored.status !== 'running') continue;
-    const ended: RunRecord = { ...stored, status: 'cancelled', finishedAt: new Date().toISOString(), error: { message: 'Quit at once (a second Ctrl-C) during the run.' } };
-    await store.save(ended).catch(() => undefined);
+interface TrainState {
+  display: ProgressDisplay;
+  /** The latest state of each run the child started. */
+  runs: Map<string, RunRecord>;
+  unrecorded: Set<string>;
+  json?: boolean;
+}
+
+function onTrainerMessage(message: TrainerToHost, state: TrainState): void {
+  const { display, runs } = state;
+  switch (message.type) {
+    case 'event': {
+      const event = message.event;
+      display.onEvent(event);
+      if (event.type === 'epoch') runs.get(event.runId)?.epochs.push(event.metrics);
+      else if (event.type !== 'batch') runs.set(event.runId, event.record);
+      if (event.type === 'runFailed' && event.record.error) display.line(errorLine(event.record.error, event.record.model));
+      return;
+    }
+    case 'log':
+      if (!state.json) display.line(message.message);
+      return;
+    case 'warning':
+      display.line(`archlab: ${message.message}`);
+      return;
+    case 'notRecorded':
+      // One message for the first record that could not be written: a full disk fails every write after it.
+      if (!state.unrecorded.size) {
+        display.line(`archlab: ${message.message}`);
+        display.line('archlab: training goes on; the results table still lists every run, recorded or not.');
+      }
+      state.unrecorded.add(message.runId);
+      return;
+    case 'ready':
+    case 'trained':
+    case 'inspected':
+    case 'failed':
+      return;
+    default: {
+      const unexpected: never = message;
+      display.line(`archlab: unexpected trainer message ${JSON.stringify(unexpected)}`);
+    }
   }
+}
+
+/** Ends the records the child left `running`, as it would have; returns every run in order. */
+async function endRunning(store: RunStore, runs: RunRecord[], status: 'cancelled' | 'failed', error: RunError): Promise<RunRecord[]> {
+  const ended: RunRecord[] = [];
+  for (const run of runs) {
+    if (run.status !== 'running') {
+      ended.push(run);
+      continue;
+    }
+    const stored = (await store.get(run.id)) ?? run;
+    const record: RunRecord = stored.status === 'running' ? { ...stored, status, finishedAt: new Date().toISOString(), error } : stored;
+    await store.save(record).catch(() => undefined);
+    ended.push(record);
+  }
+  return ended;
 }
 
 function overridesOf(options: TrainOptions): Partial<TrainingConfig> {
@@ -128,7 +184,6 @@ function overridesOf(options: TrainOptions): Partial<TrainingConfig> {
   };
   return Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
 }
-
 /** What scripts need from a run; the full record (curves, confusion, source) is in the store. */
 function essentials(record: RunRecord, unrecorded: boolean) {
   return {

@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { closeOrphanedRuns } from '../engine/runs/interrupted';
 import { RunStore } from '../engine/runs/store';
 import { JOB_LOCKS_FOLDER, Settings, STOP_TIMEOUT_MS } from './constants';
-import { ChildProcessError } from './errors';
+import { ChildProcessError } from '../shared/child-error';
 import { Inspector } from './inspect/inspector';
 import { JobLocks } from './jobs/jobLocks';
 import { JobManager, type Job } from './jobs/jobManager';
-import { TrainerProcess } from './jobs/trainerProcess';
+import { TrainerProcess } from '../shared/trainer-process';
 import { WorkspaceRuns } from './runs/runsModel';
 import { quickRunOverrides, readSettings, type ArchlabSettings } from './settings';
 import type { TrainingConfig } from '../engine/types';
@@ -89,7 +89,7 @@ export class ArchLab implements vscode.Disposable {
     const current = records.map((r) => sweptIds.get(r.id) ?? r);
     // Runs of other processes (a CLI in a terminal, a killed trainer) whose owner is gone.
     for (const orphan of await closeOrphanedRuns(this.store, current)) sweptIds.set(orphan.id, orphan);
-    this.runs.replaceAll(records.map((r) => sweptIds.get(r.id) ?? r));
+    this.runs.replaceAll(records.map((r) => sweptIds.get(r.id) ?? r), warnings);
   }
 
   /** A run that was going when last read may have lost its process since: those become interrupted. */

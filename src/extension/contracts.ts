@@ -15,6 +15,8 @@ export interface RunsModel {
   /** Every run of the workspace (stored and live), newest first. */
   list(): RunRecord[];
   get(id: string): RunRecord | undefined;
+  /** Why records of the store were skipped when it was last read (corrupt, a newer version). */
+  readonly warnings?: readonly string[];
   readonly onDidChange: vscode.Event<RunsChange>;
 }
 

@@ -9,7 +9,7 @@ import { registerCommand } from './commands/register';
 import { registerRunCommands } from './commands/runs';
 import { registerTrainCommands } from './commands/train';
 import { Commands, OUTPUT_CHANNEL_NAME, Settings } from './constants';
-import { ChildProcessError } from './errors';
+import { ChildProcessError } from '../shared/child-error';
 import { showJobProgress } from './jobs/progressUi';
 import { registerComparisonPanel } from './panel';
 import { showError } from './notify';

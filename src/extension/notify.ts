@@ -1,6 +1,6 @@
 // The one way errors reach the user: a notification with the gist, the details in the log.
 import * as vscode from 'vscode';
-import { ChildProcessError } from './errors';
+import { ChildProcessError } from '../shared/child-error';
 
 const SHOW_LOG = 'Show Log';
 

@@ -21,6 +21,10 @@ export interface TrainRequest {
   fashionMnistDir?: string;
   /** Extra folders to resolve @tensorflow/tfjs-node from (the workspace). */
   searchPaths: string[];
+  /** What a run was interrupted by when the host goes away mid-run (default: the window closed). */
+  hostGoneReason?: string;
+  /** Another way to keep records, for the message of one that cannot be written (a setting, a flag). */
+  runsFolderAlternative?: string;
 }
 
 export interface InspectRequest {
@@ -28,6 +32,8 @@ export interface InspectRequest {
   file: string;
   /** The file's text as an editor has it, saved or not; absent: as it is on disk. */
   content?: string;
+  /** Default cpu: it starts fastest and counts the same. */
+  backend?: BackendPreference;
 }
 
 /** One trial of a sweep. At each of `job.rungs` the child waits for the host's `decision`. */
@@ -48,7 +54,11 @@ export type TrainerToHost =
   | { type: 'ready'; pid: number }
   | { type: 'event'; event: TrainingEvent }
   | { type: 'log'; message: string }
+  /** Something the user should see even when logs are not shown (a skipped export). */
+  | { type: 'warning'; message: string }
+  /** The run's record could not be written; the run goes on. */
+  | { type: 'notRecorded'; runId: string; message: string }
   | { type: 'trained'; records: RunRecord[] }
   | { type: 'inspected'; report: InspectReport }
-  /** The request failed as a whole (bad file, dataset not found, ...), not a single model. */
-  | { type: 'failed'; error: RunError };
+  /** The request failed as a whole (bad file, dataset not found, ...), not a single model; `usage`: it asked for what the file lacks. */
+  | { type: 'failed'; error: RunError; usage?: boolean };

@@ -8,7 +8,7 @@ import { initBackend } from '../engine/backend';
 import { inspectModelFile, toRunError } from '../engine/models';
 import { interruptedRecord, WINDOW_CLOSED } from '../engine/runs/interrupted';
 import { RunStore } from '../engine/runs/store';
-import { runJob } from '../engine/train';
+import { JobSpecError, runJob } from '../engine/train';
 
 const abort = new AbortController();
 let hostGone = false;
@@ -45,18 +45,20 @@ async function train(request: TrainRequest): Promise<void> {
       signal: abort.signal,
       onEvent: (event) => void send({ type: 'event', event }),
       onLog: (message) => void send({ type: 'log', message }),
-      onStoreError: (err) => void send({ type: 'log', message: err.withAlternative('set archlab.runsFolder to another folder') }),
+      onWarning: (message) => void send({ type: 'warning', message }),
+      onStoreError: (err, record) =>
+        void send({ type: 'notRecorded', runId: record.id, message: err.withAlternative(request.runsFolderAlternative ?? 'set archlab.runsFolder to another folder') }),
     },
   );
-  // Cancelled because the window closed or reloaded, not because the user asked: say so.
-  if (hostGone) await markInterrupted(new RunStore(request.storeRoot, request.runsDir), records);
+  // Cancelled because the host went away (the window closed or reloaded), not because the user asked: say so.
+  if (hostGone) await markInterrupted(new RunStore(request.storeRoot, request.runsDir), records, request.hostGoneReason ?? WINDOW_CLOSED);
   await send({ type: 'trained', records });
 }
 
-async function markInterrupted(store: RunStore, records: RunRecord[]): Promise<void> {
+async function markInterrupted(store: RunStore, records: RunRecord[], reason: string): Promise<void> {
   for (const record of records.filter((r) => r.status === 'cancelled' || r.status === 'running')) {
     // Nobody is left to tell about a failed write; the record's owner lets the next reader repair it.
-    await store.save(interruptedRecord(record, WINDOW_CLOSED)).catch(() => undefined);
+    await store.save(interruptedRecord(record, reason)).catch(() => undefined);
   }
 }
 
@@ -85,13 +87,13 @@ async function trial(request: TrialRequest): Promise<void> {
       });
     },
   });
-  if (hostGone) await markInterrupted(new RunStore(request.env.storeRoot, request.env.runsDir), [record]);
+  if (hostGone) await markInterrupted(new RunStore(request.env.storeRoot, request.env.runsDir), [record], WINDOW_CLOSED);
   await send({ type: 'trained', records: [record] });
 }
 
 async function inspect(request: InspectRequest): Promise<void> {
   // Inspection only builds models: the cpu backend starts fastest and counts the same.
-  const { tf } = await initBackend('cpu');
+  const { tf } = await initBackend(request.backend ?? 'cpu');
   const report = await inspectModelFile(request.file, tf, request.content);
   await send({ type: 'inspected', report });
 }
@@ -103,7 +105,8 @@ async function serve(request: TrainRequest | InspectRequest | TrialRequest): Pro
     else if (request.type === 'trial') await trial(request);
     else await inspect(request);
   } catch (err) {
-    await send({ type: 'failed', error: describeFailure(err) });
+    const usage = err instanceof JobSpecError;
+    await send({ type: 'failed', error: usage ? { message: err.message } : describeFailure(err), usage });
   }
   process.exit(0);
 }
@@ -128,6 +131,10 @@ process.on('message', (message: HostToTrainer) => {
     }
   }
 });
+
+// Ctrl-C in a terminal reaches the whole process group, this child of the CLI too: the host
+// decides (it asks to stop, or kills), as it does for the extension.
+process.on('SIGINT', () => undefined);
 
 process.on('disconnect', () => {
   hostGone = true;

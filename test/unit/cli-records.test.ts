@@ -32,7 +32,8 @@ async function records(runsDir: string) {
 
 /** Starts a long training and calls `act` once its stderr matches `when`; resolves with its exit. */
 function trainUntil(runsDir: string, when: RegExp, act: (child: ReturnType<typeof spawn>) => void) {
-  const child = spawn(process.execPath, [BIN, 'train', EXAMPLE, '--model', 'MLP', '--backend', 'cpu', '--limit', '3000', '--epochs', '200', '--runs-dir', runsDir], { cwd });
+  // Its own process group, so that the test can kill the command with its trainer child.
+  const child = spawn(process.execPath, [BIN, 'train', EXAMPLE, '--model', 'MLP', '--backend', 'cpu', '--limit', '3000', '--epochs', '200', '--runs-dir', runsDir], { cwd, detached: true });
   let stderr = '';
   let acted = false;
   child.stderr!.on('data', (chunk: Buffer) => {
@@ -47,14 +48,22 @@ function trainUntil(runsDir: string, when: RegExp, act: (child: ReturnType<typeo
   );
 }
 
-test('a run killed with SIGKILL is marked interrupted, with its epochs, by the next command', async () => {
+async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, ms = 20_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await read();
+    if (ok(value) || Date.now() > end) return value;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+test('a run killed with SIGKILL, with its trainer, is marked interrupted, with its epochs, by the next command', async () => {
   const runsDir = join(cwd, 'killed');
-  const killed = await trainUntil(runsDir, /MLP epoch 2\/200/, (child) => child.kill('SIGKILL'));
+  const killed = await trainUntil(runsDir, /MLP epoch 2\/200/, (child) => process.kill(-child.pid!, 'SIGKILL'));
   assert.equal(killed.signal, 'SIGKILL');
   const [left] = await records(runsDir);
-  assert.equal(left.status, 'running', 'nothing could end the record when the process was killed');
-  assert.equal(left.owner.pid, (left.owner.pid as number) | 0);
-  assert.ok(left.owner.host && left.owner.processStartedAt && left.owner.heartbeatAt, JSON.stringify(left.owner));
+  assert.equal(left.status, 'running', 'nothing could end the record when the processes were killed');
+  assert.ok(Number.isInteger(left.owner.pid) && left.owner.host && left.owner.processStartedAt && left.owner.heartbeatAt, JSON.stringify(left.owner));
 
   const next = archlab('train', EXAMPLE, ...QUICK, '--runs-dir', runsDir);
   assert.equal(next.code, 0, next.stderr);
@@ -65,17 +74,29 @@ test('a run killed with SIGKILL is marked interrupted, with its epochs, by the n
   assert.ok(repaired.finishedAt);
 });
 
+test('killing only the command with SIGKILL: its trainer ends the record as interrupted and says why', async () => {
+  const runsDir = join(cwd, 'killed-command');
+  const killed = await trainUntil(runsDir, /MLP epoch 1\/200/, (child) => child.kill('SIGKILL'));
+  assert.equal(killed.signal, 'SIGKILL');
+  const [record] = await eventually(() => records(runsDir), ([r]) => r?.status !== 'running');
+  assert.equal(record.status, 'interrupted');
+  assert.equal(record.error.message, 'The archlab command that ran it was killed or lost its terminal.');
+  assert.ok(record.epochs.length >= 1);
+});
+
 test('a second Ctrl-C quits at once and still ends the record as cancelled', async () => {
   const runsDir = join(cwd, 'twice');
+  // As a terminal sends Ctrl-C: to the whole process group, the trainer child included.
   const quit = await trainUntil(runsDir, /MLP epoch 1\/200/, (child) => {
-    child.kill('SIGINT');
-    child.kill('SIGINT');
+    process.kill(-child.pid!, 'SIGINT');
+    setTimeout(() => process.kill(-child.pid!, 'SIGINT'), 20);
   });
   assert.equal(quit.code, 130, quit.stderr);
   const [record] = await records(runsDir);
   assert.equal(record.status, 'cancelled');
   assert.ok(record.epochs.length >= 1, 'the epochs it recorded stay');
   assert.ok(record.finishedAt);
+  assert.match(quit.stderr, /Ctrl-C again to quit at once/);
 });
 
 test('the disk filling up mid-run keeps the results: the table prints, the message names the file, no record is left running', async (t) => {

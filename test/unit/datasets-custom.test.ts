@@ -47,6 +47,16 @@ describe('custom IDX folder', () => {
     await assert.rejects(loadDataset(dir), isDatasetError(/train-labels-idx1-ubyte: label 2 at index 2 is out of range \(2 classes/));
   });
 
+  it('without classes.txt, a stray label is named with where it is, not taken for 201 classes', async () => {
+    const dir = writeIdxFolder(tempDir(), { ...threeClasses, test: { height: 8, width: 6, labels: [2, 200, 1] } });
+    await assert.rejects(
+      loadDataset(dir),
+      isDatasetError(/^label 200 \(once, first at index 1 of .*t10k-labels-idx1-ubyte\): labels 0 to 2 are used, 3 to 199 never\. Without classes\.txt the classes are 0 to the largest label \(201 here\): fix the stray labels, or list the class names in classes\.txt$/),
+    );
+    const sparse = writeIdxFolder(tempDir(), { ...threeClasses, test: { height: 8, width: 6, labels: [2, 4, 1] } });
+    assert.equal((await loadDataset(sparse)).info.numClasses, 5, 'a class unused in a small folder is no mistake');
+  });
+
   it('rejects a folder whose image and label counts differ', async () => {
     const dir = writeIdxFolder(tempDir(), threeClasses);
     writeFileSync(join(dir, 't10k-labels-idx1-ubyte'), encodeIdx([2], Uint8Array.from([0, 1])));

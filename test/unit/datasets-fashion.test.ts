@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -145,6 +146,39 @@ describe('fashion-mnist', { skip }, () => {
       loadTestImage('fashion-mnist', 0, { cacheDir: tempDir(), fashionMnistMirror: gone.url }),
       datasetError(/Cannot download t10k-images-idx3-ubyte\.gz from http:\/\/127\.0\.0\.1:\d+\/: fetch failed: .*ECONNREFUSED/),
     );
+  });
+
+  it('gives up on a mirror that accepts the connection and never answers, and says so', async () => {
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => void sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    const progress: string[] = [];
+    const started = Date.now();
+    try {
+      await assert.rejects(
+        loadTestImage('fashion-mnist', 0, { cacheDir: tempDir(), fashionMnistMirror: `http://127.0.0.1:${port}/`, downloadTimeoutMs: 500, onProgress: (m) => progress.push(m) }),
+        datasetError(/Cannot download t10k-images-idx3-ubyte\.gz from http:\/\/127\.0\.0\.1:\d+\/: the mirror sent nothing for 0\.5 s \(it accepted the connection but does not answer\); nothing was cached/),
+      );
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
+    assert.ok(Date.now() - started < 5_000);
+    assert.deepEqual(progress, [`Downloading t10k-images-idx3-ubyte.gz from http://127.0.0.1:${port}/...`], 'the user sees what it waits for');
+  });
+
+  it('removes .part files that a killed download left behind', async () => {
+    const cacheDir = tempDir();
+    const folder = join(cacheDir, 'fashion-mnist');
+    mkdirSync(folder, { recursive: true });
+    // A pid above Linux's maximum: its process is gone.
+    const stale = 't10k-images-idx3-ubyte.4194321-0badcafe.part';
+    const live = `t10k-images-idx3-ubyte.${process.pid}-0badcafe.part`;
+    writeFileSync(join(folder, stale), 'half a download');
+    writeFileSync(join(folder, live), 'a download going on in this process');
+    await loadTestImage('fashion-mnist', 0, { cacheDir, fashionMnistMirror: mirror.url });
+    assert.deepEqual(cachedFiles(cacheDir).sort(), ['t10k-images-idx3-ubyte', live]);
   });
 
   it('takes the mirror from ARCHLAB_FASHION_MNIST_MIRROR and fetches only the test images for one image', async () => {

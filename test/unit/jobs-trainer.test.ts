@@ -11,7 +11,7 @@ import type { TrainingEvent } from '../../src/engine/types';
 import type { TrainRequest, TrainerToHost } from '../../src/shared/protocol';
 import { JobLocks } from '../../src/extension/jobs/jobLocks';
 import { JobManager } from '../../src/extension/jobs/jobManager';
-import { TrainerProcess } from '../../src/extension/jobs/trainerProcess';
+import { TrainerProcess } from '../../src/shared/trainer-process';
 
 const repo = resolve(import.meta.dirname, '../..');
 const trainerPath = join(repo, 'dist', 'trainer.js');

@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import type { RunRecord, TrainingEvent } from '../../src/engine/types';
 import { DEFAULT_TRAINING, RUN_SCHEMA_VERSION } from '../../src/engine/types';
 import type { TrainerToHost } from '../../src/shared/protocol';
-import { ChildProcessError } from '../../src/extension/errors';
+import { ChildProcessError } from '../../src/shared/child-error';
 import { JobManager, type JobManagerDeps, type JobRequest, type TrainerHandle } from '../../src/extension/jobs/jobManager';
-import type { TrainerOutcome } from '../../src/extension/jobs/trainerProcess';
+import type { TrainerOutcome } from '../../src/shared/trainer-process';
 
 class FakeTrainer implements TrainerHandle {
   readonly pid = 4242;

@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TrainerToHost } from '../../src/shared/protocol';
-import { isTrainerMessage, TrainerProcess } from '../../src/extension/jobs/trainerProcess';
+import { isTrainerMessage, TrainerProcess } from '../../src/shared/trainer-process';
 
 let dir: string;
 before(async () => (dir = await mkdtemp(join(tmpdir(), 'archlab-protocol-'))));

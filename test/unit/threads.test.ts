@@ -5,7 +5,9 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { autoThreadCount, threadsForJob, THREADS_MIN_MACS } from '../../src/engine/train/threads';
+import { initBackend } from '../../src/engine/backend';
+import { loadModelFile } from '../../src/engine/models';
+import { autoThreadCount, threadsForArchitectures, THREADS_MIN_MACS } from '../../src/engine/train/threads';
 import type { RunRecord } from '../../src/engine/types';
 
 const REPO = join(import.meta.dirname, '../..');
@@ -20,12 +22,12 @@ test('small models keep one thread; a job with a large model gets every core, up
 });
 
 test('the example models: only StrongCNN is large enough for threads', { skip: twoCores }, async () => {
-  assert.equal(await threadsForJob(EXAMPLE, ['MLP', 'TinyCNN', 'CNN'], 'auto'), 1);
-  assert.equal(await threadsForJob(EXAMPLE, ['StrongCNN'], 'wasm'), Math.min(cpus().length, 4));
-  assert.equal(await threadsForJob(EXAMPLE, undefined, 'auto'), Math.min(cpus().length, 4));
-  assert.equal(await threadsForJob(EXAMPLE, ['StrongCNN'], 'cpu'), 1, 'only wasm has threads');
-  assert.equal(await threadsForJob(EXAMPLE, ['StrongCNN'], 'wasm', 1), 1, 'a job with a share of one core');
-  assert.equal(await threadsForJob(join(REPO, 'no-such.model.ts'), undefined, 'auto'), 1);
+  const { tf } = await initBackend('cpu');
+  const { architectures } = await loadModelFile(EXAMPLE, tf);
+  assert.equal(threadsForArchitectures(architectures, ['MLP', 'TinyCNN', 'CNN']), 1);
+  assert.equal(threadsForArchitectures(architectures, ['StrongCNN']), Math.min(cpus().length, 4));
+  assert.equal(threadsForArchitectures(architectures, undefined), Math.min(cpus().length, 4));
+  assert.equal(threadsForArchitectures(architectures, ['StrongCNN'], 1), 1, 'a job with a share of one core');
 });
 
 test('two wasm threads train as one thread does, and the record says which ran', { skip: twoCores }, async () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { RunStore } from '../../src/engine/runs/store';
-import { runJob } from '../../src/engine/train';
+import { JobSpecError, runJob } from '../../src/engine/train';
 import type { TrainingEvent } from '../../src/engine/types';
 
 const EXAMPLE = join(import.meta.dirname, '../../examples/mnist.model.ts');
@@ -66,7 +66,7 @@ describe('problems become failed records, not exceptions', () => {
     assert.equal((await new RunStore(root).get(record.id))?.status, 'failed');
   });
 
-  test('an unknown model name and a model that does not fit MNIST each get a failed record', async () => {
+  test('an unknown model name fails the job before any record; a model that does not fit MNIST gets a failed record', async () => {
     const file = join(root, 'color.model.ts');
     await writeFile(
       file,
@@ -75,10 +75,16 @@ describe('problems become failed records, not exceptions', () => {
         '  return tf.sequential({ layers: [tf.layers.flatten({ inputShape: [32, 32, 3] }), tf.layers.dense({ units: 10 })] });\n' +
         '}\n',
     );
-    const records = await runJob({ file, models: ['Nope', 'Color'], backend: 'cpu', storeRoot: root, overrides: { epochs: 1, limit: 100 } });
-    assert.deepEqual(records.map((r) => [r.model, r.status]), [['Nope', 'failed'], ['Color', 'failed']]);
-    assert.match(records[0].error!.message, /No architecture named "Nope".*available: Color/);
-    assert.match(records[1].error!.message, /expects input \[32,32,3\].*\[28,28,1\]/);
-    assert.equal(records[1].epochs.length, 0);
+    const store = new RunStore(root);
+    await assert.rejects(
+      runJob({ file, models: ['Nope', 'Color'], backend: 'cpu', storeRoot: root, overrides: { epochs: 1, limit: 100 } }),
+      (err: Error) => err instanceof JobSpecError && /No architecture named "Nope".*available: Color/.test(err.message),
+    );
+    assert.deepEqual((await store.list()).records, [], 'nothing is recorded');
+    const records = await runJob({ file, models: ['Color'], backend: 'cpu', storeRoot: root, overrides: { epochs: 1, limit: 100 } });
+    assert.deepEqual(records.map((r) => [r.model, r.status]), [['Color', 'failed']]);
+    assert.match(records[0].error!.message, /expects input \[32,32,3\].*\[28,28,1\]/);
+    assert.equal(records[0].epochs.length, 0);
   });
+
 });

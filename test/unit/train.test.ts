@@ -135,6 +135,12 @@ describe('training one architecture', () => {
     });
   }
 
+  test('a model ending in softmax that diverges stops too, although its clipped loss stays finite', async () => {
+    const record = await runArchitecture(context([]), dense('SoftmaxDiverges', { softmax: true }), { ...config, learningRate: 1e9 });
+    assert.equal(record.status, 'failed', `${record.status}, accuracy ${record.results?.testAccuracy}`);
+    assert.match(record.error!.message, /diverged: the loss stayed above 2\.2, twice that of a uniform guess, for 10 batches \([\d.]+; the softmax output is confidently wrong\) at epoch 1, batch \d+.*lower learning rate \(now 1000000000\)/i);
+  });
+
   test('a model that does not fit the dataset fails before training', async () => {
     const events: TrainingEvent[] = [];
     const record = await runArchitecture(context(events), dense('Wrong', { inputShape: [32, 32, 3] }), config);

@@ -3,12 +3,13 @@
 // partial or altered file, even when two processes download at once.
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { createGunzip } from 'node:zlib';
+import { isAlive } from '../processes';
 import { DatasetError } from './errors';
 
 export interface VerifiedDownload {
@@ -20,19 +21,26 @@ export interface VerifiedDownload {
   sha256: string;
   signal?: AbortSignal;
   onProgress?: (message: string) => void;
+  /** How long the mirror may stay silent, before its answer and between two chunks (default 30 s). */
+  timeoutMs?: number;
 }
 
 const MiB = 1024 * 1024;
+export const DOWNLOAD_TIMEOUT_MS = 30_000;
+// A .part file of a process that is gone (killed mid-download) is never finished: removed on the
+// next download of the same file. One that old is stale whoever holds its pid now.
+const STALE_PART_MS = 24 * 3600 * 1000;
 
 function formatBytes(bytes: number): string {
   return bytes < MiB ? `${Math.ceil(bytes / 1024)} KiB` : `${(bytes / MiB).toFixed(1)} MiB`;
 }
 
-function progressReporter(req: VerifiedDownload, total: number | undefined): Transform {
+function progressReporter(req: VerifiedDownload, total: number | undefined, onChunk: () => void): Transform {
   let received = 0;
   let reportedTenth = -1;
   return new Transform({
     transform(chunk: Buffer, _encoding, callback) {
+      onChunk();
       received += chunk.length;
       const tenth = total ? Math.floor((10 * received) / total) : Math.floor(received / (5 * MiB));
       if (tenth > reportedTenth) {
@@ -61,8 +69,12 @@ function sizeAndHash(req: VerifiedDownload): { stream: Transform; digest: () => 
   return { stream, digest: () => ({ size, sha256: hash.digest('hex') }) };
 }
 
-function explain(err: unknown, req: VerifiedDownload): DatasetError {
+function explain(err: unknown, req: VerifiedDownload, stalled: boolean): DatasetError {
   if (req.signal?.aborted) return new DatasetError(`Download of ${req.label} cancelled`);
+  if (stalled) {
+    const seconds = (req.timeoutMs ?? DOWNLOAD_TIMEOUT_MS) / 1000;
+    return new DatasetError(`Cannot download ${req.label}: the mirror sent nothing for ${seconds} s (it accepted the connection but does not answer); nothing was cached`);
+  }
   if (err instanceof DatasetError) return err;
   const e = err as NodeJS.ErrnoException & { cause?: Error };
   if (e.code?.startsWith('Z_') || /gzip|header check|unexpected end of file/i.test(e.message)) {
@@ -77,8 +89,21 @@ export async function downloadVerified(req: VerifiedDownload): Promise<void> {
   await mkdir(dirname(req.dest), { recursive: true }).catch((err: Error) => {
     throw new DatasetError(`Cannot create the dataset cache folder ${dirname(req.dest)}: ${err.message}`, { cause: err });
   });
+  await removeStaleParts(req.dest);
+  // A mirror that accepts the connection and then says nothing must not hang the run: a silence
+  // longer than the timeout, before the answer or between two chunks, aborts the download.
+  const stall = new AbortController();
+  const timeoutMs = req.timeoutMs ?? DOWNLOAD_TIMEOUT_MS;
+  let timer = setTimeout(() => stall.abort(), timeoutMs);
+  const heard = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => stall.abort(), timeoutMs);
+  };
+  const signal = req.signal ? AbortSignal.any([req.signal, stall.signal]) : stall.signal;
   try {
-    const response = await fetch(req.url, { signal: req.signal });
+    req.onProgress?.(`Downloading ${req.label}...`);
+    const response = await fetch(req.url, { signal });
+    heard();
     if (!response.ok || !response.body) {
       throw new DatasetError(`Cannot download ${req.label}: HTTP ${response.status} ${response.statusText}`);
     }
@@ -86,11 +111,11 @@ export async function downloadVerified(req: VerifiedDownload): Promise<void> {
     const check = sizeAndHash(req);
     await pipeline(
       Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>),
-      progressReporter(req, total),
+      progressReporter(req, total, heard),
       createGunzip(),
       check.stream,
       createWriteStream(temp),
-      { signal: req.signal },
+      { signal },
     );
     const { size, sha256 } = check.digest();
     if (size !== req.expectedSize) {
@@ -103,6 +128,21 @@ export async function downloadVerified(req: VerifiedDownload): Promise<void> {
     req.onProgress?.(`Downloaded ${req.label} (checksum verified)`);
   } catch (err) {
     await rm(temp, { force: true });
-    throw explain(err, req);
+    throw explain(err, req, stall.signal.aborted);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Removes `.part` files of `dest` left by processes that are gone. */
+async function removeStaleParts(dest: string): Promise<void> {
+  const prefix = `${basename(dest)}.`;
+  const names = await readdir(dirname(dest)).catch(() => [] as string[]);
+  for (const name of names) {
+    const match = /^(\d+)-[0-9a-f]+\.part$/.exec(name.slice(prefix.length));
+    if (!name.startsWith(prefix) || !match) continue;
+    const path = join(dirname(dest), name);
+    const age = Date.now() - ((await stat(path).catch(() => undefined))?.mtimeMs ?? Date.now());
+    if (!isAlive(Number(match[1])) || age > STALE_PART_MS) await rm(path, { force: true });
   }
 }

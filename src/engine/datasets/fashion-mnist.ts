@@ -66,6 +66,7 @@ async function ensureCached(roles: IdxRole[], opts: DatasetOptions): Promise<str
       sha256: FASHION_MNIST_FILES[role].sha256,
       signal: opts.signal,
       onProgress: opts.onProgress,
+      timeoutMs: opts.downloadTimeoutMs,
     });
   }
   return folder;

@@ -57,10 +57,29 @@ async function readClassNames(dir: string): Promise<string[] | undefined> {
   return names;
 }
 
-function maxLabel(...labelSets: Uint8Array[]): number {
+/**
+ * The class count of a folder without classes.txt: 0 to the largest label. Labels that leave most
+ * of that range unused (a stray 200 among 0..9) are a mistake in the labels, named with where
+ * they are, rather than a model asked for 201 outputs.
+ */
+function classCount(sets: { labels: Uint8Array; file: string }[]): number {
+  const counts = new Array<number>(256).fill(0);
+  for (const { labels } of sets) for (let i = 0; i < labels.length; i++) counts[labels[i]]++;
   let max = 0;
-  for (const labels of labelSets) for (let i = 0; i < labels.length; i++) if (labels[i] > max) max = labels[i];
-  return max;
+  counts.forEach((c, label) => (max = c > 0 ? label : max));
+  const used = counts.filter((c) => c > 0).length;
+  if (used * 2 >= max + 1) return max + 1;
+  const run = counts.indexOf(0);
+  const stray = counts.flatMap((c, label) => (c > 0 && label > run ? [label] : []));
+  const places = stray.slice(0, 3).map((label) => {
+    const set = sets.find((s) => s.labels.includes(label))!;
+    const count = counts[label] === 1 ? 'once' : `${counts[label]} times`;
+    return `label ${label} (${count}, first at index ${set.labels.indexOf(label)} of ${set.file})`;
+  });
+  throw new DatasetError(
+    `${places.join('; ')}${stray.length > 3 ? ` and ${stray.length - 3} more` : ''}: labels 0 to ${run - 1} are used, ${run} to ${stray[0] - 1} never. ` +
+      `Without ${CLASSES_FILE} the classes are 0 to the largest label (${max + 1} here): fix the stray labels, or list the class names in ${CLASSES_FILE}`,
+  );
 }
 
 function checkImages(images: IdxImages, file: string): void {
@@ -88,7 +107,8 @@ export async function loadIdxFolder(dir: string, opts: FolderOptions): Promise<D
       `${files.trainImages} has ${trainImages.height}x${trainImages.width} images but ${files.testImages} has ${testImages.height}x${testImages.width}`,
     );
   }
-  const names = classNames ?? Array.from({ length: maxLabel(trainLabels.labels, testLabels.labels) + 1 }, (_, i) => String(i));
+  const count = classNames ? 0 : classCount([{ labels: trainLabels.labels, file: files.trainLabels }, { labels: testLabels.labels, file: files.testLabels }]);
+  const names = classNames ?? Array.from({ length: count }, (_, i) => String(i));
   const info: DatasetInfo = {
     name: opts.name,
     imageShape: [trainImages.height, trainImages.width, 1],

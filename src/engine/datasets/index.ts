@@ -25,6 +25,11 @@ function sourceOf(spec: string): Source {
   return { kind: 'folder', dir };
 }
 
+/** Throws the DatasetError that loading `spec` would, without loading anything. */
+export function checkDatasetSpec(spec: string): void {
+  sourceOf(spec);
+}
+
 function cacheKey(source: Source, opts: DatasetOptions): string {
   if (source.kind === 'folder') return `folder:${source.dir}`;
   if (source.kind === 'fashion-mnist') return `fashion-mnist:${resolve(opts.fashionMnistDir ?? fashionMnistCacheFolder(opts))}`;

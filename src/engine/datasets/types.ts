@@ -21,6 +21,8 @@ export interface DatasetOptions {
   fashionMnistDir?: string;
   /** Base URL of a Fashion-MNIST mirror; default from ARCHLAB_FASHION_MNIST_MIRROR, else the public one. */
   fashionMnistMirror?: string;
+  /** How long a mirror may stay silent before a download fails (default 30 s). */
+  downloadTimeoutMs?: number;
   signal?: AbortSignal;
   onProgress?: (message: string) => void;
 }

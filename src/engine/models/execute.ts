@@ -1,14 +1,13 @@
 // Runs a model bundle in this process and maps errors thrown by user code back to the user's
 // files through the bundle's inline source map.
 import { createRequire, isBuiltin, SourceMap } from 'node:module';
-import * as path from 'node:path';
 import * as vm from 'node:vm';
 import type { Tf } from '../tf';
 import { TF_MODULE_ID, type ModelBundle } from './bundle';
 import { ModelFileError } from './errors';
 import { failureOf, instrumentTf, siteOfLayer } from './instrument';
 import { readableBuildError, type FailedLayer } from './shape-errors';
-import { BUNDLE_PREFIX, locateSite, registerBundle } from './sites';
+import { BUNDLE_PREFIX, locateSite, registerBundle, sourcePath } from './sites';
 
 export interface ExecutedModule {
   exports: unknown;
@@ -45,7 +44,7 @@ export function executeBundle(bundle: ModelBundle, file: string, tf: Tf, source?
     const frame = firstBundleFrame(err, bundleName);
     const entry = frame && sourceMap?.findEntry(frame.line - 1, frame.column - 1);
     if (entry && 'originalSource' in entry) {
-      const original = path.resolve(bundle.baseDir, entry.originalSource);
+      const original = sourcePath(bundle.baseDir, entry.originalSource);
       return new ModelFileError(reason, original, entry.originalLine + 1, entry.originalColumn + 1);
     }
     return new ModelFileError(reason, file);

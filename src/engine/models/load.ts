@@ -11,12 +11,15 @@ import { bundleModelFile } from './bundle';
 import { ModelFileError } from './errors';
 import { executeBundle, type ExecutedModule } from './execute';
 import { inSourceOrder } from './order';
+import { modelMacs } from './summary';
 import { checkTrainingExport } from './training';
 
 export interface Architecture {
   name: string;
   /** True when the function takes an `hp` object: a search space over its variants. */
   takesHyperparameters?: boolean;
+  /** Multiply-accumulates per image of the model its first call returned (hp defaults). */
+  macs?: number;
   /**
    * Builds a fresh model, with `hp`'s values or (without one) every hyperparameter's default;
    * throws a ModelFileError pointing at the user's code when the factory fails.
@@ -130,11 +133,18 @@ function judgeExport(name: string, value: unknown, tf: Tf, module: ExecutedModul
   if (!(result instanceof tf.LayersModel)) {
     return { skipped: helper() ? helperReason : `returns ${describe(result)}, not a tf.LayersModel` };
   }
+  let macs: number | undefined;
+  try {
+    macs = modelMacs(result);
+  } catch {
+    // Counted again from the summary of the model that trains.
+  }
   disposeQuietly(result);
   return {
     architecture: {
       name,
       takesHyperparameters,
+      macs,
       build: (hp) => build(name, () => factory(takesHyperparameters ? (hp ?? new HyperparameterSet()) : undefined), tf, module),
     },
   };

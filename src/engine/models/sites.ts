@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { SourceMap } from 'node:module';
 import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { LayerLocation, SourceLocation } from '../types';
 import { callExtent } from './call-extent';
 
@@ -105,11 +106,19 @@ function toLayerLocation(sources: BundleSources, mapped: { frame: RawFrame; at: 
   return location;
 }
 
+/**
+ * A source map's `sources` entry as a plain path. Entries are URLs relative to the map (esbuild
+ * writes `mod%C3%A8le.model.ts` for modèle.model.ts), so they are resolved and decoded as URLs.
+ */
+export function sourcePath(baseDir: string, source: string): string {
+  return fileURLToPath(new URL(source, pathToFileURL(path.join(baseDir, path.sep))));
+}
+
 function original(sources: BundleSources, frame: RawFrame): SourceLocation | undefined {
   const entry = sources.sourceMap?.findEntry(frame.line - 1, frame.column - 1);
   if (!entry || !('originalSource' in entry)) return undefined;
   return {
-    file: path.resolve(sources.baseDir, entry.originalSource),
+    file: sourcePath(sources.baseDir, entry.originalSource),
     line: entry.originalLine + 1,
     column: entry.originalColumn + 1,
   };

@@ -36,6 +36,11 @@ export function summarizeModel(model: LayersModel, name: string): ModelSummary {
   return problems.length ? { ...summary, problems } : summary;
 }
 
+/** Multiply-accumulates per image, without the rest of the summary. */
+export function modelMacs(model: LayersModel): number {
+  return model.layers.filter((layer) => !isInputLayer(layer)).reduce((sum, layer) => sum + macsOf(layer), 0);
+}
+
 function isInputLayer(layer: Layer): boolean {
   return layer.getClassName() === 'InputLayer';
 }

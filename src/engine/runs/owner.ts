@@ -3,6 +3,7 @@
 // SIGKILL, crashed, out of disk space before it could end the record) can say it was interrupted.
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { isAlive } from '../processes';
 import type { RunOwner } from '../types';
 
 
@@ -34,16 +35,6 @@ export function ownerGone(owner: RunOwner | undefined, now = Date.now()): string
     return `the process running it (${where}) has ended (its pid now belongs to another process)`;
   }
   return undefined;
-}
-
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: the process exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 let bootTimeMs: number | undefined;

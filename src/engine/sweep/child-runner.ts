@@ -68,6 +68,8 @@ export class ChildTrialRunner implements TrialRunner {
             return;
           }
           case 'log':
+          case 'warning':
+          case 'notRecorded':
             hooks.onLog?.(message.message);
             return;
           case 'trained':

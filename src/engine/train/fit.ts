@@ -11,6 +11,11 @@ const BATCH_EVENT_INTERVAL_MS = 250;
 // Cross-entropy of a classifier that is learning stays within a few units (ln 10 = 2.3 at chance);
 // beyond this the weights have blown up and the run can only produce garbage or, soon, NaN.
 const DIVERGED_LOSS = 1e6;
+// A model that ends in softmax has its loss on probabilities, clipped at -ln(1e-7) = 16.1 per
+// image by tfjs: its weights can blow up while the loss stays finite (a learning rate of 1e9 gives
+// 8.9 and 45% accuracy on MNIST). Twice the loss of a uniform guess (2 ln 10 = 4.6) means outputs
+// confidently wrong on many images; a run that stays there for a row of batches has diverged.
+const DIVERGED_BATCHES = 10;
 
 export interface FitOptions {
   epochs: number;
@@ -57,6 +62,8 @@ export async function fitModel(tf: Tf, model: LayersModel, data: RunData, option
     let lastEvent = -Infinity;
     let lossSum = 0;
     let accSum = 0;
+    let saturated = 0;
+    const saturatedLoss = 2 * Math.log(numClasses);
     for (let batch = 0; batch < batchesPerEpoch; batch++) {
       const indices = order.subarray(batch * batchSize, Math.min((batch + 1) * batchSize, count));
       const { images, oneHot } = gatherBatch(data.train, indices, data.imageSize, numClasses);
@@ -69,11 +76,13 @@ export async function fitModel(tf: Tf, model: LayersModel, data: RunData, option
         tf.dispose([x, y]);
       }
       const [loss, acc] = Array.isArray(values) ? values : [values, NaN];
-      if (!(Math.abs(loss) < DIVERGED_LOSS)) {
+      saturated = options.outputsProbabilities && loss > saturatedLoss ? saturated + 1 : 0;
+      if (!(Math.abs(loss) < DIVERGED_LOSS) || saturated >= DIVERGED_BATCHES) {
         const shown = Number.isFinite(loss) ? loss.toPrecision(3) : String(loss);
+        const how = saturated >= DIVERGED_BATCHES ? `stayed above ${saturatedLoss.toFixed(1)}, twice that of a uniform guess, for ${saturated} batches (${shown}; the softmax output is confidently wrong)` : `became ${shown}`;
         throw new TrainingStopped(
           'diverged',
-          `Training diverged: the loss became ${shown} at epoch ${epoch}, batch ${batch + 1}. ` +
+          `Training diverged: the loss ${how} at epoch ${epoch}, batch ${batch + 1}. ` +
             `Try a lower learning rate (now ${options.learningRate}).`,
         );
       }

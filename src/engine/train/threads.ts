@@ -4,9 +4,6 @@
 // too small to split. The wasm backend takes its thread count once per process, so a job gets
 // threads when any of its models is large: the large model's gain outweighs the small ones' loss.
 import os from 'node:os';
-import { initBackend } from '../backend';
-import { inspectModelFile } from '../models';
-import type { BackendPreference } from '../types';
 
 /** MACs per image from which a model trains faster on several threads. */
 export const THREADS_MIN_MACS = 5_000_000;
@@ -21,19 +18,8 @@ export function autoThreadCount(macsPerImage: number[], cores = os.cpus().length
   return threads > 1 && macsPerImage.some((macs) => macs >= THREADS_MIN_MACS) ? threads : 1;
 }
 
-/**
- * Threads for training `models` of `file` (all of them when absent) on the wasm backend, using at
- * most `cores` (a share of the machine when several jobs run at once).
- */
-export async function threadsForJob(file: string, models: string[] | undefined, backend: BackendPreference, cores = os.cpus().length): Promise<number> {
-  // Only the wasm backend has threads to choose; a file that does not load fails later, with its message.
-  if (backend === 'cpu' || backend === 'tensorflow' || cores < 2) return 1;
-  try {
-    const { tf } = await initBackend('cpu');
-    const inspected = await inspectModelFile(file, tf);
-    const selected = inspected.models.filter((m) => !models?.length || models.includes(m.name));
-    return autoThreadCount(selected.map((m) => m.summary?.macs ?? 0), cores);
-  } catch {
-    return 1;
-  }
+/** Threads for training `models` of a loaded file (all of them when absent) on `cores` cores. */
+export function threadsForArchitectures(architectures: { name: string; macs?: number }[], models: string[] | undefined, cores = os.cpus().length): number {
+  const selected = architectures.filter((a) => !models?.length || models.includes(a.name));
+  return autoThreadCount(selected.map((a) => a.macs ?? 0), cores);
 }

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { InspectReport } from '../../engine/models';
-import { ChildProcessError } from '../errors';
+import { ChildProcessError } from '../../shared/child-error';
 
 export interface Inspection {
   sha256: string;

@@ -3,7 +3,7 @@
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { interruptedRecord, WINDOW_CLOSED } from '../../engine/runs/interrupted';
-import { isAlive } from '../../engine/runs/owner';
+import { isAlive } from '../../engine/processes';
 import type { RunRecord } from '../../engine/types';
 
 export class JobLocks {

@@ -2,8 +2,8 @@
 // what the child says (or how it dies) into run records and progress.
 import type { RunRecord, TrainingConfig, TrainingEvent } from '../../engine/types';
 import type { TrainerToHost } from '../../shared/protocol';
-import type { ChildProcessError } from '../errors';
-import type { TrainerOutcome } from './trainerProcess';
+import type { ChildProcessError } from '../../shared/child-error';
+import type { TrainerOutcome } from '../../shared/trainer-process';
 import type { JobProgress } from './progress';
 
 export interface JobRequest {
@@ -52,6 +52,8 @@ export interface JobListener {
    * close as failed (each also came as a `runFailed` training event).
    */
   jobFailed?(job: Job, error: ChildProcessError, closedRuns: number): void;
+  /** Something the user should see: a skipped export, a record that could not be written. */
+  jobWarning?(job: Job, message: string): void;
   /** Closing the job's runs after its child ended failed (the store could not be read or written). */
   jobCleanupFailed?(job: Job, error: unknown): void;
 }
@@ -166,6 +168,11 @@ export class JobManager {
         return;
       case 'failed':
         this.deps.log(`[${job.request.label}] ${message.error.message}`);
+        return;
+      case 'warning':
+      case 'notRecorded':
+        this.deps.log(`[${job.request.label}] ${message.message}`);
+        for (const l of this.listeners) l.jobWarning?.(job, message.message);
         return;
       case 'ready':
       case 'trained':

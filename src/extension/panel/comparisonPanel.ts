@@ -78,7 +78,7 @@ export class ComparisonPanel implements vscode.Disposable {
 
   private sendSnapshot(): void {
     this.batches.dispose();
-    this.post({ type: 'snapshot', runs: this.runs.list().map(toPanelRun), warnings: [] });
+    this.post({ type: 'snapshot', runs: this.runs.list().map(toPanelRun), warnings: [...(this.runs.warnings ?? [])] });
   }
 
   private forward(change: RunsChange): void {

@@ -13,6 +13,7 @@ export interface ChangeEmitter {
 
 export class WorkspaceRuns implements RunsModel {
   private readonly records = new Map<string, RunRecord>();
+  private skipped: readonly string[] = [];
 
   constructor(
     private readonly storeRoot: string,
@@ -41,7 +42,12 @@ export class WorkspaceRuns implements RunsModel {
     return this.list().find((r) => r.model === model && this.fileOf(r) === file);
   }
 
-  replaceAll(records: RunRecord[]): void {
+  get warnings(): readonly string[] {
+    return this.skipped;
+  }
+
+  replaceAll(records: RunRecord[], warnings: readonly string[] = []): void {
+    this.skipped = warnings;
     this.records.clear();
     for (const r of records) this.records.set(r.id, r);
     this.emitter.fire({ kind: 'reset' });

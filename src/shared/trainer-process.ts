@@ -1,9 +1,9 @@
 // One trainer child process: fork, ready handshake, one request, graceful stop, hard kill.
 import { fork, type ChildProcess } from 'node:child_process';
-import type { RunError, RunRecord } from '../../engine/types';
-import type { InspectReport } from '../../engine/models';
-import type { HostToTrainer, InspectRequest, TrainerToHost, TrainRequest } from '../../shared/protocol';
-import { ChildProcessError, describeExit, exitCodeOf } from '../errors';
+import type { RunError, RunRecord } from '../engine/types';
+import type { InspectReport } from '../engine/models';
+import type { HostToTrainer, InspectRequest, TrainerToHost, TrainRequest } from './protocol';
+import { ChildProcessError, describeExit, exitCodeOf } from './child-error';
 
 export interface TrainerOptions {
   trainerPath: string;
@@ -15,7 +15,7 @@ export interface TrainerOptions {
 export type TrainerOutcome =
   | { kind: 'trained'; records: RunRecord[] }
   | { kind: 'inspected'; report: InspectReport }
-  | { kind: 'failed'; error: ChildProcessError };
+  | { kind: 'failed'; error: ChildProcessError; usage?: boolean };
 
 const STDERR_TAIL = 8_000;
 // A Record over the union's tags: a new TrainerToHost variant does not type-check until it is listed
@@ -24,6 +24,8 @@ const TRAINER_MESSAGE_TYPES: Record<TrainerToHost['type'], true> = {
   ready: true,
   event: true,
   log: true,
+  warning: true,
+  notRecorded: true,
   trained: true,
   inspected: true,
   failed: true,
@@ -105,7 +107,7 @@ export class TrainerProcess {
             result = { kind: 'inspected', report: message.report };
             break;
           case 'failed':
-            result = { kind: 'failed', error: this.failure(message.error) };
+            result = { kind: 'failed', error: this.failure(message.error), usage: message.usage };
             break;
         }
         this.options.onMessage?.(message);
