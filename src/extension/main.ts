@@ -35,6 +35,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const modelFiles: vscode.DocumentFilter = { scheme: 'file', pattern: lab.settings().modelGlob };
   const lenses = new ModelCodeLensProvider(lab, modelFiles);
   const actions = createRunActions(lab);
+  // Jobs already warned of a record they could not write.
+  const warnedJobs = new Set<number>();
   const panel = registerComparisonPanel(context, lab.runs, actions, (what, err) => void showError(log, what, err));
   context.subscriptions.push(
     lab,
@@ -51,6 +53,12 @@ export function activate(context: vscode.ExtensionContext): void {
       },
       jobFailed: (job, error, closedRuns) => closedRuns === 0 && void showError(log, `${job.request.label} failed`, error),
       jobCleanupFailed: (job, error) => void showError(log, `${job.request.label}: its runs could not be closed`, error),
+      // Once per job: a full disk fails every write after the first.
+      runNotRecorded: (job, _runId, message) => {
+        if (warnedJobs.has(job.id)) return;
+        warnedJobs.add(job.id);
+        void vscode.window.showWarningMessage(`ArchLab: ${message}`);
+      },
     }),
     registerCommand(log, { id: Commands.openComparisonPanel, failure: 'Could not open the comparison panel', run: () => panel.show() }),
     ...registerTrainCommands(lab),

@@ -204,3 +204,17 @@ test('a job whose clean-up fails still settles, says so once, and the next queue
   trainers[1].exit({ kind: 'trained', records: [] });
   await second.done;
 });
+
+test('a record the child could not write reaches the listeners with its run; a skipped export is only logged', async () => {
+  const logs: string[] = [];
+  const notRecorded: [string, string][] = [];
+  const { manager, trainers } = setup(1, { log: (message) => logs.push(message) });
+  manager.subscribe({ runNotRecorded: (_job, runId, message) => notRecorded.push([runId, message]) });
+  const job = manager.enqueue({ file: '/w/a.model.ts', label: 'a' });
+  trainers[0].say({ type: 'warning', message: 'skipped export helper: takes 2 arguments' });
+  trainers[0].say({ type: 'notRecorded', runId: 'r1', message: 'Could not write the run record /w/.archlab/runs/r1.json: the disk is full (ENOSPC).' });
+  assert.deepEqual(notRecorded, [['r1', 'Could not write the run record /w/.archlab/runs/r1.json: the disk is full (ENOSPC).']]);
+  assert.ok(logs.includes('[a] skipped export helper: takes 2 arguments'), logs.join('\n'));
+  trainers[0].exit({ kind: 'trained', records: [] });
+  await job.done;
+});

@@ -52,8 +52,8 @@ export interface JobListener {
    * close as failed (each also came as a `runFailed` training event).
    */
   jobFailed?(job: Job, error: ChildProcessError, closedRuns: number): void;
-  /** Something the user should see: a skipped export, a record that could not be written. */
-  jobWarning?(job: Job, message: string): void;
+  /** A run's record could not be written (a full disk, no permission); the run goes on. */
+  runNotRecorded?(job: Job, runId: string, message: string): void;
   /** Closing the job's runs after its child ended failed (the store could not be read or written). */
   jobCleanupFailed?(job: Job, error: unknown): void;
 }
@@ -170,9 +170,12 @@ export class JobManager {
         this.deps.log(`[${job.request.label}] ${message.error.message}`);
         return;
       case 'warning':
+        // A skipped export: the CodeLens shows only architectures already, the log says why.
+        this.deps.log(`[${job.request.label}] ${message.message}`);
+        return;
       case 'notRecorded':
         this.deps.log(`[${job.request.label}] ${message.message}`);
-        for (const l of this.listeners) l.jobWarning?.(job, message.message);
+        for (const l of this.listeners) l.runNotRecorded?.(job, message.runId, message.message);
         return;
       case 'ready':
       case 'trained':
