@@ -33,7 +33,7 @@ export class ArchLab implements vscode.Disposable {
     this.store = new RunStore(root, this.settings().runsDir);
     this.locks = new JobLocks(join(root, '.archlab', JOB_LOCKS_FOLDER));
     this.runs = new WorkspaceRuns(root, new vscode.EventEmitter());
-    this.inspector = new Inspector((file) => this.inspectInChild(file));
+    this.inspector = new Inspector((file, content) => this.inspectInChild(file, content));
     this.jobs = new JobManager({
       startTrainer: (request, onMessage) => {
         const settings = this.settings();
@@ -104,9 +104,9 @@ export class ArchLab implements vscode.Disposable {
     this.runs.dispose();
   }
 
-  private async inspectInChild(file: string) {
+  private async inspectInChild(file: string, content?: string) {
     const trainer = new TrainerProcess(
-      { type: 'inspect', file },
+      { type: 'inspect', file, ...(content === undefined ? {} : { content }) },
       {
         trainerPath: this.trainerPath,
         cwd: this.root,

@@ -29,6 +29,7 @@ export const Settings = {
   maxConcurrentJobs: 'maxConcurrentJobs',
   quickRunSize: 'quickRunSize',
   runsFolder: 'runsFolder',
+  inlayHints: 'inlayHints',
 } as const;
 
 /** The comparison panel's webview type (package.json's `onWebviewPanel` activation event). */

@@ -10,6 +10,8 @@ import { registerRunCommands } from './commands/runs';
 import { registerTrainCommands } from './commands/train';
 import { Commands, OUTPUT_CHANNEL_NAME, Settings } from './constants';
 import { ChildProcessError } from '../shared/child-error';
+import { EditorInspections } from './editor/editorInspections';
+import { LayerHints } from './editor/layerHints';
 import { showJobProgress } from './jobs/progressUi';
 import { registerComparisonPanel } from './panel';
 import { showError } from './notify';
@@ -33,15 +35,21 @@ export function activate(context: vscode.ExtensionContext): void {
 
   const lab = new ArchLab(context, root, log);
   const modelFiles: vscode.DocumentFilter = { scheme: 'file', pattern: lab.settings().modelGlob };
-  const lenses = new ModelCodeLensProvider(lab, modelFiles);
+  const inspections = new EditorInspections(lab.inspector, modelFiles);
+  const lenses = new ModelCodeLensProvider(lab, inspections);
+  const hints = new LayerHints(lab.inspector, inspections);
   const actions = createRunActions(lab);
   // Jobs already warned of a record they could not write.
   const warnedJobs = new Set<number>();
   const panel = registerComparisonPanel(context, lab.runs, actions, (what, err) => void showError(log, what, err));
   context.subscriptions.push(
     lab,
+    inspections,
     lenses,
+    hints,
     vscode.languages.registerCodeLensProvider(modelFiles, lenses),
+    vscode.languages.registerInlayHintsProvider(modelFiles, hints),
+    vscode.languages.registerHoverProvider(modelFiles, hints),
     watchStore(lab.store, lab.runs),
     watchOrphans(lab, log),
     showJobProgress(lab.jobs),

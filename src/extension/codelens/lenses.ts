@@ -55,7 +55,7 @@ export function computeLenses(input: LensInput): LensSpec[] {
       lenses.push(at('Quick run', Commands.quickRun, [target]));
     }
     if (model.error) {
-      lenses.push(at(`$(error) ${firstLine(model.error.message)}`, Commands.showModelSummary, [target]));
+      lenses.push(at(`$(error) ${firstLine(readableBuildError(model.error.message))}`, Commands.showModelSummary, [target]));
       continue;
     }
     if (model.summary) {
@@ -99,6 +99,13 @@ export function describeResult(latest: RunRecord | undefined, currentHash: strin
     case 'pruned':
       return `pruned after ${latest.epochs.length} epoch(s)${suffix}`;
   }
+}
+
+/** What the loader puts before a build error: its place (the editor shows it) and its phrase. */
+const BUILD_PREFIX = /^(?:\S+:\d+:\d+: )?model \S+ failed to build: /;
+
+export function readableBuildError(message: string): string {
+  return message.replace(BUILD_PREFIX, '');
 }
 
 function firstLine(text: string): string {

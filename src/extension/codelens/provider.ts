@@ -1,9 +1,9 @@
 // CodeLens above each architecture of a model file: train, quick run, size, latest result, stop.
 import * as vscode from 'vscode';
+import type { EditorInspections } from '../editor/editorInspections';
 import type { Inspector } from '../inspect/inspector';
 import type { Job, JobManager } from '../jobs/jobManager';
 import type { WorkspaceRuns } from '../runs/runsModel';
-import { modelDiagnostics } from './diagnostics';
 import { computeLenses, type ArchitectureState } from './lenses';
 import { topLevelSymbols } from './symbols';
 
@@ -18,13 +18,12 @@ const SYMBOL_RETRIES = 10;
 export interface LensHost {
   readonly runs: Pick<WorkspaceRuns, 'onDidChange' | 'latest'>;
   readonly jobs: Pick<JobManager, 'subscribe' | 'activeJobFor'>;
-  readonly inspector: Pick<Inspector, 'inspect' | 'cached' | 'forgetAll'>;
+  readonly inspector: Pick<Inspector, 'cached'>;
 }
 
 export class ModelCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
-  private readonly diagnostics = vscode.languages.createDiagnosticCollection('archlab');
   private readonly disposables: vscode.Disposable[] = [];
   private readonly symbolRetries = new Map<string, number>();
   private readonly jobPhases = new Map<number, string>();
@@ -33,18 +32,17 @@ export class ModelCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
 
   constructor(
     private readonly lab: LensHost,
-    private readonly selector: vscode.DocumentSelector,
+    private readonly inspections: Pick<EditorInspections, 'onDidChange' | 'request'>,
   ) {
     this.disposables.push(
       this.changed,
-      this.diagnostics,
+      inspections.onDidChange(() => this.refreshSoon()),
       // Lenses show a run's outcome; a running run's epochs are the job's progress (see onJobChanged).
       lab.runs.onDidChange((change) => {
         if (change.kind === 'batch' || (change.kind === 'upsert' && change.record.status === 'running')) return;
         this.refreshSoon();
       }),
       lab.jobs.subscribe({ jobChanged: (job) => this.onJobChanged(job) }),
-      vscode.workspace.onDidSaveTextDocument((doc) => this.onSaved(doc)),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.refreshSoon()),
     );
   }
@@ -62,17 +60,6 @@ export class ModelCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
     this.refreshSoon();
   }
 
-  /**
-   * A model file's inspection is keyed by its own content; a saved helper module it may import
-   * (any other script) makes every inspection stale.
-   */
-  private onSaved(document: vscode.TextDocument): void {
-    if (!vscode.languages.match(this.selector, document) && /\.(ts|js|mjs|cjs|mts|cts)$/.test(document.uri.fsPath)) {
-      this.lab.inspector.forgetAll();
-    }
-    this.refreshSoon();
-  }
-
   refreshSoon(): void {
     if (this.refreshTimer) return;
     this.refreshTimer = setTimeout(() => {
@@ -87,10 +74,9 @@ export class ModelCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
     }
     const file = document.uri.fsPath;
     const symbols = await topLevelSymbols(document.uri);
-    void this.inspectAndRefresh(document.uri);
     const inspection = this.lab.inspector.cached(file);
+    if (!inspection) this.inspections.request(document, 0);
     if (!symbols.length && inspection?.report?.models.length) this.retrySymbolsLater(file);
-    this.diagnostics.set(document.uri, modelDiagnostics(document.uri, inspection, symbols));
     const specs = computeLenses({
       file,
       symbols,
@@ -113,12 +99,6 @@ export class ModelCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
     const current = job.progress?.model === model ? job.progress : undefined;
     const runId = current ? job.runIds[job.runIds.length - 1] : undefined;
     return { latest, training: { runId, progress: current, queued: job.state === 'queued' } };
-  }
-
-  private async inspectAndRefresh(uri: vscode.Uri): Promise<void> {
-    const before = this.lab.inspector.cached(uri.fsPath);
-    const after = await this.lab.inspector.inspect(uri.fsPath);
-    if (after !== before) this.refreshSoon();
   }
 
   private retrySymbolsLater(file: string): void {

@@ -11,7 +11,8 @@ export interface Inspection {
   error?: ChildProcessError;
 }
 
-export type InspectRunner = (file: string) => Promise<{ report?: InspectReport; error?: ChildProcessError }>;
+/** Inspects `file` as it is on disk, or as `content` when given (an editor's unsaved text). */
+export type InspectRunner = (file: string, content?: string) => Promise<{ report?: InspectReport; error?: ChildProcessError }>;
 
 export class Inspector {
   private readonly latest = new Map<string, Inspection>();
@@ -24,11 +25,14 @@ export class Inspector {
     return this.latest.get(file);
   }
 
-  /** Inspects the file as it is on disk, unless its content was already inspected. */
-  async inspect(file: string): Promise<Inspection> {
-    let content: Buffer;
+  /**
+   * Inspects the file as it is on disk, or as `text` (an editor's, saved or not), unless that
+   * content was already inspected. A newer request for the file supersedes one in flight.
+   */
+  async inspect(file: string, text?: string): Promise<Inspection> {
+    let content: Buffer | string;
     try {
-      content = await readFile(file);
+      content = text ?? (await readFile(file));
     } catch (err) {
       return { sha256: '', error: new ChildProcessError(`Cannot read ${file}: ${(err as Error).message}`) };
     }
@@ -37,7 +41,7 @@ export class Inspector {
     if (known?.sha256 === sha256) return known;
     const inFlight = this.pending.get(file);
     if (inFlight?.sha256 === sha256) return inFlight.promise;
-    const promise = this.run(file).then((outcome) => {
+    const promise = this.run(file, text).then((outcome) => {
       const inspection: Inspection = { sha256, ...outcome };
       if (this.pending.get(file)?.promise === promise) {
         this.pending.delete(file);

@@ -196,4 +196,36 @@ export class Workbench {
   async webviewText(title: string): Promise<string> {
     return (await this.webview(title)).locator('body').innerText();
   }
+
+  /** The text the active editor shows on 1-based `line`, inlay hints included, after scrolling it into view. */
+  async lineText(line: number): Promise<string> {
+    await this.revealLine(line);
+    // One look at the page, so a lens or hint arriving in between cannot shift the rows measured.
+    const text = await this.page.evaluate((wanted) => {
+      const editor = document.querySelector('.editor-group-container.active .monaco-editor') ?? document.querySelector('.monaco-editor');
+      const number = [...(editor?.querySelectorAll('.margin-view-overlays .line-numbers') ?? [])].find((n) => n.textContent?.trim() === wanted);
+      if (!number) return '';
+      const top = number.getBoundingClientRect().top;
+      const row = [...(editor?.querySelectorAll('.view-lines .view-line') ?? [])].find((r) => Math.abs(r.getBoundingClientRect().top - top) < 2);
+      return (row as HTMLElement | undefined)?.innerText ?? '';
+    }, String(line));
+    return text.replace(/\u00a0/g, ' ');
+  }
+
+  /** Waits until 1-based `line` of the active editor shows text that satisfies `until`; returns it. */
+  async waitForLineText(line: number, until: (text: string) => boolean, timeoutMs = 30_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const text = await this.lineText(line);
+      if (until(text)) return text;
+      if (Date.now() > deadline) throw new Error(`Line ${line} shows "${text}" after ${timeoutMs / 1000} s.`);
+      await this.page.waitForTimeout(300);
+    }
+  }
+
+  /** Puts the cursor at 1-based `line`:`column` of the active editor (Ctrl+G). */
+  async goTo(line: number, column: number): Promise<void> {
+    await this.openQuickInput('Control+G', `:${line}:${column}`);
+    await this.page.keyboard.press('Enter');
+  }
 }
