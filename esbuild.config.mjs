@@ -27,6 +27,7 @@ const builds = [
   { ...common, entryPoints: ['src/trainer/main.ts'], outfile: 'dist/trainer.js', platform: 'node', format: 'cjs', external: engineExternals },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', external: engineExternals },
   { ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife' },
+  { ...common, entryPoints: ['webview/graph/main.ts'], outfile: 'dist/graph.js', platform: 'browser', format: 'iife' },
   // VS Code loads TypeScript server plugins by package name from the extension's node_modules.
   { ...common, entryPoints: ['src/typescript-plugin/index.ts'], outfile: `${TS_PLUGIN_DIR}/index.js`, platform: 'node', format: 'cjs', sourcemap: false },
 ];

@@ -14,6 +14,7 @@ export const Commands = {
   exportResults: 'archlab.exportResults',
   showModelSummary: 'archlab.showModelSummary',
   createExampleModels: 'archlab.createExampleModels',
+  showArchitectureGraph: 'archlab.showArchitectureGraph',
 } as const;
 
 export const Settings = {
@@ -34,6 +35,9 @@ export const Settings = {
 
 /** The comparison panel's webview type (package.json's `onWebviewPanel` activation event). */
 export const VIEW_TYPE = 'archlab.compare';
+
+/** The architecture graph panel's webview type. */
+export const GRAPH_VIEW_TYPE = 'archlab.graph';
 
 export const DEFAULT_MODEL_GLOB = '**/*.model.{ts,js,mjs}';
 

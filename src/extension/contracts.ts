@@ -28,6 +28,8 @@ export interface RunActions {
   annotate(runId: string, change: RunAnnotations): Promise<void>;
   /** Opens the model file at the architecture's definition. */
   openSource(runId: string): Promise<void>;
+  /** Opens the model file at the call that made a run's layer (by its summary name). */
+  openLayer(runId: string, layer: string): Promise<void>;
   /** Opens VS Code's diff editor on two runs' source snapshots. */
   diffSources(leftRunId: string, rightRunId: string): Promise<void>;
   /** Pixels of one test image of a run's dataset, row-major, 0..255, with its shape. */

@@ -12,6 +12,7 @@ import { Commands, OUTPUT_CHANNEL_NAME, Settings } from './constants';
 import { ChildProcessError } from '../shared/child-error';
 import { EditorInspections } from './editor/editorInspections';
 import { LayerHints } from './editor/layerHints';
+import { registerGraphCommand } from './graph/graphPanel';
 import { showJobProgress } from './jobs/progressUi';
 import { registerComparisonPanel } from './panel';
 import { showError } from './notify';
@@ -72,6 +73,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerTrainCommands(lab),
     ...registerRunCommands(lab, actions.delete),
     ...registerModelCommands(lab, context.extensionUri),
+    ...registerGraphCommand(lab, inspections, context.extensionUri),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(`${Settings.section}.${Settings.runsFolder}`) || e.affectsConfiguration(`${Settings.section}.${Settings.modelGlob}`)) {
         void vscode.window.showInformationMessage('ArchLab: reload the window to apply the new setting.');

@@ -19,6 +19,8 @@ export interface PanelImage {
 
 export type TableFormat = 'markdown' | 'csv';
 
+export type GraphFormat = 'svg' | 'png';
+
 export type HostToWebview =
   | { type: 'snapshot'; runs: PanelRun[]; warnings: string[] }
   | { type: 'upsert'; run: PanelRun }
@@ -39,6 +41,10 @@ export type WebviewToHost =
   | { type: 'diffSources'; leftRunId: string; rightRunId: string }
   | { type: 'exportTable'; format: TableFormat; runIds: string[] }
   | { type: 'exportChart'; chart: string; pngDataUrl: string }
+  /** `data`: the SVG's text, or a PNG data URL. */
+  | { type: 'exportGraph'; name: string; format: GraphFormat; data: string }
+  /** Opens the source line of a run's layer (by its summary name). */
+  | { type: 'openLayer'; runId: string; layer: string }
   | { type: 'testImages'; requestId: number; runId: string; indices: number[] };
 
 /** How the loss and accuracy curves are drawn. */

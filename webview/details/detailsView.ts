@@ -4,6 +4,7 @@ import type { Misclassified, RunAnnotations, RunError } from '../../src/engine/t
 import type { PanelImage, PanelRun } from '../../src/shared/webview-protocol';
 import { clear, el } from '../dom';
 import { formatStarted } from '../format';
+import { runGraph } from '../graph/runGraph';
 import { readTheme } from '../theme';
 import { AnnotationEditor } from './annotationEditor';
 import { confusionHeatmap } from './confusion';
@@ -66,6 +67,8 @@ export class DetailsView {
       ...(run.error ? [el('pre', { className: 'error' }, errorText(run.error))] : []),
       el('div', { className: 'details-grid' }, el('div', {}, el('h4', {}, 'Config'), configList(run)), el('div', {}, el('h4', {}, 'Layers'), layersTable(run))),
     );
+    const graph = runGraph(run);
+    if (graph) this.body.append(graph);
     if (!run.results) return;
     const results = run.results;
     const heatmap = confusionHeatmap(results.confusion, classNames, readTheme(), (t, p) => this.showCell(t, p));

@@ -4,7 +4,7 @@ import type { RunRecord } from '../../engine/types';
 import type { HostToWebview, PanelRun, WebviewToHost } from '../../shared/webview-protocol';
 import type { RunActions, RunsChange, RunsModel } from '../contracts';
 import { BatchCoalescer } from './batchCoalescer';
-import { exportChartPng, exportTable } from './exports';
+import { exportChartPng, exportGraph, exportTable } from './exports';
 import { createNonce, panelHtml } from './html';
 import { parseWebviewMessage } from './messages';
 
@@ -23,6 +23,8 @@ const REQUEST_NAMES: Record<WebviewToHost['type'], string> = {
   diffSources: 'compare the sources',
   exportTable: 'export the table',
   exportChart: 'export the chart',
+  exportGraph: 'export the graph',
+  openLayer: 'open the layer\'s source',
   testImages: 'load the test images',
 };
 
@@ -135,6 +137,13 @@ export class ComparisonPanel implements vscode.Disposable {
         if (saved) this.post({ type: 'notice', level: 'info', message: `Chart saved to ${saved.fsPath}` });
         return;
       }
+      case 'exportGraph': {
+        const saved = await exportGraph(message.name, message.format, message.data);
+        if (saved) this.post({ type: 'notice', level: 'info', message: `Graph saved to ${saved.fsPath}` });
+        return;
+      }
+      case 'openLayer':
+        return this.actions.openLayer(message.runId, message.layer);
       case 'testImages':
         return this.sendTestImages(message.requestId, message.runId, message.indices);
       default:

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { RunRecord } from '../../engine/types';
 import { resultsTable } from '../../engine/runs/table';
-import type { TableFormat } from '../../shared/webview-protocol';
+import type { GraphFormat, TableFormat } from '../../shared/webview-protocol';
 import { decodePngDataUrl } from './messages';
 
 const TABLE_EXTENSIONS: Record<TableFormat, { ext: string; label: string }> = {
@@ -30,6 +30,20 @@ export async function exportChartPng(chart: string, pngDataUrl: string): Promise
     defaultUri: defaultUri(`archlab-${chart}.png`),
     filters: { 'PNG image': ['png'] },
     saveLabel: 'Export chart',
+  });
+  if (!target) return undefined;
+  await vscode.workspace.fs.writeFile(target, bytes);
+  return target;
+}
+
+/** An architecture graph as the webview drew it: SVG text or a PNG data URL. */
+export async function exportGraph(name: string, format: GraphFormat, data: string): Promise<vscode.Uri | undefined> {
+  const bytes = format === 'png' ? decodePngDataUrl(data) : new TextEncoder().encode(data);
+  if (!bytes) throw new Error('The graph image is not a PNG.');
+  const target = await vscode.window.showSaveDialog({
+    defaultUri: defaultUri(`archlab-${name}-graph.${format}`),
+    filters: format === 'png' ? { 'PNG image': ['png'] } : { 'SVG image': ['svg'] },
+    saveLabel: 'Export graph',
   });
   if (!target) return undefined;
   await vscode.workspace.fs.writeFile(target, bytes);

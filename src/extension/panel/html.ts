@@ -8,6 +8,8 @@ export interface PanelHtmlParts {
   nonce: string;
   scriptUri: string;
   styleUri: string;
+  /** The page's title; the comparison panel's by default. */
+  title?: string;
 }
 
 export function createNonce(): string {
@@ -35,7 +37,7 @@ export function panelHtml(parts: PanelHtmlParts): string {
 <meta http-equiv="Content-Security-Policy" content="${attr(contentSecurityPolicy(parts.cspSource, parts.nonce))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${attr(parts.styleUri)}">
-<title>ArchLab: Compare</title>
+<title>${attr(parts.title ?? 'ArchLab: Compare')}</title>
 </head>
 <body>
 <div id="app"></div>

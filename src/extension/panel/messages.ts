@@ -2,11 +2,12 @@
 // input until they have the shape the protocol promises.
 import { annotationsProblem } from '../../engine/runs/validate';
 import type { RunAnnotations } from '../../engine/types';
-import type { TableFormat, WebviewToHost } from '../../shared/webview-protocol';
+import type { GraphFormat, TableFormat, WebviewToHost } from '../../shared/webview-protocol';
 
 const MAX_IDS = 10_000;
 const MAX_IMAGES_PER_REQUEST = 256;
 const MAX_PNG_CHARS = 50_000_000;
+const MAX_SVG_CHARS = 20_000_000;
 const PNG_PREFIX = 'data:image/png;base64,';
 
 type Fields = Record<string, unknown>;
@@ -44,6 +45,10 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
       return isChartName(m.chart) && isPngDataUrl(m.pngDataUrl)
         ? { type: 'exportChart', chart: m.chart, pngDataUrl: m.pngDataUrl }
         : undefined;
+    case 'exportGraph':
+      return isChartName(m.name) && isGraphData(m.format, m.data) ? { type: 'exportGraph', name: m.name, format: m.format, data: m.data as string } : undefined;
+    case 'openLayer':
+      return isId(m.runId) && isId(m.layer) ? { type: 'openLayer', runId: m.runId, layer: m.layer } : undefined;
     case 'testImages':
       return isIndex(m.requestId) &&
         isId(m.runId) &&
@@ -67,8 +72,13 @@ function pickAnnotations({ name, note, starred }: RunAnnotations): RunAnnotation
   return { ...(name !== undefined && { name }), ...(note !== undefined && { note }), ...(starred !== undefined && { starred }) };
 }
 
-function isChartName(v: unknown): v is string {
+export function isChartName(v: unknown): v is string {
   return typeof v === 'string' && /^[a-z0-9-]{1,40}$/i.test(v);
+}
+
+export function isGraphData(format: unknown, data: unknown): format is GraphFormat {
+  if (format === 'png') return isPngDataUrl(data);
+  return format === 'svg' && typeof data === 'string' && data.length <= MAX_SVG_CHARS && data.startsWith('<svg');
 }
 
 function isPngDataUrl(v: unknown): v is string {

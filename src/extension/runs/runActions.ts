@@ -7,6 +7,7 @@ import type { RunStore } from '../../engine/runs/store';
 import { Commands, RUN_SOURCE_SCHEME } from '../constants';
 import type { RunActions, RunsModel } from '../contracts';
 import { topLevelSymbols } from '../codelens/symbols';
+import { openLayerLocation } from '../editor/openLocation';
 import type { JobManager } from '../jobs/jobManager';
 import type { ArchlabSettings } from '../settings';
 import type { WorkspaceRuns } from './runsModel';
@@ -44,6 +45,12 @@ export function createRunActions(lab: RunActionsHost): RunActions {
       const symbol = (await topLevelSymbols(uri).catch(() => [])).find((s) => s.name === record.model);
       const position = new vscode.Position(symbol?.line ?? 0, 0);
       await vscode.window.showTextDocument(uri, { selection: new vscode.Range(position, position) });
+    },
+    openLayer: async (runId, layerName) => {
+      const record = lab.runs.get(runId);
+      const location = record?.summary?.layers.find((l) => l.name === layerName)?.location;
+      if (!record || !location) throw new Error(`No source line is recorded for ${layerName}.`);
+      await openLayerLocation(location, lab.runs.fileOf(record));
     },
     diffSources: async (leftRunId, rightRunId) => {
       const left = lab.runs.get(leftRunId);
