@@ -4,6 +4,7 @@ import type { HostToWebview, PanelRun, PanelState } from '../src/shared/webview-
 import { latestPerArchitecture } from './architecture';
 import { ChartsView } from './charts/chartsView';
 import { CompareView } from './compare/compareView';
+import { RunDiffView } from './diff/runDiffView';
 import type { CurveRun } from './charts/curves';
 import { DetailsView } from './details/detailsView';
 import { el, frameScheduler } from './dom';
@@ -32,6 +33,7 @@ export class App {
   private readonly toolbar: Toolbar;
   readonly charts: ChartsView;
   private readonly details = new DetailsView(this.images.load, (runId, annotations) => postToHost({ type: 'annotate', runId, annotations }));
+  private readonly runDiff = new RunDiffView(this.images.load, readTheme());
   readonly compare: CompareView;
   private readonly notice = el('div', { className: 'notice', attrs: { role: 'status' } });
   private changes = noChanges();
@@ -81,10 +83,11 @@ export class App {
       },
       onExport: (chart, pngDataUrl) => postToHost({ type: 'exportChart', chart, pngDataUrl }),
     });
-    root.append(this.toolbar.element, this.notice, scroller, this.compare.element, this.charts.element, this.details.element);
+    root.append(this.toolbar.element, this.notice, scroller, this.compare.element, this.runDiff.element, this.charts.element, this.details.element);
     onThemeChange(() => {
       this.charts.retheme();
       this.compare.retheme(readTheme());
+      this.runDiff.retheme(readTheme());
       this.dirty = { ...all(true), table: this.state.groupBy !== 'none' };
       this.details.show(undefined);
       this.schedule();
@@ -330,7 +333,9 @@ export class App {
         return chosen[0] && postToHost({ type: 'openSource', runId: chosen[0].id });
       case 'diffSources': {
         const [left, right] = [...chosen].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
-        return left && right && postToHost({ type: 'diffSources', leftRunId: left.id, rightRunId: right.id });
+        if (!left || !right) return;
+        this.runDiff.show(left, right);
+        return postToHost({ type: 'diffSources', leftRunId: left.id, rightRunId: right.id });
       }
       case 'exportMarkdown':
       case 'exportCsv':

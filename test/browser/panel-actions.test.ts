@@ -67,7 +67,10 @@ describe('comparison panel: actions reach the host', () => {
     await clickAction(panel, 'diffSources');
     await clickAction(panel, 'rerun');
     await clickAction(panel, 'delete');
-    const actions = (await panel.posted()).filter((m) => m.type !== 'ready');
+    const posted = await panel.posted();
+    // Diff also shows what changed between the runs, with the test images the newer one fixed and broke.
+    assert.ok(posted.some((m) => m.type === 'testImages' && m.runId === cnn.id), 'the diff asks for the newer run\'s test images');
+    const actions = posted.filter((m) => m.type !== 'ready' && m.type !== 'testImages');
     assert.deepEqual(actions, [
       { type: 'stop', runId: running.id },
       { type: 'openSource', runId: cnn.id },

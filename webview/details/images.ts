@@ -14,7 +14,7 @@ export function imageTile(image: PanelImage | undefined, item: Misclassified, cl
   return figure;
 }
 
-function drawImage(image: PanelImage): HTMLCanvasElement {
+export function drawImage(image: PanelImage): HTMLCanvasElement {
   const { width, height, pixels } = image;
   const channels = pixels.length >= width * height * 3 ? 3 : 1;
   const data = new ImageData(width, height);
