@@ -1,8 +1,12 @@
 // Comparison panel at scale: 1,000 runs of 20 epochs each in headless Chromium. Prints the time
-// from the snapshot message to its first render, and per live update (epoch upsert, batch progress).
+// from the snapshot message to its first render, per live update (epoch upsert, batch progress) and
+// per keystroke in the filter box. Each figure comes twice: wall time up to the frame that shows it,
+// and the renderer main thread's CPU time for it (Chromium's ThreadTime metric), which a loaded
+// machine inflates far less than wall time.
 // Run it alone (`node --import tsx bench/panel-bench.ts`) or call runPanelBench() from a bench suite.
 import { resolve } from 'node:path';
 import { makeRun, toPanel } from '../test/browser/fixtures';
+import type { CDPSession } from 'playwright-core';
 import { launchBrowser, openPanel, type PanelPage } from '../test/browser/harness';
 import type { HostToWebview } from '../src/shared/webview-protocol';
 
@@ -28,6 +32,49 @@ function timeMessage(panel: PanelPage, message: HostToWebview): Promise<number> 
     message,
   );
 }
+
+/** Main-thread CPU milliseconds the renderer spends on `work`, through the DevTools protocol. */
+async function threadMs(cdp: CDPSession, work: () => Promise<unknown>): Promise<number> {
+  const read = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ThreadTime')?.value ?? NaN;
+  const before = await read();
+  await work();
+  return ((await read()) - before) * 1000;
+}
+
+/** Types into the filter box and times it until the frame that shows the filtered table. */
+function timeFilter(panel: PanelPage, text: string): Promise<number> {
+  return panel.page.evaluate(
+    (value) =>
+      new Promise<number>((done) => {
+        const field = document.querySelector('vscode-textfield[data-filter="text"]') as HTMLElement & { value: string };
+        const start = performance.now();
+        field.value = value;
+        field.dispatchEvent(new Event('input'));
+        requestAnimationFrame(() => setTimeout(() => done(performance.now() - start)));
+      }),
+    text,
+  );
+}
+
+/** The panel's own drawing time per part since the last call, from its "archlab:*" performance measures. */
+function drawParts(panel: PanelPage): Promise<Record<string, number>> {
+  return panel.page.evaluate(() => {
+    const parts: Record<string, number> = {};
+    for (const entry of performance.getEntriesByType('measure')) {
+      if (!entry.name.startsWith('archlab:')) continue;
+      const part = entry.name.slice('archlab:'.length);
+      parts[part] = (parts[part] ?? 0) + entry.duration;
+    }
+    performance.clearMeasures();
+    return parts;
+  });
+}
+
+const partsText = (parts: Record<string, number>, runs = 1) =>
+  Object.entries(parts)
+    .sort((a, b) => b[1] - a[1])
+    .map(([part, total]) => `${part} ${(total / runs).toFixed(1)}`)
+    .join(', ');
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))];
@@ -57,7 +104,7 @@ export async function runPanelBench(): Promise<string[]> {
     const panel = await openPanel(browser, {
       version: 2,
       sort: { column: 'testAccuracy', descending: true },
-      filters: { text: '', status: '' },
+      filters: { text: '', status: '', starred: false },
       selected: runs.slice(0, 8).map((r) => r.id),
       selection: 'manual',
       curves: { smoothing: 0.6, split: false, x: 'epoch', logLoss: false },
@@ -70,26 +117,43 @@ export async function runPanelBench(): Promise<string[]> {
         for (const entry of list.getEntries()) w.__longest = Math.max(w.__longest, entry.duration);
       }).observe({ type: 'longtask', buffered: false });
     });
-    const firstRender = await timeMessage(panel, snapshot);
+    const cdp = await panel.page.context().newCDPSession(panel.page);
+    await cdp.send('Performance.enable');
+    let firstRender = 0;
+    const firstRenderCpu = await threadMs(cdp, async () => (firstRender = await timeMessage(panel, snapshot)));
+    const firstParts = await drawParts(panel);
     const rows = await panel.page.locator('.runs-table tbody tr').count();
     const longest = await panel.page.evaluate(() => (window as unknown as { __longest: number }).__longest);
 
     const live = runs[0];
     const epochTimes: number[] = [];
+    const epochCpu: number[] = [];
     for (let done = 2; done <= Math.min(EPOCHS, UPDATES); done++) {
       const next = { ...makeRun({ model: live.model, params: live.summary!.params.total, epochs: EPOCHS, status: 'running', epochsDone: done }), id: live.id, startedAt: live.startedAt };
-      epochTimes.push(await timeMessage(panel, { type: 'upsert', run: toPanel(next) }));
+      epochCpu.push(await threadMs(cdp, async () => epochTimes.push(await timeMessage(panel, { type: 'upsert', run: toPanel(next) }))));
     }
+    const epochParts = await drawParts(panel);
     const batchTimes: number[] = [];
+    const batchCpu: number[] = [];
     for (let batch = 1; batch <= UPDATES; batch++) {
       const progress = { runId: live.id, epoch: EPOCHS, batch, batchesPerEpoch: UPDATES, loss: 0.2, acc: 0.95 };
-      batchTimes.push(await timeMessage(panel, { type: 'batches', progress: [progress] }));
+      batchCpu.push(await threadMs(cdp, async () => batchTimes.push(await timeMessage(panel, { type: 'batches', progress: [progress] }))));
     }
+    const batchParts = await drawParts(panel);
+    // Typing "set-1" one key at a time, then deleting it: each keystroke refilters the 1,000 runs.
+    const filterTimes: number[] = [];
+    const filterCpu: number[] = [];
+    const typed = 'set-1';
+    for (const text of [...[...typed].map((_, i) => typed.slice(0, i + 1)), ...[...typed].map((_, i) => typed.slice(0, typed.length - i - 1))]) {
+      filterCpu.push(await threadMs(cdp, async () => filterTimes.push(await timeFilter(panel, text))));
+    }
+    const filterParts = await drawParts(panel);
     const snapshotMb = JSON.stringify(snapshot).length / 1e6;
     report(`panel: ${RUNS} runs x ${EPOCHS} epochs (${snapshotMb.toFixed(1)} MB snapshot), ${rows} table rows in the DOM`);
-    report(`panel: first render ${ms(firstRender)} (longest main-thread task ${ms(longest)})`);
-    report(`panel: epoch update of a selected running run: median ${ms(median(epochTimes))}, p95 ${ms(p95(epochTimes))}`);
-    report(`panel: batch progress update: median ${ms(median(batchTimes))}, p95 ${ms(p95(batchTimes))}`);
+    report(`panel: first render ${ms(firstRender)}, main thread ${ms(firstRenderCpu)} (longest main-thread task ${ms(longest)}); drawing: ${partsText(firstParts)} ms`);
+    report(`panel: epoch update of a selected running run: median ${ms(median(epochTimes))}, p95 ${ms(p95(epochTimes))}; main thread median ${ms(median(epochCpu))}, p95 ${ms(p95(epochCpu))}; drawing per update: ${partsText(epochParts, epochTimes.length)} ms`);
+    report(`panel: batch progress update: median ${ms(median(batchTimes))}, p95 ${ms(p95(batchTimes))}; main thread median ${ms(median(batchCpu))}, p95 ${ms(p95(batchCpu))}; drawing per update: ${partsText(batchParts, batchTimes.length)} ms`);
+    report(`panel: filter keystroke over ${RUNS} runs: median ${ms(median(filterTimes))}, p95 ${ms(p95(filterTimes))}; main thread median ${ms(median(filterCpu))}, p95 ${ms(p95(filterCpu))}; drawing per keystroke: ${partsText(filterParts, filterTimes.length)} ms`);
     if (panel.errors.length) report(`panel: page errors: ${panel.errors.join(' | ')}`);
   } finally {
     await browser.close();

@@ -5,6 +5,8 @@ import { latestPerArchitecture } from './architecture';
 import { ChartsView } from './charts/chartsView';
 import { CompareView } from './compare/compareView';
 import { RunDiffView } from './diff/runDiffView';
+import { hasBrushes, inBrushes } from './parallel/axes';
+import { ParallelView } from './parallel/parallelView';
 import type { CurveRun } from './charts/curves';
 import { DetailsView } from './details/detailsView';
 import { el, frameScheduler } from './dom';
@@ -20,8 +22,8 @@ import { Toolbar, type ToolbarAction } from './toolbar';
 
 const MAX_CURVE_RUNS = 12;
 
-type Dirty = { table: boolean; curves: boolean; summaries: boolean; details: boolean; compare: boolean };
-const all = (on: boolean): Dirty => ({ table: on, curves: on, summaries: on, details: on, compare: on });
+type Dirty = { table: boolean; curves: boolean; summaries: boolean; details: boolean; compare: boolean; parallel: boolean };
+const all = (on: boolean): Dirty => ({ table: on, curves: on, summaries: on, details: on, compare: on, parallel: on });
 
 export class App {
   private readonly state: PanelState = loadState();
@@ -35,11 +37,14 @@ export class App {
   private readonly details = new DetailsView(this.images.load, (runId, annotations) => postToHost({ type: 'annotate', runId, annotations }));
   private readonly runDiff = new RunDiffView(this.images.load, readTheme());
   readonly compare: CompareView;
+  readonly parallel: ParallelView;
   private readonly notice = el('div', { className: 'notice', attrs: { role: 'status' } });
   private changes = noChanges();
   private dirty = all(true);
   /** The shown runs in table order, folded groups included. */
   private rows: PanelRun[] = [];
+  /** The runs the filters let through, before the parallel coordinates' ranges: what that chart draws. */
+  private filtered: PanelRun[] = [];
   private groups: RunGroup[] = [];
   /** A colour slot per group key, over all runs, so filtering does not recolour. */
   private colorSlots = new Map<string, number>();
@@ -83,11 +88,19 @@ export class App {
       },
       onExport: (chart, pngDataUrl) => postToHost({ type: 'exportChart', chart, pngDataUrl }),
     });
-    root.append(this.toolbar.element, this.notice, scroller, this.compare.element, this.runDiff.element, this.charts.element, this.details.element);
+    this.parallel = new ParallelView(this.state.brushes, readTheme(), {
+      onBrushes: (brushes) => {
+        this.state.brushes = brushes;
+        this.changed({ table: true, parallel: true });
+      },
+      onExport: (pngDataUrl) => postToHost({ type: 'exportChart', chart: 'parallel', pngDataUrl }),
+    });
+    root.append(this.toolbar.element, this.notice, scroller, this.compare.element, this.runDiff.element, this.parallel.element, this.charts.element, this.details.element);
     onThemeChange(() => {
       this.charts.retheme();
       this.compare.retheme(readTheme());
       this.runDiff.retheme(readTheme());
+      this.parallel.retheme(readTheme());
       this.dirty = { ...all(true), table: this.state.groupBy !== 'none' };
       this.details.show(undefined);
       this.schedule();
@@ -129,21 +142,28 @@ export class App {
     if (changes.malformed) this.showNotice(`${changes.malformed} run record(s) could not be shown: they lack required fields.`, 'error');
     const runsChanged = changes.all || changes.runs.size > 0;
     if (runsChanged) {
-      this.absorb(changes);
-      this.recolor();
-      if (this.state.selection === 'auto') this.followLatest();
+      timed('absorb', () => {
+        this.absorb(changes);
+        this.recolor();
+        if (this.state.selection === 'auto') this.followLatest();
+      });
     }
     for (const id of changes.batches) if (this.selected.has(id)) this.dirty.curves = true;
     const { dirty } = this;
     this.dirty = all(false);
-    if (dirty.table) this.renderTable();
-    if (dirty.curves) this.charts.updateCurves(this.curveRuns());
+    if (dirty.table) timed('table', () => this.renderTable());
+    if (dirty.curves) timed('curves', () => this.charts.updateCurves(this.curveRuns()));
     if (dirty.summaries) {
       const by = this.state.groupBy;
-      this.charts.updateSummaries(this.runs.runs.values(), this.colorOf(), (run) => this.groupLabels.get(groupKey(run, by)) ?? '');
+      timed('summaries', () => this.charts.updateSummaries(this.runs.runs.values(), this.colorOf(), (run) => this.groupLabels.get(groupKey(run, by)) ?? ''));
     }
-    if (dirty.compare) this.compare.show(this.comparedRuns(), this.state.curves);
-    if (dirty.details) this.details.show(this.state.detailsRunId ? this.runs.runs.get(this.state.detailsRunId) : undefined);
+    if (dirty.parallel) {
+      const color = this.colorOf();
+      const single = this.charts.palette[0];
+      timed('parallel', () => this.parallel.update(this.filtered, (run) => color?.(run) ?? single));
+    }
+    if (dirty.compare) timed('compare', () => this.compare.show(this.comparedRuns(), this.state.curves));
+    if (dirty.details) timed('details', () => this.details.show(this.state.detailsRunId ? this.runs.runs.get(this.state.detailsRunId) : undefined));
     this.table.updateProgress(changes.batches, (run) => this.runs.progress(run));
   }
 
@@ -158,8 +178,8 @@ export class App {
       const run = this.runs.runs.get(id);
       if (!run) {
         this.table.forget(id);
-        this.dirty.summaries = true;
-      } else if (run.status === 'completed') this.dirty.summaries = true;
+        this.dirty.summaries = this.dirty.parallel = true;
+      } else if (run.status === 'completed') this.dirty.summaries = this.dirty.parallel = true;
       if (this.selected.has(id)) this.dirty.curves = true;
       if (this.state.detailsRunId === id) this.dirty.details = true;
       if (this.state.compare.includes(id)) this.dirty.compare = true;
@@ -172,7 +192,7 @@ export class App {
     this.colorSlots = by === 'none' ? new Map() : groupColorSlots(this.runs.runs.values(), by);
     this.groupLabels = by === 'none' ? new Map() : new Map(groupRuns([...this.runs.runs.values()], by).map((g) => [g.key, g.label]));
     if (before.size !== this.colorSlots.size || [...before].some(([key, slot]) => this.colorSlots.get(key) !== slot)) {
-      this.dirty = { ...this.dirty, curves: true, summaries: true, table: true, compare: true };
+      this.dirty = { ...this.dirty, curves: true, summaries: true, table: true, compare: true, parallel: true };
     }
   }
 
@@ -186,7 +206,10 @@ export class App {
 
   private renderTable(): void {
     for (const id of this.selected) if (!this.runs.runs.has(id) && this.runs.runs.size) this.selected.delete(id);
-    const rows = sortRuns(filterRuns(this.runs.runs.values(), this.state.filters), this.state.sort.column, this.state.sort.descending);
+    this.filtered = filterRuns(this.runs.runs.values(), this.state.filters);
+    const brushes = this.state.brushes;
+    const inside = hasBrushes(brushes) ? this.filtered.filter((run) => inBrushes(run, brushes)) : [...this.filtered];
+    const rows = sortRuns(inside, this.state.sort.column, this.state.sort.descending);
     const palette = this.charts.palette;
     const { items, groups } = tableItems(rows, this.state.groupBy, this.folded, (key) => {
       const slot = this.colorSlots.get(key);
@@ -265,13 +288,13 @@ export class App {
 
   private filter(filters: RowFilters): void {
     this.state.filters = filters;
-    this.changed({ table: true });
+    this.changed({ table: true, parallel: true });
   }
 
   private groupBy(by: GroupBy): void {
     this.state.groupBy = by;
     this.recolor();
-    this.changed({ table: true, curves: true, summaries: true, compare: true });
+    this.changed({ table: true, curves: true, summaries: true, compare: true, parallel: true });
   }
 
   private fold(key: string, folded: boolean): void {
@@ -351,6 +374,13 @@ export class App {
     if (this.noticeTimer) clearTimeout(this.noticeTimer);
     this.noticeTimer = setTimeout(() => (this.notice.textContent = ''), 8000);
   }
+}
+
+/** Runs one part of a frame's drawing under a performance measure ("archlab:table", ...), which the bench reads. */
+function timed(part: string, work: () => void): void {
+  const start = performance.now();
+  work();
+  performance.measure(`archlab:${part}`, { start, end: performance.now() });
 }
 
 function assertNever(value: never): never {

@@ -12,7 +12,16 @@ import { postToHost } from './host';
 const app = new App(document.getElementById('app') ?? document.body);
 
 // Read-only handle for inspecting the live charts (browser tests, the bench).
-Object.defineProperty(window, 'archlabPanel', { value: Object.freeze({ charts: app.charts.charts, compareCharts: app.compare.charts }) });
+Object.defineProperty(window, 'archlabPanel', { value: Object.freeze({
+    charts: app.charts.charts,
+    compareCharts: app.compare.charts,
+    get parallel() {
+      return app.parallel.chart;
+    },
+    get parallelLines() {
+      return app.parallel.lines;
+    },
+  }) });
 
 window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
   if (event.data && typeof event.data === 'object' && 'type' in event.data) app.receive(event.data);

@@ -2,6 +2,7 @@
 import type { CurveOptions, PanelState } from '../src/shared/webview-protocol';
 import { MAX_COMPARED } from './compare/compareRows';
 import { GROUP_BYS, type GroupBy } from './groups/grouping';
+import { restoreBrushes } from './parallel/axes';
 
 export const DEFAULT_CURVES: CurveOptions = { smoothing: 0, split: false, x: 'epoch', logLoss: false };
 
@@ -16,6 +17,7 @@ export const DEFAULT_STATE: PanelState = {
   folded: [],
   compare: [],
   compareDiffOnly: true,
+  brushes: {},
 };
 
 type Saved = Partial<Omit<PanelState, 'version'>> & { version?: unknown };
@@ -41,6 +43,7 @@ export function restoreState(saved: unknown): PanelState {
     folded: Array.isArray(s.folded) ? s.folded.filter((key) => typeof key === 'string') : [],
     compare: Array.isArray(s.compare) ? s.compare.filter((id) => typeof id === 'string').slice(0, MAX_COMPARED) : [],
     compareDiffOnly: typeof s.compareDiffOnly === 'boolean' ? s.compareDiffOnly : fresh.compareDiffOnly,
+    brushes: restoreBrushes(s.brushes),
   };
 }
 

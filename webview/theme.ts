@@ -6,6 +6,8 @@ export interface ChartTheme {
   background: string;
   palette: string[];
   highlight: string;
+  /** The keyboard focus colour, also used for selections drawn on charts. */
+  focus: string;
   font: string;
 }
 
@@ -28,6 +30,7 @@ export function readTheme(): ChartTheme {
     background: read('--vscode-editor-background', '#1e1e1e'),
     palette,
     highlight: read('--vscode-charts-red', '#f14c4c'),
+    focus: read('--vscode-contrastActiveBorder', read('--vscode-focusBorder', '#007fd4')),
     font: read('--vscode-font-family', 'sans-serif'),
   };
 }

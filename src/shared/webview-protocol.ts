@@ -2,6 +2,7 @@
 // webview bundle, the host and the tests share them without pulling in code.
 import type { BatchProgress, RunAnnotations, RunRecord } from '../engine/types';
 import type { GroupBy } from '../../webview/groups/grouping';
+import type { Brushes } from '../../webview/parallel/axes';
 
 /**
  * A run as the panel sees it: the record without the source text, which only the host needs
@@ -78,4 +79,6 @@ export interface PanelState {
   compare: string[];
   /** The side-by-side table shows only the rows where the runs differ. */
   compareDiffOnly: boolean;
+  /** Ranges brushed on the parallel coordinates' axes: the table shows only runs inside all of them. */
+  brushes: Brushes;
 }
