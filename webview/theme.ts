@@ -40,6 +40,33 @@ export function onThemeChange(listener: () => void): void {
   new MutationObserver(listener).observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind'] });
 }
 
+/** [r, g, b, alpha] of a #rgb, #rrggbb, #rrggbbaa, rgb() or rgba() colour; undefined for other forms. */
+export function parseColor(color: string): [number, number, number, number] | undefined {
+  const text = color.trim();
+  const hex = /^#([0-9a-f]{3,8})$/i.exec(text)?.[1];
+  if (hex && (hex.length === 3 || hex.length === 6 || hex.length === 8)) {
+    const full = hex.length === 3 ? [...hex].map((c) => c + c).join('') : hex;
+    const part = (i: number) => parseInt(full.slice(i, i + 2), 16);
+    return [part(0), part(2), part(4), full.length === 8 ? part(6) / 255 : 1];
+  }
+  const rgb = /^rgba?\(([^)]+)\)$/i.exec(text)?.[1].split(/[\s,/]+/).filter(Boolean).map(Number);
+  if (rgb && rgb.length >= 3 && rgb.every(Number.isFinite)) return [rgb[0], rgb[1], rgb[2], rgb[3] ?? 1];
+  return undefined;
+}
+
+/** WCAG's contrast ratio of two opaque colours, 1 to 21. */
+export function contrastRatio(a: string, b: string): number {
+  const luminance = (color: string) => {
+    const [r, g, bl] = (parseColor(color) ?? [0, 0, 0]).map((v) => {
+      const c = v / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [high, low] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (high + 0.05) / (low + 0.05);
+}
+
 /** The color with an alpha channel, for fills under theme colors given as #rrggbb. */
 export function withAlpha(color: string, alpha: number): string {
   const hex = /^#([0-9a-f]{6})$/i.exec(color);

@@ -1,6 +1,7 @@
-// The confusion matrix as a heatmap on canvas; a click on a cell reports (true, predicted) when
-// someone listens for it.
-import { type ChartTheme, withAlpha } from '../theme';
+// The confusion matrix as a heatmap on canvas; a click on a cell, or Enter on the cell the arrow
+// keys moved to, reports (true, predicted) when someone listens for it. Each count is written in
+// black or white, whichever reads better on its cell's colour.
+import { contrastRatio, parseColor, type ChartTheme, withAlpha } from '../theme';
 
 const CELL = 30;
 const MARGIN = 40;
@@ -34,8 +35,60 @@ export function confusionHeatmap(
       const row = Math.floor((event.offsetY - MARGIN) / CELL);
       if (row >= 0 && row < n && column >= 0 && column < n) onCell(row, column);
     });
+    keyboardCells(canvas, context, confusion, classNames, theme, onCell);
   }
   return canvas;
+}
+
+/** Arrow keys move a cell cursor, Enter or Space picks the cell; the label says where the cursor is. */
+function keyboardCells(
+  canvas: HTMLCanvasElement,
+  context: CanvasRenderingContext2D,
+  confusion: number[][],
+  classNames: string[],
+  theme: ChartTheme,
+  onCell: (trueLabel: number, predicted: number) => void,
+): void {
+  const n = confusion.length;
+  const summary = canvas.getAttribute('aria-label') ?? '';
+  const name = (label: number) => classNames[label] ?? String(label);
+  let cursor: [number, number] | undefined;
+  canvas.tabIndex = 0;
+  canvas.setAttribute('role', 'application');
+  canvas.setAttribute('aria-roledescription', 'confusion matrix');
+  canvas.setAttribute('aria-label', `${summary} Arrow keys move between cells, Enter shows a cell's images.`);
+  const show = () => {
+    draw(context, confusion, classNames, theme, cursor);
+    if (cursor) canvas.setAttribute('aria-label', `True ${name(cursor[0])}, predicted ${name(cursor[1])}: ${confusion[cursor[0]][cursor[1]]} images.`);
+  };
+  canvas.addEventListener('keydown', (event) => {
+    const step = ({ ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] } as Record<string, [number, number]>)[event.key];
+    if (step) {
+      event.preventDefault();
+      const [t, p] = cursor ?? [0, 0];
+      cursor = cursor ? [Math.max(0, Math.min(n - 1, t + step[0])), Math.max(0, Math.min(n - 1, p + step[1]))] : [0, 0];
+      show();
+    } else if ((event.key === 'Enter' || event.key === ' ') && cursor) {
+      event.preventDefault();
+      onCell(cursor[0], cursor[1]);
+    }
+  });
+  canvas.addEventListener('focus', () => {
+    cursor ??= [0, 0];
+    show();
+  });
+  canvas.addEventListener('blur', () => {
+    draw(context, confusion, classNames, theme);
+  });
+}
+
+/** Black or white, whichever contrasts more with `fill` laid over `background`. */
+export function textColorOn(fill: string, background: string): string {
+  const under = parseColor(background) ?? [0, 0, 0, 1];
+  const over = parseColor(fill) ?? under;
+  const a = over[3];
+  const mixed = `rgb(${[0, 1, 2].map((i) => Math.round(over[i] * a + under[i] * (1 - a))).join(', ')})`;
+  return contrastRatio('#000000', mixed) >= contrastRatio('#ffffff', mixed) ? '#000000' : '#ffffff';
 }
 
 /** The matrix in words: its three largest off-diagonal cells. */
@@ -47,8 +100,9 @@ export function mostConfused(confusion: number[][], classNames: string[]): strin
   return `Most confused: ${cells.slice(0, 3).map((c) => `true ${name(c.t)} predicted ${name(c.p)} ${c.count} times`).join(', ')}.`;
 }
 
-function draw(context: CanvasRenderingContext2D, confusion: number[][], classNames: string[], theme: ChartTheme): void {
+function draw(context: CanvasRenderingContext2D, confusion: number[][], classNames: string[], theme: ChartTheme, cursor?: [number, number]): void {
   const n = confusion.length;
+  context.clearRect(0, 0, MARGIN + n * CELL, MARGIN + n * CELL);
   context.font = `11px ${theme.font}`;
   context.textAlign = 'center';
   context.textBaseline = 'middle';
@@ -59,12 +113,18 @@ function draw(context: CanvasRenderingContext2D, confusion: number[][], classNam
       const x = MARGIN + p * CELL;
       const y = MARGIN + t * CELL;
       const base = t === p ? theme.palette[0] : theme.highlight;
-      context.fillStyle = withAlpha(base, count === 0 ? 0.04 : 0.15 + 0.85 * Math.sqrt(share));
+      const fill = withAlpha(base, count === 0 ? 0.04 : 0.15 + 0.85 * Math.sqrt(share));
+      context.fillStyle = fill;
       context.fillRect(x + 1, y + 1, CELL - 2, CELL - 2);
-      context.fillStyle = theme.foreground;
+      context.fillStyle = textColorOn(fill, theme.background);
       if (count > 0) context.fillText(compact(count), x + CELL / 2, y + CELL / 2);
     });
   });
+  if (cursor) {
+    context.strokeStyle = theme.focus;
+    context.lineWidth = 2;
+    context.strokeRect(MARGIN + cursor[1] * CELL + 1, MARGIN + cursor[0] * CELL + 1, CELL - 2, CELL - 2);
+  }
   context.fillStyle = theme.foreground;
   for (let i = 0; i < n; i++) {
     const name = shortName(classNames[i] ?? String(i));

@@ -56,7 +56,7 @@ export class RunsTable {
     private readonly callbacks: TableCallbacks,
     private readonly scroller: HTMLElement,
   ) {
-    const caption = el('caption', { className: 'sr-only' }, 'Runs. Arrow keys move between rows; Enter shows a run and selects it, Ctrl+Enter adds it to the selection, S stars or unstars it; on a group, Enter folds or unfolds it.');
+    const caption = el('caption', { className: 'sr-only' }, 'Runs. Arrow keys move between rows; Enter shows a run and selects it, Ctrl+Enter adds it to the selection, S stars or unstars it; on a group, Enter folds or unfolds it and Ctrl+Enter selects its runs.');
     this.element = el('table', { className: 'runs-table', attrs: { 'aria-label': 'Runs' } }, caption, this.head, this.body);
     const onScroll = frameScheduler(() => this.view && this.render(this.view));
     scroller.addEventListener('scroll', onScroll, { passive: true });
@@ -209,6 +209,14 @@ export class RunsTable {
     if (tr?.dataset.runId) this.callbacks.onRowClick(tr.dataset.runId, event.ctrlKey || event.metaKey);
   }
 
+  /** Selects every run of the group, or none when all are selected already. */
+  private toggleGroup(key: string): void {
+    const group = this.view?.items.find((i): i is GroupItem => i.kind === 'group' && i.group.key === key)?.group;
+    if (!group || !this.view) return;
+    const selected = this.view.selected;
+    this.callbacks.onToggleGroup(key, !group.runs.every((r) => selected.has(r.id)));
+  }
+
   private star(runId: string): void {
     const run = this.cache.get(runId)?.run;
     if (run) this.callbacks.onStar(runId, !run.annotations?.starred);
@@ -241,7 +249,8 @@ export class RunsTable {
     }
     if (event.key !== 'Enter' && event.key !== ' ') return;
     event.preventDefault();
-    if (key) this.fold(key);
+    if (key && (event.ctrlKey || event.metaKey)) this.toggleGroup(key);
+    else if (key) this.fold(key);
     else if (tr.dataset.runId) this.callbacks.onRowClick(tr.dataset.runId, event.ctrlKey || event.metaKey);
   }
 
