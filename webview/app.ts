@@ -21,6 +21,9 @@ import { onThemeChange, readTheme } from './theme';
 import { Toolbar, type ToolbarAction } from './toolbar';
 
 const MAX_CURVE_RUNS = 12;
+/** Snapshots of more runs draw the table one frame before the rest. */
+const STAGED_SNAPSHOT_RUNS = 200;
+const PARALLEL_TYPING_DELAY_MS = 150;
 
 type Dirty = { table: boolean; curves: boolean; summaries: boolean; details: boolean; compare: boolean; parallel: boolean };
 const all = (on: boolean): Dirty => ({ table: on, curves: on, summaries: on, details: on, compare: on, parallel: on });
@@ -50,6 +53,9 @@ export class App {
   private colorSlots = new Map<string, number>();
   private groupLabels = new Map<string, string>();
   private noticeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The next frame's parallel coordinates wait for the filter typing to pause. */
+  private parallelLater = false;
+  private parallelTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly schedule = frameScheduler(() => this.render());
 
   constructor(root: HTMLElement) {
@@ -152,6 +158,22 @@ export class App {
     const { dirty } = this;
     this.dirty = all(false);
     if (dirty.table) timed('table', () => this.renderTable());
+    // A snapshot of many runs is a lot to draw: the table comes first, in this frame; the charts and
+    // details below it in the next, so the panel shows its runs and answers input sooner.
+    if (changes.all && this.runs.runs.size > STAGED_SNAPSHOT_RUNS) {
+      Object.assign(this.dirty, dirty, { table: false });
+      this.schedule();
+      return;
+    }
+    if (this.parallelLater && dirty.parallel) {
+      // While the filter is being typed, the parallel coordinates follow once typing pauses.
+      dirty.parallel = false;
+      this.parallelTimer ??= setTimeout(() => {
+        this.parallelTimer = undefined;
+        this.changed({ parallel: true });
+      }, PARALLEL_TYPING_DELAY_MS);
+    }
+    this.parallelLater = false;
     if (dirty.curves) timed('curves', () => this.charts.updateCurves(this.curveRuns()));
     if (dirty.summaries) {
       const by = this.state.groupBy;
@@ -287,6 +309,7 @@ export class App {
   }
 
   private filter(filters: RowFilters): void {
+    this.parallelLater = filters.text !== this.state.filters.text && this.runs.runs.size > STAGED_SNAPSHOT_RUNS;
     this.state.filters = filters;
     this.changed({ table: true, parallel: true });
   }

@@ -21,7 +21,7 @@ export interface Point {
 
 type CurvesChart = Chart<'line', Point[]>;
 /** `runLabel` ties a run's datasets together; the first of them (`primary`) stands for it in the legend. */
-type LineDataset = ChartDataset<'line', Point[]> & { raw?: boolean; runLabel?: string; primary?: boolean };
+type LineDataset = ChartDataset<'line', Point[]> & { raw?: boolean; runLabel?: string; primary?: boolean; key?: string };
 
 /** What one curves chart shows: a metric, and which of its splits. */
 export interface CurvePart {
@@ -113,21 +113,40 @@ export function seriesPoints(xs: readonly number[], ys: readonly (number | undef
   return { raw, smoothed: raw.map((p, i) => ({ x: p.x, y: smoothedY[i] })) };
 }
 
+/**
+ * The new datasets, carried by the chart's dataset objects of the same series where there are:
+ * Chart.js keeps a dataset's controller and elements only while the dataset object stays the same,
+ * and rebuilding them for every curve on every live update cost most of the update.
+ */
+function reuseDatasets(current: LineDataset[], next: LineDataset[]): LineDataset[] {
+  const byKey = new Map(current.map((d) => [d.key, d]));
+  return next.map((d) => {
+    const old = d.key === undefined ? undefined : byKey.get(d.key);
+    if (!old) return d;
+    byKey.delete(d.key);
+    for (const field of Object.keys(old) as (keyof LineDataset)[]) if (!(field in d)) delete old[field];
+    return Object.assign(old, d);
+  });
+}
+
 export function updateCurves(chart: CurvesChart, part: CurvePart, runs: readonly CurveRun[], options: CurveOptions): void {
   const metric = METRIC[part.metric];
   const datasets: LineDataset[] = [];
   let runLabel = '';
   let primary = false;
+  let runId = '';
   const add = (label: string, color: string, points: { raw: Point[]; smoothed: Point[] }, style: Partial<LineDataset>) => {
     if (!points.raw.length) return;
     const line = { borderColor: color, backgroundColor: color, pointRadius: points.raw.length > 60 ? 0 : 2, borderWidth: 2, runLabel, ...style };
+    const series = label.slice(runLabel.length);
     if (options.smoothing > 0) {
-      datasets.push({ ...line, label: `${label} (raw)`, data: points.raw, raw: true, borderColor: withAlpha(color, 0.3), backgroundColor: withAlpha(color, 0.3), borderWidth: 1, pointRadius: 0 });
+      datasets.push({ ...line, label: `${label} (raw)`, key: `${runId}${series} raw`, data: points.raw, raw: true, borderColor: withAlpha(color, 0.3), backgroundColor: withAlpha(color, 0.3), borderWidth: 1, pointRadius: 0 });
     }
-    datasets.push({ ...line, label, data: options.smoothing > 0 ? points.smoothed : points.raw, primary });
+    datasets.push({ ...line, label, key: `${runId}${series}`, data: options.smoothing > 0 ? points.smoothed : points.raw, primary });
     primary = false;
   };
   for (const { run, color, live } of runs) {
+    runId = run.id;
     const xs = epochXs(run.epochs, options.x);
     const label = labelOf(run);
     runLabel = label;
@@ -143,7 +162,7 @@ export function updateCurves(chart: CurvesChart, part: CurvePart, runs: readonly
       add(`${label} live`, color, seriesPoints(fresh.map((p) => p.x), fresh.map(metric.live), options.smoothing), { borderWidth: 1, borderDash: [2, 2] });
     }
   }
-  chart.data.datasets = datasets;
+  chart.data.datasets = reuseDatasets(chart.data.datasets as LineDataset[], datasets);
   const scales = chart.options.scales!;
   const xAxis = scales.x as Record<string, unknown> & { title: { text: string }; ticks: Record<string, unknown> };
   // The first epoch's live progress lies between 0 and 1.

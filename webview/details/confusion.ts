@@ -82,8 +82,17 @@ function keyboardCells(
   });
 }
 
+const textColors = new Map<string, string>();
+
 /** Black or white, whichever contrasts more with `fill` laid over `background`. */
 export function textColorOn(fill: string, background: string): string {
+  const key = `${fill} ${background}`;
+  let color = textColors.get(key);
+  if (!color) textColors.set(key, (color = pickTextColor(fill, background)));
+  return color;
+}
+
+function pickTextColor(fill: string, background: string): string {
   const under = parseColor(background) ?? [0, 0, 0, 1];
   const over = parseColor(fill) ?? under;
   const a = over[3];

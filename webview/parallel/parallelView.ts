@@ -3,7 +3,7 @@
 import type { PanelRun } from '../../src/shared/webview-protocol';
 import { chartCard, chartPng, type ChartCard } from '../charts/chartCard';
 import { el } from '../dom';
-import { runLabel } from '../format';
+import { displayName } from '../table/columns';
 import type { ChartTheme } from '../theme';
 import { AXES, inBrushes, plottable, type AxisKey, type Brushes, type Range } from './axes';
 import { parallelChart, updateParallel, type ParallelChart, type ParallelLine } from './parallelChart';
@@ -64,7 +64,7 @@ export class ParallelView {
    */
   update(runs: readonly PanelRun[], colorOf: (run: PanelRun) => string): void {
     const drawn = runs.filter(plottable);
-    const lines = (this.lines = drawn.map((run) => ({ label: runLabel(run), values: AXES.map((a) => a.value(run)!), color: colorOf(run), inside: inBrushes(run, this.brushes) })));
+    const lines = (this.lines = drawn.map((run) => ({ label: displayName(run), values: AXES.map((a) => a.value(run)!), color: colorOf(run), inside: inBrushes(run, this.brushes) })));
     this.card.setEmpty(drawn.length ? undefined : 'No completed runs to draw.');
     updateParallel(this.chart, lines, this.theme);
     this.showRanges();
