@@ -97,6 +97,8 @@ const THEMES: Record<ThemeKind, { bodyClass: string; vars: Record<string, string
       '--vscode-button-background': '#000000',
       '--vscode-button-foreground': '#ffffff',
       '--vscode-button-border': '#6fc3df',
+      '--vscode-button-secondaryBackground': '#000000',
+      '--vscode-button-secondaryForeground': '#ffffff',
       '--vscode-input-background': '#000000',
       '--vscode-input-foreground': '#ffffff',
       '--vscode-input-border': '#6fc3df',
