@@ -1,10 +1,11 @@
-// The `archlab` command line: `train` and `inspect`, sharing the engine with the extension.
+// The `archlab` command line: `train`, `sweep`, `agent`, `export`, `predict` and `inspect`, sharing the engine with the extension.
 import { Command, CommanderError, Option } from 'commander';
 import { version } from '../../package.json';
 import { inspectCommand, type InspectOptions } from './inspect';
 import { integer, modelNames, positiveInteger, positiveNumber } from './options';
 import { EXIT, exitWhenFlushed, printError, UsageError } from './output';
-import { BACKEND_PREFERENCES } from '../engine/types';
+import { BACKEND_PREFERENCES, DEFAULT_KEEP_MODELS, KEEP_MODELS } from '../engine/types';
+import { exportCommand, predictCommand, type PredictOptions, type StoreOptions } from './models';
 import { agentCommand, type AgentCliOptions } from './agent';
 import { sweepCommand, type SweepOptions } from './sweep';
 import { trainCommand, type TrainOptions } from './train';
@@ -37,6 +38,7 @@ function program(): Command {
     .option('--seed <n>', 'seed for weight initialization and shuffling', integer)
     .option('--json', 'print machine-readable results on stdout')
     .option('--runs-dir <dir>', 'where run records go (default .archlab/runs)')
+    .addOption(new Option('--keep-models <policy>', 'which runs keep their trained model: all, per architecture the best or the latest, or none').choices(KEEP_MODELS).default(DEFAULT_KEEP_MODELS))
     .action(async (file: string, options: TrainOptions) => {
       process.exitCode = await trainCommand(file, options);
     });
@@ -76,6 +78,30 @@ function program(): Command {
     .option('--fashion-mnist-dir <dir>', 'folder holding the Fashion-MNIST IDX files (no download)')
     .action(async (options: AgentCliOptions) => {
       process.exitCode = await agentCommand(options);
+    });
+
+  cli
+    .command('export')
+    .description("write a run's trained model as a TensorFlow.js layers model (model.json, weights.bin) with a README")
+    .argument('<run>', 'run id (or a part of it only one run id contains)')
+    .argument('<folder>', 'where to write it (created when missing; must not hold a model yet)')
+    .option('--runs-dir <dir>', 'where run records are (default .archlab/runs)')
+    .action(async (run: string, folder: string, options: StoreOptions) => {
+      process.exitCode = await exportCommand(run, folder, options);
+    });
+
+  cli
+    .command('predict')
+    .description("classify an image, or a test image of the run's dataset, with a run's trained model")
+    .argument('<run>', 'run id (or a part of it only one run id contains)')
+    .argument('<image>', 'a PNG or PGM picture (preprocessed as the dataset was), or the index of a test image')
+    .option('--top <n>', 'how many classes to show', positiveInteger, 3)
+    .option('--json', 'print the prediction as JSON')
+    .option('--fashion-mnist-dir <dir>', 'folder holding the Fashion-MNIST IDX files (no download)')
+    .option('--runs-dir <dir>', 'where run records are (default .archlab/runs)')
+    .addOption(backendOption('cpu'))
+    .action(async (run: string, image: string, options: PredictOptions) => {
+      process.exitCode = await predictCommand(run, image, options);
     });
 
   cli

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { RunStore } from '../engine/runs/store';
 import { resultsTable } from '../engine/runs/table';
-import type { BackendPreference, RunError, RunRecord, TrainingConfig } from '../engine/types';
+import type { BackendPreference, KeepModels, RunError, RunRecord, TrainingConfig } from '../engine/types';
 import type { TrainerToHost } from '../shared/protocol';
 import { TrainerProcess } from '../shared/trainer-process';
 import { checkDatasetOption, checkModelFile } from './checks';
@@ -31,6 +31,7 @@ export interface TrainOptions {
   seed?: number;
   json?: boolean;
   runsDir?: string;
+  keepModels?: KeepModels;
 }
 
 export async function trainCommand(file: string, options: TrainOptions): Promise<number> {
@@ -53,6 +54,7 @@ export async function trainCommand(file: string, options: TrainOptions): Promise
       runsDir: store.runsDir,
       fashionMnistDir: options.fashionMnistDir,
       searchPaths: [],
+      keepModels: options.keepModels,
       hostGoneReason: 'The archlab command that ran it was killed or lost its terminal.',
       runsFolderAlternative: 'choose another folder with --runs-dir',
     },
@@ -204,6 +206,7 @@ function essentials(record: RunRecord, unrecorded: boolean) {
     config: record.config,
     backend: record.backend,
     dataset: record.dataset?.name,
+    savedModel: record.savedModel,
     startedAt: record.startedAt,
     finishedAt: record.finishedAt,
   };

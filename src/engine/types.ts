@@ -242,6 +242,31 @@ export interface RunRecord {
   annotations?: RunAnnotations;
   /** Set while the run is `running`: who runs it, so a reader can tell a run whose process died. */
   owner?: RunOwner;
+  /** The trained model, kept after the run (absent when none was kept, or it was deleted). */
+  savedModel?: SavedModelRef;
+  /** Why the trained model could not be saved (e.g. a layer tfjs cannot serialize). */
+  savedModelError?: string;
+  /** The run whose saved model this one went on training from. */
+  parent?: { id: string; epochs: number };
+}
+
+/** Which runs keep their trained model: every run, or per architecture the best or the latest, or none. */
+export const KEEP_MODELS = ['all', 'best', 'latest', 'none'] as const;
+export type KeepModels = (typeof KEEP_MODELS)[number];
+export const DEFAULT_KEEP_MODELS: KeepModels = 'best';
+
+/** A run's trained model on disk, in the TensorFlow.js layers format (model.json + weights.bin). */
+export interface SavedModelRef {
+  /** The folder, relative to the store's root when inside it. */
+  path: string;
+  /** Bytes of the whole folder (weights, topology and optimizer state). */
+  bytes: number;
+  /** SHA-256 of weights.bin. */
+  sha256: string;
+  /** The epoch whose weights these are (the last one finished). */
+  epoch: number;
+  /** The optimizer whose state is saved beside the weights, for continuing the training. */
+  optimizer?: OptimizerName;
 }
 
 export interface DatasetInfo {

@@ -51,6 +51,7 @@ export class ArchLab implements vscode.Disposable {
             runsDir: this.store.runsDir,
             fashionMnistDir: settings.fashionMnistDir,
             searchPaths: [root],
+            keepModels: settings.keepModels,
           },
           { trainerPath: this.trainerPath, cwd: root, stopTimeoutMs: STOP_TIMEOUT_MS, onMessage },
         );

@@ -15,6 +15,8 @@ export const Commands = {
   showModelSummary: 'archlab.showModelSummary',
   createExampleModels: 'archlab.createExampleModels',
   showArchitectureGraph: 'archlab.showArchitectureGraph',
+  exportModel: 'archlab.exportModel',
+  deleteSavedModel: 'archlab.deleteSavedModel',
 } as const;
 
 export const Settings = {
@@ -31,6 +33,7 @@ export const Settings = {
   quickRunSize: 'quickRunSize',
   runsFolder: 'runsFolder',
   inlayHints: 'inlayHints',
+  keepModels: 'keepModels',
 } as const;
 
 /** The comparison panel's webview type (package.json's `onWebviewPanel` activation event). */

@@ -32,6 +32,10 @@ export interface RunActions {
   openLayer(runId: string, layer: string): Promise<void>;
   /** Opens VS Code's diff editor on two runs' source snapshots. */
   diffSources(leftRunId: string, rightRunId: string): Promise<void>;
+  /** Asks where, then writes the run's trained model there (the Export Model command). */
+  exportModel(runId: string): Promise<void>;
+  /** Deletes the run's trained model once the user confirms; the record stays. */
+  deleteSavedModel(runId: string): Promise<void>;
   /** Pixels of one test image of a run's dataset, row-major, 0..255, with its shape. */
   testImage(runId: string, index: number): Promise<{ width: number; height: number; pixels: number[] } | undefined>;
 }

@@ -7,6 +7,7 @@ import { ModelCodeLensProvider } from './codelens/provider';
 import { registerModelCommands } from './commands/models';
 import { registerCommand } from './commands/register';
 import { registerRunCommands } from './commands/runs';
+import { registerSavedModelCommands } from './commands/savedModels';
 import { registerTrainCommands } from './commands/train';
 import { Commands, OUTPUT_CHANNEL_NAME, Settings } from './constants';
 import { ChildProcessError } from '../shared/child-error';
@@ -74,6 +75,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerRunCommands(lab, actions.delete),
     ...registerModelCommands(lab, context.extensionUri),
     ...registerGraphCommand(lab, inspections, context.extensionUri),
+    ...registerSavedModelCommands(lab),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(`${Settings.section}.${Settings.runsFolder}`) || e.affectsConfiguration(`${Settings.section}.${Settings.modelGlob}`)) {
         void vscode.window.showInformationMessage('ArchLab: reload the window to apply the new setting.');

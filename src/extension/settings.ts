@@ -1,7 +1,7 @@
 // The `archlab.*` settings, read into one typed object. Training defaults left empty (null) defer
 // to the model file's `training` export and then to ArchLab's defaults.
 import { isAbsolute, join } from 'node:path';
-import { BACKEND_PREFERENCES, type BackendPreference, type TrainingConfig } from '../engine/types';
+import { BACKEND_PREFERENCES, DEFAULT_KEEP_MODELS, KEEP_MODELS, type BackendPreference, type KeepModels, type TrainingConfig } from '../engine/types';
 import { DEFAULT_MODEL_GLOB, Settings } from './constants';
 
 /** The part of vscode.WorkspaceConfiguration read here. */
@@ -21,6 +21,7 @@ export interface ArchlabSettings {
   quickRunSize: number;
   /** Absolute folder for run records, when not the default `<workspace>/.archlab/runs`. */
   runsDir?: string;
+  keepModels: KeepModels;
 }
 
 export function readSettings(config: ConfigurationReader, workspaceRoot: string): ArchlabSettings {
@@ -53,6 +54,7 @@ export function readSettings(config: ConfigurationReader, workspaceRoot: string)
     maxConcurrentJobs: Math.max(1, Math.round(positive(Settings.maxConcurrentJobs) ?? 1)),
     quickRunSize: Math.round(positive(Settings.quickRunSize) ?? 2000),
     runsDir: inWorkspace(text(Settings.runsFolder)),
+    keepModels: KEEP_MODELS.find((k) => k === config.get<string>(Settings.keepModels)) ?? DEFAULT_KEEP_MODELS,
   };
 }
 

@@ -4,7 +4,7 @@
 import type { InspectReport } from '../engine/models';
 import type { Decision } from '../engine/sweep/asha';
 import type { TrialEnv, TrialJob } from '../engine/sweep/trial';
-import type { BackendPreference, RunError, RunRecord, TrainingConfig, TrainingEvent } from '../engine/types';
+import type { BackendPreference, KeepModels, RunError, RunRecord, TrainingConfig, TrainingEvent } from '../engine/types';
 
 export interface TrainRequest {
   type: 'train';
@@ -25,6 +25,7 @@ export interface TrainRequest {
   hostGoneReason?: string;
   /** Another way to keep records, for the message of one that cannot be written (a setting, a flag). */
   runsFolderAlternative?: string;
+  keepModels?: KeepModels;
 }
 
 export interface InspectRequest {

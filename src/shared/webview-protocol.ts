@@ -39,6 +39,8 @@ export type WebviewToHost =
   /** Sets the fields given ('' or false clears one); the others stay. */
   | { type: 'annotate'; runId: string; annotations: RunAnnotations }
   | { type: 'openSource'; runId: string }
+  | { type: 'exportModel'; runId: string }
+  | { type: 'deleteSavedModel'; runId: string }
   | { type: 'diffSources'; leftRunId: string; rightRunId: string }
   | { type: 'exportTable'; format: TableFormat; runIds: string[] }
   | { type: 'exportChart'; chart: string; pngDataUrl: string }

@@ -39,6 +39,7 @@ async function train(request: TrainRequest): Promise<void> {
       storeRoot: request.storeRoot,
       runsDir: request.runsDir,
       searchPaths: request.searchPaths,
+      keepModels: request.keepModels,
       datasetOptions: { fashionMnistDir: request.fashionMnistDir, signal: abort.signal },
     },
     {

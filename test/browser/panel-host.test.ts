@@ -17,6 +17,8 @@ describe('webview messages are validated before the host acts', () => {
       { type: 'stop', runId: 'r1' },
       { type: 'rerun', runId: 'r1' },
       { type: 'openSource', runId: 'r1' },
+      { type: 'exportModel', runId: 'r1' },
+      { type: 'deleteSavedModel', runId: 'r1' },
       { type: 'delete', runIds: ['r1', 'r2'] },
       { type: 'annotate', runId: 'r1', annotations: { name: 'baseline', note: 'lr 3e-3', starred: true } },
       { type: 'annotate', runId: 'r1', annotations: { name: '' } },

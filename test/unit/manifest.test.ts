@@ -4,12 +4,18 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import manifest from '../../package.json';
 import { Commands, Settings, VIEW_TYPE } from '../../src/extension/constants';
-import { BACKEND_PREFERENCES } from '../../src/engine/types';
+import { BACKEND_PREFERENCES, DEFAULT_KEEP_MODELS, KEEP_MODELS } from '../../src/engine/types';
 
 const properties = manifest.contributes.configuration.properties as Record<string, { enum?: string[] }>;
 
 test("the backend setting's choices are the engine's backend preferences, in order", () => {
   assert.deepEqual(properties[`${Settings.section}.${Settings.backend}`].enum, [...BACKEND_PREFERENCES]);
+});
+
+test("the keepModels setting's choices and default are the engine's", () => {
+  const setting = properties[`${Settings.section}.${Settings.keepModels}`] as { enum?: string[]; default?: string };
+  assert.deepEqual(setting.enum, [...KEEP_MODELS]);
+  assert.equal(setting.default, DEFAULT_KEEP_MODELS);
 });
 
 test('every command in package.json is one the extension registers, and the other way round', () => {

@@ -5,39 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { initBackend } from '../../src/engine/backend';
-import type { Dataset, Split } from '../../src/engine/datasets';
 import type { Architecture } from '../../src/engine/models';
 import { RunStore } from '../../src/engine/runs/store';
 import type { Tf } from '../../src/engine/tf';
 import { runArchitecture, type RunContext } from '../../src/engine/train/run-model';
+import { bandsDataset, CLASSES, SIDE } from './helpers/bands';
 import { DEFAULT_TRAINING, type TrainingConfig, type TrainingEvent } from '../../src/engine/types';
 
-const SIDE = 8;
-const CLASSES = 3;
-
-/** Class k lights up the k-th horizontal band of an 8x8 image, plus noise: easy to learn, not trivial. */
-function syntheticSplit(count: number, seed: number): Split {
-  let state = seed;
-  const random = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
-  const images = new Float32Array(count * SIDE * SIDE);
-  const labels = new Uint8Array(count);
-  for (let n = 0; n < count; n++) {
-    const label = n % CLASSES;
-    labels[n] = label;
-    for (let p = 0; p < SIDE * SIDE; p++) {
-      const row = Math.floor(p / SIDE);
-      const inBand = Math.floor((row * CLASSES) / SIDE) === label;
-      images[n * SIDE * SIDE + p] = Math.min(1, (inBand ? 0.6 : 0) + random() * 0.4);
-    }
-  }
-  return { images, labels, count };
-}
-
-const dataset: Dataset = {
-  info: { name: 'bands', imageShape: [SIDE, SIDE, 1], numClasses: CLASSES, classNames: ['a', 'b', 'c'], trainSize: 600, testSize: 150 },
-  train: syntheticSplit(600, 1),
-  test: syntheticSplit(150, 2),
-};
+const dataset = bandsDataset;
 
 const config: TrainingConfig = { ...DEFAULT_TRAINING, dataset: 'bands', epochs: 2, batchSize: 32, learningRate: 0.01 };
 

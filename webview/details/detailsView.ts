@@ -9,6 +9,7 @@ import { readTheme } from '../theme';
 import { AnnotationEditor } from './annotationEditor';
 import { confusionHeatmap } from './confusion';
 import { imageTile } from './images';
+import { savedModelLine } from './savedModel';
 import { configList, layersTable, perClassAccuracy } from './summary';
 
 const MAX_IMAGES = 48;
@@ -65,6 +66,7 @@ export class DetailsView {
     );
     this.body.append(
       ...(run.error ? [el('pre', { className: 'error' }, errorText(run.error))] : []),
+      savedModelLine(run),
       el('div', { className: 'details-grid' }, el('div', {}, el('h4', {}, 'Config'), configList(run)), el('div', {}, el('h4', {}, 'Layers'), layersTable(run))),
     );
     const graph = runGraph(run);

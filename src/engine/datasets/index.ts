@@ -15,6 +15,11 @@ export { IDX_FILES } from './folder';
 
 type Source = { kind: 'mnist' } | { kind: 'fashion-mnist' } | { kind: 'folder'; dir: string };
 
+/** A record's dataset spec as loadDataset takes it: a folder relative to the store's root made absolute. */
+export function datasetSpecIn(spec: string, root: string): string {
+  return spec === 'mnist' || spec === 'fashion-mnist' ? spec : resolve(root, spec);
+}
+
 function sourceOf(spec: string): Source {
   if (spec === 'mnist') return { kind: 'mnist' };
   if (spec === 'fashion-mnist') return { kind: 'fashion-mnist' };

@@ -18,12 +18,23 @@ export class RunStore {
   /** The last write of each record: writes of one record happen in the order they were asked for. */
   private readonly writes = new Map<string, Promise<void>>();
   private readonly heartbeats = new Map<string, NodeJS.Timeout>();
+  /** Trained models, one folder per run: kept out of git, unlike the records (see saved/save.ts). */
+  readonly modelsDir: string;
 
   constructor(
     readonly root: string,
     runsDir?: string,
   ) {
     this.runsDir = runsDir ?? join(root, '.archlab', 'runs');
+    // Always the workspace's own .archlab: a runs folder elsewhere holds records only. Run ids are
+    // unique, so stores with different runs folders can share it.
+    this.modelsDir = join(root, '.archlab', 'models');
+  }
+
+  /** The folder of a run's trained model (which may not exist). */
+  modelDir(id: string): string {
+    if (!SAFE_ID.test(id)) throw new Error(`Invalid run id "${id}"`);
+    return join(this.modelsDir, id);
   }
 
   /** A sortable, filesystem-safe id, e.g. "20261125-041200-123-tinycnn-3f9a" (UTC time). */
@@ -132,11 +143,24 @@ export class RunStore {
     return annotated;
   }
 
+  /** Deletes the record and its trained model. */
   async delete(id: string): Promise<void> {
     clearInterval(this.heartbeats.get(id));
     this.heartbeats.delete(id);
     await this.writes.get(id)?.catch(() => undefined);
     await rm(this.pathOf(id), { force: true });
+    await rm(this.modelDir(id), { recursive: true, force: true });
+  }
+
+  /** Deletes a run's trained model and says so in its record; the record itself stays. */
+  async deleteSavedModel(id: string): Promise<RunRecord | undefined> {
+    await rm(this.modelDir(id), { recursive: true, force: true });
+    const record = await this.get(id);
+    if (record?.savedModel) {
+      delete record.savedModel;
+      await this.save(record);
+    }
+    return record;
   }
 
   private pathOf(id: string): string {

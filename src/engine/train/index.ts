@@ -9,7 +9,7 @@ import { loadTfjsNode } from '../backend/tfjs-node';
 import { loadDataset, type DatasetOptions } from '../datasets';
 import { loadModelFile, resolveTrainingConfig, type Architecture, type LoadedModelFile } from '../models';
 import { RunStore } from '../runs/store';
-import { DEFAULT_TRAINING, type BackendPreference, type RunRecord, type TrainingConfig, type TrainingEvent } from '../types';
+import { DEFAULT_TRAINING, type BackendPreference, type KeepModels, type RunRecord, type TrainingConfig, type TrainingEvent } from '../types';
 import type { Tf } from '../tf';
 import type { SourceSnapshot } from './record';
 import { failRun, runArchitecture, type RunContext } from './run-model';
@@ -33,6 +33,8 @@ export interface JobSpec {
   store?: RunStore;
   datasetOptions?: DatasetOptions;
   searchPaths?: string[];
+  /** Which runs keep their trained model (default DEFAULT_KEEP_MODELS). */
+  keepModels?: KeepModels;
 }
 
 export interface JobHooks {
@@ -91,6 +93,7 @@ export async function runJob(spec: JobSpec, hooks: JobHooks = {}): Promise<RunRe
     onEvent: hooks.onEvent,
     onLog: hooks.onLog,
     onStoreError: hooks.onStoreError,
+    keepModels: spec.keepModels,
   };
 
   if ('error' in result) {

@@ -8,7 +8,9 @@ import type { RunStore } from '../runs/store';
 import type { StoreWriteError } from '../runs/write-error';
 import { TrialPruned, type TrialHooks } from '../sweep/trial-hooks';
 import type { Tf } from '../tf';
-import type { BackendInfo, ModelSummary, RunRecord, RunStatus, TrainingConfig, TrainingEvent } from '../types';
+import { applyKeepPolicy } from '../saved/keep';
+import { saveRunModel } from '../saved/save';
+import { DEFAULT_KEEP_MODELS, type BackendInfo, type KeepModels, type ModelSummary, type RunRecord, type RunStatus, type TrainingConfig, type TrainingEvent } from '../types';
 import { prepareRunData, seededRandom } from './data';
 import { evaluateSplit } from './evaluate';
 import { cancellationPoint, fitModel, TrainingStopped } from './fit';
@@ -30,6 +32,8 @@ export interface RunContext {
   onStoreError?: (error: StoreWriteError, record: RunRecord) => void;
   /** Set when the run is a sweep's trial. */
   trial?: TrialHooks;
+  /** Which runs keep their trained model (default DEFAULT_KEEP_MODELS). */
+  keepModels?: KeepModels;
 }
 
 /** Trains one architecture. Never throws for problems of the model or the data: they end the record. */
@@ -84,6 +88,7 @@ async function trainAndEvaluate(
       onBatch: (progress) => emit({ type: 'batch', runId: record.id, ...progress }),
       onEpoch: async (metrics) => {
         record.epochs.push(metrics);
+        await saveRunModel(ctx.store, record, model, ctx.keepModels ?? DEFAULT_KEEP_MODELS);
         await saveRecord(ctx, record);
         emit({ type: 'epoch', runId: record.id, metrics });
         await ctx.trial?.afterEpoch(metrics, record);
@@ -128,6 +133,7 @@ export async function failRun(ctx: RunContext, model: string, config: TrainingCo
 async function finish(ctx: RunContext, record: RunRecord, status: Exclude<RunStatus, 'running' | 'interrupted'>): Promise<RunRecord> {
   record.status = status;
   record.finishedAt = new Date().toISOString();
+  await applyKeepPolicy(ctx.store, record, ctx.keepModels ?? DEFAULT_KEEP_MODELS);
   await saveRecord(ctx, record);
   const type = status === 'completed' || status === 'pruned' ? 'runFinished' : status === 'failed' ? 'runFailed' : 'runCancelled';
   ctx.onEvent?.({ type, runId: record.id, record: structuredClone(record) });

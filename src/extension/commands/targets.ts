@@ -1,7 +1,7 @@
 // What a command acts on: a CodeLens passes { file, model }, a menu passes the file's Uri, the
 // palette passes nothing (the active editor, then a pick).
 import * as vscode from 'vscode';
-import type { RunRecord, RunStatus } from '../../engine/types';
+import type { RunRecord } from '../../engine/types';
 import type { Inspector } from '../inspect/inspector';
 
 export interface ModelTarget {
@@ -40,15 +40,16 @@ export async function pickModel(inspector: Pick<Inspector, 'inspect'>, file: str
   return (await vscode.window.showQuickPick(items, { title: 'Train which architecture?' }))?.label;
 }
 
-/** Asks which run, among those whose status passes `filter` (by default: not training). */
+/** Asks which run, among those `filter` passes (by default: not training). */
 export async function pickRun(
   runs: { list(): RunRecord[] },
   title: string,
-  filter = (status: RunStatus) => status !== 'running',
+  filter = (record: RunRecord) => record.status !== 'running',
+  none = 'no runs yet',
 ): Promise<string | undefined> {
   const items = runs
     .list()
-    .filter((r) => filter(r.status))
+    .filter(filter)
     .map((r) => ({
       label: r.model,
       description: `${r.status}${r.results ? ` · ${(r.results.testAccuracy * 100).toFixed(2)}%` : ''}`,
@@ -56,7 +57,7 @@ export async function pickRun(
       id: r.id,
     }));
   if (!items.length) {
-    void vscode.window.showInformationMessage('ArchLab: no runs yet.');
+    void vscode.window.showInformationMessage(`ArchLab: ${none}.`);
     return undefined;
   }
   return (await vscode.window.showQuickPick(items, { title }))?.id;

@@ -20,6 +20,8 @@ const REQUEST_NAMES: Record<WebviewToHost['type'], string> = {
   delete: 'delete the runs',
   annotate: 'save the name, note or star',
   openSource: 'open the source',
+  exportModel: 'export the model',
+  deleteSavedModel: 'delete the saved model',
   diffSources: 'compare the sources',
   exportTable: 'export the table',
   exportChart: 'export the chart',
@@ -125,6 +127,10 @@ export class ComparisonPanel implements vscode.Disposable {
         return this.actions.annotate(message.runId, message.annotations);
       case 'openSource':
         return this.actions.openSource(message.runId);
+      case 'exportModel':
+        return this.actions.exportModel(message.runId);
+      case 'deleteSavedModel':
+        return this.actions.deleteSavedModel(message.runId);
       case 'diffSources':
         return this.actions.diffSources(message.leftRunId, message.rightRunId);
       case 'exportTable': {

@@ -28,6 +28,8 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
     case 'stop':
     case 'rerun':
     case 'openSource':
+    case 'exportModel':
+    case 'deleteSavedModel':
       return isId(m.runId) ? { type: m.type, runId: m.runId } : undefined;
     case 'delete':
       return isIdList(m.runIds, MAX_IDS) && m.runIds.length > 0 ? { type: 'delete', runIds: m.runIds } : undefined;

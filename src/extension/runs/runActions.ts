@@ -1,8 +1,8 @@
 // What the comparison panel can ask of runs: stop, rerun, delete, open or diff their source, and
 // read a test image of their dataset.
 import * as vscode from 'vscode';
-import { basename, resolve } from 'node:path';
-import { loadTestImage } from '../../engine/datasets';
+import { basename } from 'node:path';
+import { datasetSpecIn, loadTestImage } from '../../engine/datasets';
 import type { RunStore } from '../../engine/runs/store';
 import { Commands, RUN_SOURCE_SCHEME } from '../constants';
 import type { RunActions, RunsModel } from '../contracts';
@@ -12,7 +12,6 @@ import type { JobManager } from '../jobs/jobManager';
 import type { ArchlabSettings } from '../settings';
 import type { WorkspaceRuns } from './runsModel';
 
-const BUILTIN_DATASETS = new Set(['mnist', 'fashion-mnist']);
 
 /** What run actions use of the workspace's ArchLab. */
 export interface RunActionsHost {
@@ -38,6 +37,12 @@ export function createRunActions(lab: RunActionsHost): RunActions {
       const current = lab.runs.get(runId) ?? saved;
       lab.runs.upsert({ ...current, annotations: saved.annotations });
     },
+    exportModel: async (runId) => {
+      await vscode.commands.executeCommand(Commands.exportModel, runId);
+    },
+    deleteSavedModel: async (runId) => {
+      await vscode.commands.executeCommand(Commands.deleteSavedModel, runId);
+    },
     openSource: async (runId) => {
       const record = lab.runs.get(runId);
       if (!record) return;
@@ -62,7 +67,7 @@ export function createRunActions(lab: RunActionsHost): RunActions {
       const record = lab.runs.get(runId);
       if (!record) return undefined;
       // Folder datasets are named as the trainer saw them, relative to the workspace.
-      const dataset = BUILTIN_DATASETS.has(record.config.dataset) ? record.config.dataset : resolve(lab.root, record.config.dataset);
+      const dataset = datasetSpecIn(record.config.dataset, lab.root);
       const image = await loadTestImage(dataset, index, { fashionMnistDir: lab.settings().fashionMnistDir }).catch(
         (err: unknown) => {
           lab.log.warn(`Test image ${index} of ${record.config.dataset}: ${(err as Error).message}`);
@@ -93,7 +98,7 @@ async function confirmAndDeleteRuns(lab: RunActionsHost, runIds: string[]): Prom
   const records = runIds.map((id) => lab.runs.get(id)).filter((r) => r !== undefined);
   if (!records.length) return;
   const what = records.length === 1 ? `the ${records[0].model} run` : `${records.length} runs`;
-  const confirmed = await vscode.window.showWarningMessage(`Delete ${what}? Its record cannot be recovered.`, { modal: true }, 'Delete');
+  const confirmed = await vscode.window.showWarningMessage(`Delete ${what}? Its record and trained model cannot be recovered.`, { modal: true }, 'Delete');
   if (confirmed === 'Delete') await deleteRuns(lab, runIds);
 }
 

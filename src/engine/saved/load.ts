@@ -1,0 +1,12 @@
+// Opening a run's saved model with stock tf.loadLayersModel, as any TensorFlow.js app would.
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import type { RunStore } from '../runs/store';
+import type { Tf } from '../tf';
+import type { RunRecord } from '../types';
+import { verifySavedModel } from './files';
+import { readLayersFolder } from './layers-format';
+
+export async function loadSavedModel(tf: Tf, store: RunStore, record: RunRecord): Promise<LayersModel> {
+  const dir = await verifySavedModel(store, record);
+  return tf.loadLayersModel(tf.io.fromMemory(await readLayersFolder(dir)));
+}

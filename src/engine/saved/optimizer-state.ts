@@ -1,0 +1,44 @@
+// The optimizer's state (Adam's moments and step count...) beside the weights, so that training can
+// go on where it stopped. A file of its own rather than weights in model.json's "optimizer" group:
+// model.json then stays exactly what any TensorFlow.js app loads, and the trainingConfig that
+// tfjs would embed cannot describe ArchLab's loss function anyway.
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { io, Variable, type Optimizer } from '@tensorflow/tfjs-core';
+import type { OptimizerName } from '../types';
+
+const STATE_JSON = 'optimizer.json';
+const STATE_BIN = 'optimizer.bin';
+
+interface StateFile {
+  optimizer: OptimizerName;
+  weights: io.WeightsManifestEntry[];
+}
+
+/** Writes the state; returns the optimizer's name, or undefined when the optimizer cannot export its state. */
+export async function writeOptimizerState(dir: string, optimizer: Optimizer, name: OptimizerName): Promise<OptimizerName | undefined> {
+  let named;
+  try {
+    named = await optimizer.getWeights();
+  } catch {
+    return undefined;
+  }
+  // getWeights makes a new scalar for the step count each call; the rest are the optimizer's variables.
+  const made = named.filter(({ tensor }) => !(tensor instanceof Variable));
+  const { data, specs } = await io.encodeWeights(named, 'optimizer').finally(() => made.forEach(({ tensor }) => tensor.dispose()));
+  await writeFile(join(dir, STATE_BIN), new Uint8Array(io.concatenateArrayBuffers(data)));
+  const state: StateFile = { optimizer: name, weights: specs };
+  await writeFile(join(dir, STATE_JSON), JSON.stringify(state), 'utf8');
+  return name;
+}
+
+/** Restores a saved state into an optimizer of the same kind, already used by a compiled model. */
+export async function readOptimizerState(dir: string, optimizer: Optimizer, name: OptimizerName): Promise<void> {
+  const state = JSON.parse(await readFile(join(dir, STATE_JSON), 'utf8')) as StateFile;
+  if (state.optimizer !== name) {
+    throw new Error(`The saved optimizer state is ${state.optimizer}'s; this run trains with ${name}`);
+  }
+  const bytes = await readFile(join(dir, STATE_BIN));
+  const tensors = io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, state.weights);
+  await optimizer.setWeights(state.weights.map((spec) => ({ name: spec.name, tensor: tensors[spec.name] })));
+}
