@@ -17,6 +17,8 @@ import { noChanges, RunsState, type RunsChanges } from './runs';
 import { tableItems } from './table/items';
 import { RunsTable } from './table/runsTable';
 import { filterRuns, sortRuns, type RowFilters } from './table/sortFilter';
+import { PadView } from './pad/padView';
+import { PredictionRequests } from './pad/predictionRequests';
 import { onThemeChange, readTheme } from './theme';
 import { Toolbar, type ToolbarAction } from './toolbar';
 
@@ -37,7 +39,16 @@ export class App {
   private readonly table: RunsTable;
   private readonly toolbar: Toolbar;
   readonly charts: ChartsView;
-  private readonly details = new DetailsView(this.images.load, (runId, annotations) => postToHost({ type: 'annotate', runId, annotations }));
+  private readonly predictions = new PredictionRequests();
+  private readonly pad = new PadView(this.predictions.predict, (runId, index) => this.images.load(runId, [index]).then((images) => images[0]));
+  private readonly details = new DetailsView(
+    this.images.load,
+    (runId, annotations) => postToHost({ type: 'annotate', runId, annotations }),
+    (image, label) => {
+      this.pad.showTestImage(image, label);
+      this.pad.element.scrollIntoView({ block: 'nearest' });
+    },
+  );
   private readonly runDiff = new RunDiffView(this.images.load, readTheme());
   readonly compare: CompareView;
   readonly parallel: ParallelView;
@@ -101,7 +112,7 @@ export class App {
       },
       onExport: (pngDataUrl) => postToHost({ type: 'exportChart', chart: 'parallel', pngDataUrl }),
     });
-    root.append(this.toolbar.element, this.notice, scroller, this.compare.element, this.runDiff.element, this.parallel.element, this.charts.element, this.details.element);
+    root.append(this.toolbar.element, this.notice, scroller, this.compare.element, this.runDiff.element, this.parallel.element, this.charts.element, this.pad.element, this.details.element);
     onThemeChange(() => {
       this.charts.retheme();
       this.compare.retheme(readTheme());
@@ -126,6 +137,8 @@ export class App {
         return this.schedule();
       case 'testImages':
         return this.images.answer(message.requestId, message.images);
+      case 'predictions':
+        return this.predictions.answer(message.requestId, message.results);
       case 'notice':
         return this.showNotice(message.message, message.level);
       default:
@@ -174,7 +187,11 @@ export class App {
       }, PARALLEL_TYPING_DELAY_MS);
     }
     this.parallelLater = false;
-    if (dirty.curves) timed('curves', () => this.charts.updateCurves(this.curveRuns()));
+    if (dirty.curves) {
+      const curves = this.curveRuns();
+      timed('curves', () => this.charts.updateCurves(curves));
+      this.pad.update(curves.filter((c) => c.run.savedModel));
+    }
     if (dirty.summaries) {
       const by = this.state.groupBy;
       timed('summaries', () => this.charts.updateSummaries(this.runs.runs.values(), this.colorOf(), (run) => this.groupLabels.get(groupKey(run, by)) ?? ''));

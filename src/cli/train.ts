@@ -149,6 +149,7 @@ function onTrainerMessage(message: TrainerToHost, state: TrainState): void {
     case 'ready':
     case 'trained':
     case 'inspected':
+    case 'predictions':
     case 'failed':
       return;
     default: {

@@ -10,6 +10,7 @@ import { Inspector } from './inspect/inspector';
 import { JobLocks } from './jobs/jobLocks';
 import { JobManager, type Job } from './jobs/jobManager';
 import { TrainerProcess } from '../shared/trainer-process';
+import { Predictor } from './predict/predictor';
 import { WorkspaceRuns } from './runs/runsModel';
 import { quickRunOverrides, readSettings, type ArchlabSettings } from './settings';
 import type { TrainingConfig } from '../engine/types';
@@ -22,6 +23,7 @@ export class ArchLab implements vscode.Disposable {
   readonly jobs: JobManager;
   readonly inspector: Inspector;
   readonly locks: JobLocks;
+  readonly predictor: Predictor;
   private readonly trainerPath: string;
 
   constructor(
@@ -34,6 +36,7 @@ export class ArchLab implements vscode.Disposable {
     this.locks = new JobLocks(join(root, '.archlab', JOB_LOCKS_FOLDER));
     this.runs = new WorkspaceRuns(root, new vscode.EventEmitter());
     this.inspector = new Inspector((file, content) => this.inspectInChild(file, content));
+    this.predictor = new Predictor({ trainerPath: this.trainerPath, cwd: root, stopTimeoutMs: STOP_TIMEOUT_MS, storeRoot: root }, (message) => log.info(message));
     this.jobs = new JobManager({
       startTrainer: (request, onMessage) => {
         const settings = this.settings();
@@ -101,6 +104,7 @@ export class ArchLab implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.predictor.dispose();
     this.jobs.dispose();
     this.runs.dispose();
   }

@@ -2,6 +2,7 @@
 // The panel reads runs and asks for actions only through these interfaces.
 import type * as vscode from 'vscode';
 import type { BatchProgress, RunAnnotations, RunRecord } from '../engine/types';
+import type { PredictionResult } from '../shared/protocol';
 
 export type RunsChange =
   /** A run was created or changed (new epoch, finished, failed, ...): the full record. */
@@ -36,6 +37,8 @@ export interface RunActions {
   exportModel(runId: string): Promise<void>;
   /** Deletes the run's trained model once the user confirms; the record stays. */
   deleteSavedModel(runId: string): Promise<void>;
+  /** Each run's prediction for one image in its dataset's layout (the drawing pad). */
+  predict(runIds: string[], pixels: number[]): Promise<PredictionResult[]>;
   /** Pixels of one test image of a run's dataset, row-major, 0..255, with its shape. */
   testImage(runId: string, index: number): Promise<{ width: number; height: number; pixels: number[] } | undefined>;
 }

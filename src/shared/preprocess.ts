@@ -114,16 +114,16 @@ function resampleArea(image: GreyImage, box: Box, w: number, h: number): Float32
   return out;
 }
 
-/** Centre of mass in pixel coordinates where pixel i spans [i, i+1). */
+/** Centre of mass in pixel indices: MNIST's digits have theirs at index 14 (of 0..27) on both axes. */
 function centreOfMass(pixels: Float32Array, w: number, h: number): [number, number] {
   let [mass, mx, my] = [0, 0, 0];
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const v = pixels[y * w + x];
       mass += v;
-      mx += v * (x + 0.5);
-      my += v * (y + 0.5);
+      mx += v * x;
+      my += v * y;
     }
   }
-  return mass > 0 ? [mx / mass, my / mass] : [w / 2, h / 2];
+  return mass > 0 ? [mx / mass, my / mass] : [(w - 1) / 2, (h - 1) / 2];
 }

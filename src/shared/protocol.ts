@@ -44,10 +44,37 @@ export interface TrialRequest {
   env: TrialEnv;
 }
 
+/** Keeps the child serving `predict` messages (the panel's drawing pad) until stopped. */
+export interface PredictorRequest {
+  type: 'predictor';
+}
+
+/** A run's saved model, as the child loads it. */
+export interface PredictModel {
+  runId: string;
+  model: string;
+  /** Absolute folder of model.json and weights.bin. */
+  dir: string;
+  sha256: string;
+  inputShape: number[];
+  outputsProbabilities: boolean;
+}
+
+export interface PredictionResult {
+  runId: string;
+  /** Classes by probability, most probable first. */
+  top?: { label: number; probability: number }[];
+  /** Milliseconds the child spent on this model (loading it the first time included). */
+  ms?: number;
+  error?: string;
+}
+
 export type HostToTrainer =
   | TrainRequest
   | InspectRequest
   | TrialRequest
+  | PredictorRequest
+  | { type: 'predict'; requestId: number; models: PredictModel[]; pixels: number[] }
   | { type: 'decision'; epoch: number; decision: Decision }
   | { type: 'stop' };
 
@@ -61,5 +88,6 @@ export type TrainerToHost =
   | { type: 'notRecorded'; runId: string; message: string }
   | { type: 'trained'; records: RunRecord[] }
   | { type: 'inspected'; report: InspectReport }
+  | { type: 'predictions'; requestId: number; results: PredictionResult[] }
   /** The request failed as a whole (bad file, dataset not found, ...), not a single model; `usage`: it asked for what the file lacks. */
   | { type: 'failed'; error: RunError; usage?: boolean };

@@ -2,7 +2,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { RunError, RunRecord } from '../engine/types';
 import type { InspectReport } from '../engine/models';
-import type { HostToTrainer, InspectRequest, TrainerToHost, TrainRequest } from './protocol';
+import type { HostToTrainer, InspectRequest, PredictorRequest, TrainerToHost, TrainRequest } from './protocol';
 import { ChildProcessError, describeExit, exitCodeOf } from './child-error';
 
 export interface TrainerOptions {
@@ -28,6 +28,7 @@ const TRAINER_MESSAGE_TYPES: Record<TrainerToHost['type'], true> = {
   notRecorded: true,
   trained: true,
   inspected: true,
+  predictions: true,
   failed: true,
 };
 
@@ -42,8 +43,10 @@ export class TrainerProcess {
   private stderr = '';
   private stopTimer: NodeJS.Timeout | undefined;
   private exited = false;
+  /** Messages for after the request, held until the child is ready for them. */
+  private queued: HostToTrainer[] | undefined = [];
 
-  constructor(request: TrainRequest | InspectRequest, private readonly options: TrainerOptions) {
+  constructor(request: TrainRequest | InspectRequest | PredictorRequest, private readonly options: TrainerOptions) {
     // VS Code's host is Electron: this makes the forked binary behave as plain Node.
     // execArgv is cleared so a debugger flag of the host is not inherited by every child.
     this.child = fork(options.trainerPath, [], {
@@ -70,6 +73,12 @@ export class TrainerProcess {
     this.stopTimer = setTimeout(() => this.kill(), this.options.stopTimeoutMs);
   }
 
+  /** Sends a message to the child, after its request once it is ready. */
+  send(message: HostToTrainer): void {
+    if (this.queued) this.queued.push(message);
+    else this.trySend(message);
+  }
+
   kill(): void {
     if (!this.exited) this.child.kill('SIGKILL');
   }
@@ -91,15 +100,19 @@ export class TrainerProcess {
     });
   }
 
-  private watch(request: TrainRequest | InspectRequest): Promise<TrainerOutcome> {
+  private watch(request: TrainRequest | InspectRequest | PredictorRequest): Promise<TrainerOutcome> {
     return new Promise((resolve) => {
       let result: TrainerOutcome | undefined;
       this.child.on('message', (message: unknown) => {
         if (!isTrainerMessage(message)) return;
         switch (message.type) {
-          case 'ready':
+          case 'ready': {
             this.trySend(request);
+            const queued = this.queued ?? [];
+            this.queued = undefined;
+            for (const next of queued) this.trySend(next);
             break;
+          }
           case 'trained':
             result = { kind: 'trained', records: message.records };
             break;

@@ -1,6 +1,7 @@
 // Messages between the extension host and the comparison panel's webview. Types only, so the
 // webview bundle, the host and the tests share them without pulling in code.
 import type { BatchProgress, RunAnnotations, RunRecord } from '../engine/types';
+import type { PredictionResult } from './protocol';
 import type { GroupBy } from '../../webview/groups/grouping';
 import type { Brushes } from '../../webview/parallel/axes';
 
@@ -18,6 +19,9 @@ export interface PanelImage {
   pixels: number[];
 }
 
+/** One run's answer for the drawing pad's image: its classes by probability, or why there is none. */
+export type PanelPrediction = PredictionResult;
+
 export type TableFormat = 'markdown' | 'csv';
 
 export type GraphFormat = 'svg' | 'png';
@@ -29,6 +33,7 @@ export type HostToWebview =
   /** Live progress of running jobs between two epoch records. */
   | { type: 'batches'; progress: BatchProgress[] }
   | { type: 'testImages'; requestId: number; runId: string; images: PanelImage[] }
+  | { type: 'predictions'; requestId: number; results: PanelPrediction[] }
   | { type: 'notice'; level: 'info' | 'error'; message: string };
 
 export type WebviewToHost =
@@ -48,7 +53,9 @@ export type WebviewToHost =
   | { type: 'exportGraph'; name: string; format: GraphFormat; data: string }
   /** Opens the source line of a run's layer (by its summary name). */
   | { type: 'openLayer'; runId: string; layer: string }
-  | { type: 'testImages'; requestId: number; runId: string; indices: number[] };
+  | { type: 'testImages'; requestId: number; runId: string; indices: number[] }
+  /** The drawing pad's image (the dataset's layout, 0..1) for the models of `runIds`. */
+  | { type: 'predict'; requestId: number; runIds: string[]; pixels: number[] };
 
 /** How the loss and accuracy curves are drawn. */
 export interface CurveOptions {

@@ -1,7 +1,8 @@
 // The trainer child process: serves one request from the extension host, then exits.
 // All TensorFlow.js work happens here so the extension host never loads tfjs or blocks.
 import type { RunError, RunRecord } from '../engine/types';
-import type { HostToTrainer, InspectRequest, TrainerToHost, TrainRequest, TrialRequest } from '../shared/protocol';
+import type { HostToTrainer, InspectRequest, PredictModel, TrainerToHost, TrainRequest, TrialRequest } from '../shared/protocol';
+import { PredictionServer } from './predictions';
 import type { Decision } from '../engine/sweep/asha';
 import { runTrial } from '../engine/sweep/trial';
 import { initBackend } from '../engine/backend';
@@ -99,6 +100,14 @@ async function inspect(request: InspectRequest): Promise<void> {
   await send({ type: 'inspected', report });
 }
 
+// Created on the first 'predict', which may arrive before the 'predictor' request that keeps the child up.
+let predictions: PredictionServer | undefined;
+
+async function predict(requestId: number, models: PredictModel[], pixels: number[]): Promise<void> {
+  const results = await (predictions ??= new PredictionServer()).predict(models, pixels);
+  await send({ type: 'predictions', requestId, results });
+}
+
 async function serve(request: TrainRequest | InspectRequest | TrialRequest): Promise<void> {
   busy = true;
   try {
@@ -118,6 +127,12 @@ process.on('message', (message: HostToTrainer) => {
     case 'inspect':
     case 'trial':
       if (!busy) void serve(message);
+      return;
+    case 'predictor':
+      // Nothing to start: the open IPC channel keeps the child up; 'stop' or the host leaving ends it.
+      return;
+    case 'predict':
+      void predict(message.requestId, message.models, message.pixels);
       return;
     case 'decision':
       decided(message.epoch, message.decision);

@@ -19,6 +19,7 @@ describe('webview messages are validated before the host acts', () => {
       { type: 'openSource', runId: 'r1' },
       { type: 'exportModel', runId: 'r1' },
       { type: 'deleteSavedModel', runId: 'r1' },
+      { type: 'predict', requestId: 3, runIds: ['r1', 'r2'], pixels: [0, 0.5, 1] },
       { type: 'delete', runIds: ['r1', 'r2'] },
       { type: 'annotate', runId: 'r1', annotations: { name: 'baseline', note: 'lr 3e-3', starred: true } },
       { type: 'annotate', runId: 'r1', annotations: { name: '' } },
@@ -50,6 +51,9 @@ describe('webview messages are validated before the host acts', () => {
       { type: 'exportTable', format: 'html', runIds: [] },
       { type: 'exportChart', chart: '../../etc/passwd', pngDataUrl: PNG_1x1 },
       { type: 'exportChart', chart: 'loss', pngDataUrl: 'data:text/html;base64,PHNjcmlwdD4=' },
+      { type: 'predict', requestId: 1, runIds: ['r1'], pixels: [0.5, 2] },
+      { type: 'predict', requestId: 1, runIds: ['r1'], pixels: [] },
+      { type: 'predict', requestId: 1, runIds: ['r1'], pixels: ['0.5'] },
       { type: 'testImages', requestId: 1, runId: 'r1', indices: [-1] },
       { type: 'testImages', requestId: 1, runId: 'r1', indices: [1.5] },
     ];

@@ -20,6 +20,8 @@ function errorText(error: RunError): string {
 }
 
 export type ImageLoader = (runId: string, indices: number[]) => Promise<PanelImage[]>;
+/** Sends a test image to the drawing pad, with what it shows. */
+export type TryImage = (image: PanelImage, label: string) => void;
 
 export class DetailsView {
   readonly element = el('section', { className: 'details' });
@@ -36,6 +38,7 @@ export class DetailsView {
   constructor(
     private readonly loadImages: ImageLoader,
     annotate: (runId: string, change: RunAnnotations) => void,
+    private readonly tryImage: TryImage,
   ) {
     this.editor = new AnnotationEditor(annotate);
     this.element.append(this.head, this.editor.element, this.body);
@@ -119,7 +122,16 @@ export class DetailsView {
         const byIndex = new Map(images.map((image) => [image.index, image]));
         clear(this.gallery);
         const names = run.dataset?.classNames ?? [];
-        for (const item of shown) this.gallery.append(imageTile(byIndex.get(item[0]), item, names));
+        for (const item of shown) {
+          const image = byIndex.get(item[0]);
+          const tile = imageTile(image, item, names);
+          if (image) {
+            tile.classList.add('tryable');
+            tile.title += ': click to see what the selected models predict for it';
+            tile.addEventListener('click', () => this.tryImage(image, `label ${names[item[1]] ?? item[1]}`));
+          }
+          this.gallery.append(tile);
+        }
       },
       () => {
         if (token === this.galleryToken) this.gallery.replaceChildren(el('p', { className: 'muted' }, 'Images unavailable.'));

@@ -22,12 +22,16 @@ export function savedModelDir(store: Pick<RunStore, 'root'>, record: RunRecord):
 /** Checks weights.bin against the record's hash, so that a changed or truncated file is named rather than mispredicting. */
 export async function verifySavedModel(store: Pick<RunStore, 'root'>, record: RunRecord): Promise<string> {
   const dir = savedModelDir(store, record);
+  await checkWeights(dir, record.savedModel?.sha256, `Run ${record.id}'s saved model`);
+  return dir;
+}
+
+export async function checkWeights(dir: string, sha256: string | undefined, what: string): Promise<void> {
   const bytes = await readFile(join(dir, WEIGHTS_BIN)).catch((err: NodeJS.ErrnoException) => {
-    throw new Error(`Run ${record.id}'s saved model is missing from ${dir} (${err.code ?? err.message})`);
+    throw new Error(`${what} is missing from ${dir} (${err.code ?? err.message})`);
   });
   const hash = createHash('sha256').update(bytes).digest('hex');
-  if (hash !== record.savedModel?.sha256) throw new Error(`Run ${record.id}'s weights in ${dir} do not match its record (SHA-256 differs): the files were changed`);
-  return dir;
+  if (hash !== sha256) throw new Error(`${what}'s weights in ${dir} do not match its record (SHA-256 differs): the files were changed`);
 }
 
 /** A run by its id or a part of it that only one run's id contains (the tail, the model name...). */

@@ -180,6 +180,7 @@ export class JobManager {
       case 'ready':
       case 'trained':
       case 'inspected':
+      case 'predictions':
         return;
       default: {
         const unexpected: never = message;

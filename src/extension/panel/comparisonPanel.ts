@@ -28,6 +28,7 @@ const REQUEST_NAMES: Record<WebviewToHost['type'], string> = {
   exportGraph: 'export the graph',
   openLayer: 'open the layer\'s source',
   testImages: 'load the test images',
+  predict: 'predict with the models',
 };
 
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
@@ -152,6 +153,10 @@ export class ComparisonPanel implements vscode.Disposable {
         return this.actions.openLayer(message.runId, message.layer);
       case 'testImages':
         return this.sendTestImages(message.requestId, message.runId, message.indices);
+      case 'predict': {
+        const results = await this.actions.predict(message.runIds, message.pixels).catch((err: Error) => message.runIds.map((runId) => ({ runId, error: err.message })));
+        return this.post({ type: 'predictions', requestId: message.requestId, results });
+      }
       default:
         return assertNever(message);
     }

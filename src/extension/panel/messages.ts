@@ -8,6 +8,8 @@ const MAX_IDS = 10_000;
 const MAX_IMAGES_PER_REQUEST = 256;
 const MAX_PNG_CHARS = 50_000_000;
 const MAX_SVG_CHARS = 20_000_000;
+const MAX_PREDICT_RUNS = 32;
+const MAX_PIXELS = 256 * 256 * 3;
 const PNG_PREFIX = 'data:image/png;base64,';
 
 type Fields = Record<string, unknown>;
@@ -59,6 +61,10 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
         m.indices.every(isIndex)
         ? { type: 'testImages', requestId: m.requestId, runId: m.runId, indices: m.indices }
         : undefined;
+    case 'predict':
+      return isIndex(m.requestId) && isIdList(m.runIds, MAX_PREDICT_RUNS) && isPixels(m.pixels)
+        ? { type: 'predict', requestId: m.requestId, runIds: m.runIds, pixels: m.pixels }
+        : undefined;
     default:
       return undefined;
   }
@@ -72,6 +78,10 @@ function isAnnotationChange(v: unknown): v is RunAnnotations {
 
 function pickAnnotations({ name, note, starred }: RunAnnotations): RunAnnotations {
   return { ...(name !== undefined && { name }), ...(note !== undefined && { note }), ...(starred !== undefined && { starred }) };
+}
+
+function isPixels(v: unknown): v is number[] {
+  return Array.isArray(v) && v.length > 0 && v.length <= MAX_PIXELS && v.every((x) => typeof x === 'number' && x >= 0 && x <= 1);
 }
 
 export function isChartName(v: unknown): v is string {

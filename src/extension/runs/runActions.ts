@@ -9,6 +9,7 @@ import type { RunActions, RunsModel } from '../contracts';
 import { topLevelSymbols } from '../codelens/symbols';
 import { openLayerLocation } from '../editor/openLocation';
 import type { JobManager } from '../jobs/jobManager';
+import type { Predictor } from '../predict/predictor';
 import type { ArchlabSettings } from '../settings';
 import type { WorkspaceRuns } from './runsModel';
 
@@ -20,6 +21,7 @@ export interface RunActionsHost {
   readonly runs: Pick<WorkspaceRuns, 'get' | 'fileOf' | 'remove' | 'upsert'>;
   readonly store: Pick<RunStore, 'delete' | 'annotate'>;
   readonly jobs: Pick<JobManager, 'stopRun'>;
+  readonly predictor: Pick<Predictor, 'predict'>;
   settings(): Pick<ArchlabSettings, 'fashionMnistDir'>;
 }
 
@@ -63,6 +65,7 @@ export function createRunActions(lab: RunActionsHost): RunActions {
       if (!left || !right) return;
       await vscode.commands.executeCommand('vscode.diff', runSourceUri(left), runSourceUri(right), `${left.model} ↔ ${right.model} (run sources)`);
     },
+    predict: (runIds, pixels) => lab.predictor.predict(runIds.map((id) => lab.runs.get(id)).filter((r) => r !== undefined), pixels),
     testImage: async (runId, index) => {
       const record = lab.runs.get(runId);
       if (!record) return undefined;
