@@ -24,6 +24,9 @@ const common = {
 
 const builds = [
   { ...common, entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', external: ['vscode'] },
+  // The host's BullMQ client, loaded only by a sweep that puts its trials on a queue (it bundles the
+  // model file for the agents, hence esbuild).
+  { ...common, entryPoints: ['src/engine/sweep/queue/choose.ts'], outfile: 'dist/queue.js', platform: 'node', format: 'cjs', external: engineExternals },
   { ...common, entryPoints: ['src/trainer/main.ts'], outfile: 'dist/trainer.js', platform: 'node', format: 'cjs', external: engineExternals },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', external: engineExternals },
   { ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife' },

@@ -6,13 +6,13 @@ import { join, resolve } from 'node:path';
 import { ChildTrialRunner } from '../engine/sweep/child-runner';
 import { runSweep, type TrialRunner } from '../engine/sweep/controller';
 import { planSweep } from '../engine/sweep/plan';
+import { queueRunnerOrFallback } from '../engine/sweep/queue/choose';
 import { paretoSummary, sweepTable } from '../engine/sweep/report';
 import { SweepStore } from '../engine/sweep/store';
 import type { SweepRecord } from '../engine/sweep/types';
 import type { BackendPreference, TrainingConfig } from '../engine/types';
 import { EXIT, shownPath, UsageError } from './output';
 import { cliStore, repairOrphanedRuns } from './runs-folder';
-import { queueRunnerOrFallback } from './sweep-queue';
 import { SweepProgress } from './sweep-progress';
 
 const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -71,7 +71,15 @@ export async function sweepCommand(file: string | undefined, options: SweepOptio
   const local = () => new ChildTrialRunner({ trainerPath: join(__dirname, 'trainer.js'), concurrency: options.parallel ?? 1, env });
   let runner: TrialRunner = local();
   if (options.queue) {
-    runner = await queueRunnerOrFallback(options.queue, { sweep, file: resolve(file), runs, fallback: options.fallback, parallel: options.parallel, local, say: (t: string) => progress.line(t) });
+    runner = await queueRunnerOrFallback(options.queue, {
+      sweep,
+      file: resolve(file),
+      runs,
+      fallback: options.fallback,
+      parallel: options.parallel,
+      local,
+      unreachable: (err) => progress.line(`archlab: ${err.message}. Running the trials here instead (--no-fallback to stop instead).`),
+    });
   }
   sweep.ranOn = runner instanceof ChildTrialRunner ? 'local' : sweep.ranOn;
   const { spec } = sweep;

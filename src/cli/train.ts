@@ -150,6 +150,7 @@ function onTrainerMessage(message: TrainerToHost, state: TrainState): void {
     case 'trained':
     case 'inspected':
     case 'predictions':
+    case 'sweepPlanned':
     case 'failed':
       return;
     default: {

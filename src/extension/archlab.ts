@@ -11,6 +11,10 @@ import { JobLocks } from './jobs/jobLocks';
 import { JobManager, type Job } from './jobs/jobManager';
 import { TrainerProcess } from '../shared/trainer-process';
 import { Predictor } from './predict/predictor';
+import { SweepStore } from '../engine/sweep/store';
+import { planInChild } from './sweeps/planner';
+import { SweepSessions } from './sweeps/sweepSessions';
+import { startTrialTrainer } from './sweeps/trialTrainer';
 import { WorkspaceRuns } from './runs/runsModel';
 import { quickRunOverrides, readSettings, type ArchlabSettings } from './settings';
 import type { TrainingConfig } from '../engine/types';
@@ -24,6 +28,8 @@ export class ArchLab implements vscode.Disposable {
   readonly inspector: Inspector;
   readonly locks: JobLocks;
   readonly predictor: Predictor;
+  readonly sweepStore: SweepStore;
+  readonly sweeps: SweepSessions;
   private readonly trainerPath: string;
 
   constructor(
@@ -40,6 +46,13 @@ export class ArchLab implements vscode.Disposable {
     this.jobs = new JobManager({
       startTrainer: (request, onMessage) => {
         const settings = this.settings();
+        // Jobs that run side by side share the cores instead of each taking them all.
+        const cores = Math.max(1, Math.floor(cpus().length / settings.maxConcurrentJobs));
+        const options = { trainerPath: this.trainerPath, cwd: root, stopTimeoutMs: STOP_TIMEOUT_MS, onMessage };
+        if (request.trial) {
+          const env = { backend: settings.backend, threads: settings.threads, cores, storeRoot: root, runsDir: this.store.runsDir, datasetOptions: { fashionMnistDir: settings.fashionMnistDir }, searchPaths: [root] };
+          return startTrialTrainer(request.trial, env, options);
+        }
         return new TrainerProcess(
           {
             type: 'train',
@@ -48,15 +61,14 @@ export class ArchLab implements vscode.Disposable {
             overrides: request.overrides,
             backend: settings.backend,
             threads: settings.threads,
-            // Jobs that run side by side share the cores instead of each taking them all.
-            cores: Math.max(1, Math.floor(cpus().length / settings.maxConcurrentJobs)),
+            cores,
             storeRoot: root,
             runsDir: this.store.runsDir,
             fashionMnistDir: settings.fashionMnistDir,
             searchPaths: [root],
             keepModels: settings.keepModels,
           },
-          { trainerPath: this.trainerPath, cwd: root, stopTimeoutMs: STOP_TIMEOUT_MS, onMessage },
+          options,
         );
       },
       store: this.store,
@@ -65,6 +77,29 @@ export class ArchLab implements vscode.Disposable {
       log: (message) => log.info(message),
     });
     this.jobs.subscribe({ trainingEvent: (event) => this.runs.apply(event) });
+    this.sweepStore = new SweepStore(root);
+    this.sweeps = new SweepSessions({
+      root,
+      plan: (request) =>
+        planInChild(request, {
+          trainerPath: this.trainerPath,
+          cwd: root,
+          stopTimeoutMs: STOP_TIMEOUT_MS,
+          onMessage: (m) => m.type === 'log' && log.info(`[sweep plan] ${m.message}`),
+        }),
+      sweeps: this.sweepStore,
+      runs: this.store,
+      jobs: this.jobs,
+      settings: () => this.settings(),
+      remoteEvent: (event) => this.runs.apply(event),
+      // BullMQ (2 MB) is a bundle of its own, so that activation does not parse it.
+      loadQueue: async () => require(context.asAbsolutePath(join('dist', 'queue.js'))),
+      queueUnreachable: (message) => {
+        log.warn(message);
+        void vscode.window.showWarningMessage(`ArchLab: ${message}`);
+      },
+      log: (message) => log.info(message),
+    });
   }
 
   settings(): ArchlabSettings {
@@ -105,6 +140,7 @@ export class ArchLab implements vscode.Disposable {
 
   dispose(): void {
     this.predictor.dispose();
+    this.sweeps.dispose();
     this.jobs.dispose();
     this.runs.dispose();
   }
@@ -134,7 +170,8 @@ export class ArchLab implements vscode.Disposable {
       case 'failed':
         return { error: outcome.error };
       case 'trained':
-        return { error: new ChildProcessError('The trainer answered an inspection with a training result.') };
+      case 'planned':
+        return { error: new ChildProcessError('The trainer answered an inspection with something else.') };
     }
   }
 }

@@ -17,6 +17,9 @@ export const Commands = {
   showArchitectureGraph: 'archlab.showArchitectureGraph',
   exportModel: 'archlab.exportModel',
   deleteSavedModel: 'archlab.deleteSavedModel',
+  sweepModel: 'archlab.sweepModel',
+  stopSweep: 'archlab.stopSweep',
+  resumeSweep: 'archlab.resumeSweep',
 } as const;
 
 export const Settings = {
@@ -34,6 +37,7 @@ export const Settings = {
   runsFolder: 'runsFolder',
   inlayHints: 'inlayHints',
   keepModels: 'keepModels',
+  queue: 'queue',
 } as const;
 
 /** The comparison panel's webview type (package.json's `onWebviewPanel` activation event). */

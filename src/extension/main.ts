@@ -20,6 +20,7 @@ import { showError } from './notify';
 import { createRunActions, registerRunSources } from './runs/runActions';
 import { HEARTBEAT_MS } from '../engine/runs/owner';
 import { watchStore } from './runs/storeWatcher';
+import { registerSweepCommands } from './sweeps/sweepCommands';
 
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
@@ -76,6 +77,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerModelCommands(lab, context.extensionUri),
     ...registerGraphCommand(lab, inspections, context.extensionUri),
     ...registerSavedModelCommands(lab),
+    ...registerSweepCommands(lab),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(`${Settings.section}.${Settings.runsFolder}`) || e.affectsConfiguration(`${Settings.section}.${Settings.modelGlob}`)) {
         void vscode.window.showInformationMessage('ArchLab: reload the window to apply the new setting.');

@@ -22,6 +22,8 @@ export interface ArchlabSettings {
   /** Absolute folder for run records, when not the default `<workspace>/.archlab/runs`. */
   runsDir?: string;
   keepModels: KeepModels;
+  /** Redis URL of the BullMQ queue sweeps put their trials on; absent: trials run here. */
+  queue?: string;
 }
 
 export function readSettings(config: ConfigurationReader, workspaceRoot: string): ArchlabSettings {
@@ -55,6 +57,7 @@ export function readSettings(config: ConfigurationReader, workspaceRoot: string)
     quickRunSize: Math.round(positive(Settings.quickRunSize) ?? 2000),
     runsDir: inWorkspace(text(Settings.runsFolder)),
     keepModels: KEEP_MODELS.find((k) => k === config.get<string>(Settings.keepModels)) ?? DEFAULT_KEEP_MODELS,
+    queue: text(Settings.queue),
   };
 }
 

@@ -3,8 +3,10 @@
 // request and exits, so a crash or a kill can never take another job down with it.
 import type { InspectReport } from '../engine/models';
 import type { Decision } from '../engine/sweep/asha';
+import type { SweepRequest } from '../engine/sweep/plan';
 import type { TrialEnv, TrialJob } from '../engine/sweep/trial';
 import type { BackendPreference, KeepModels, RunError, RunRecord, TrainingConfig, TrainingEvent } from '../engine/types';
+import type { SweepRecord } from '../engine/sweep/types';
 
 export interface TrainRequest {
   type: 'train';
@@ -69,12 +71,19 @@ export interface PredictionResult {
   error?: string;
 }
 
+/** Plans a sweep (loads the model file, checks its spec, sizes every trial's variant) without training. */
+export interface PlanSweepRequest {
+  type: 'planSweep';
+  request: SweepRequest;
+}
+
 export type HostToTrainer =
   | TrainRequest
   | InspectRequest
   | TrialRequest
   | PredictorRequest
   | { type: 'predict'; requestId: number; models: PredictModel[]; pixels: number[] }
+  | PlanSweepRequest
   | { type: 'decision'; epoch: number; decision: Decision }
   | { type: 'stop' };
 
@@ -89,5 +98,6 @@ export type TrainerToHost =
   | { type: 'trained'; records: RunRecord[] }
   | { type: 'inspected'; report: InspectReport }
   | { type: 'predictions'; requestId: number; results: PredictionResult[] }
+  | { type: 'sweepPlanned'; sweep: SweepRecord }
   /** The request failed as a whole (bad file, dataset not found, ...), not a single model; `usage`: it asked for what the file lacks. */
   | { type: 'failed'; error: RunError; usage?: boolean };

@@ -2,7 +2,9 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { RunError, RunRecord } from '../engine/types';
 import type { InspectReport } from '../engine/models';
-import type { HostToTrainer, InspectRequest, PredictorRequest, TrainerToHost, TrainRequest } from './protocol';
+import type { Decision } from '../engine/sweep/asha';
+import type { SweepRecord } from '../engine/sweep/types';
+import type { HostToTrainer, InspectRequest, PlanSweepRequest, PredictorRequest, TrainerToHost, TrainRequest, TrialRequest } from './protocol';
 import { ChildProcessError, describeExit, exitCodeOf } from './child-error';
 
 export interface TrainerOptions {
@@ -15,7 +17,11 @@ export interface TrainerOptions {
 export type TrainerOutcome =
   | { kind: 'trained'; records: RunRecord[] }
   | { kind: 'inspected'; report: InspectReport }
+  | { kind: 'planned'; sweep: SweepRecord }
   | { kind: 'failed'; error: ChildProcessError; usage?: boolean };
+
+/** What one child serves. */
+export type TrainerRequest = TrainRequest | InspectRequest | PredictorRequest | TrialRequest | PlanSweepRequest;
 
 const STDERR_TAIL = 8_000;
 // A Record over the union's tags: a new TrainerToHost variant does not type-check until it is listed
@@ -29,6 +35,7 @@ const TRAINER_MESSAGE_TYPES: Record<TrainerToHost['type'], true> = {
   trained: true,
   inspected: true,
   predictions: true,
+  sweepPlanned: true,
   failed: true,
 };
 
@@ -46,7 +53,7 @@ export class TrainerProcess {
   /** Messages for after the request, held until the child is ready for them. */
   private queued: HostToTrainer[] | undefined = [];
 
-  constructor(request: TrainRequest | InspectRequest | PredictorRequest, private readonly options: TrainerOptions) {
+  constructor(request: TrainerRequest, private readonly options: TrainerOptions) {
     // VS Code's host is Electron: this makes the forked binary behave as plain Node.
     // execArgv is cleared so a debugger flag of the host is not inherited by every child.
     this.child = fork(options.trainerPath, [], {
@@ -79,6 +86,11 @@ export class TrainerProcess {
     else this.trySend(message);
   }
 
+  /** A trial waiting at an ASHA rung goes on or stops as the sweep decided. */
+  decide(epoch: number, decision: Decision): void {
+    this.send({ type: 'decision', epoch, decision });
+  }
+
   kill(): void {
     if (!this.exited) this.child.kill('SIGKILL');
   }
@@ -100,7 +112,7 @@ export class TrainerProcess {
     });
   }
 
-  private watch(request: TrainRequest | InspectRequest | PredictorRequest): Promise<TrainerOutcome> {
+  private watch(request: TrainerRequest): Promise<TrainerOutcome> {
     return new Promise((resolve) => {
       let result: TrainerOutcome | undefined;
       this.child.on('message', (message: unknown) => {
@@ -118,6 +130,9 @@ export class TrainerProcess {
             break;
           case 'inspected':
             result = { kind: 'inspected', report: message.report };
+            break;
+          case 'sweepPlanned':
+            result = { kind: 'planned', sweep: message.sweep };
             break;
           case 'failed':
             result = { kind: 'failed', error: this.failure(message.error), usage: message.usage };

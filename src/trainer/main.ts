@@ -1,9 +1,11 @@
 // The trainer child process: serves one request from the extension host, then exits.
 // All TensorFlow.js work happens here so the extension host never loads tfjs or blocks.
 import type { RunError, RunRecord } from '../engine/types';
-import type { HostToTrainer, InspectRequest, PredictModel, TrainerToHost, TrainRequest, TrialRequest } from '../shared/protocol';
 import { PredictionServer } from './predictions';
+import type { HostToTrainer, InspectRequest, PlanSweepRequest, PredictModel, TrainerToHost, TrainRequest, TrialRequest } from '../shared/protocol';
 import type { Decision } from '../engine/sweep/asha';
+import { planSweep } from '../engine/sweep/plan';
+import { SweepStore } from '../engine/sweep/store';
 import { runTrial } from '../engine/sweep/trial';
 import { initBackend } from '../engine/backend';
 import { inspectModelFile, toRunError } from '../engine/models';
@@ -108,11 +110,18 @@ async function predict(requestId: number, models: PredictModel[], pixels: number
   await send({ type: 'predictions', requestId, results });
 }
 
-async function serve(request: TrainRequest | InspectRequest | TrialRequest): Promise<void> {
+async function plan(request: PlanSweepRequest): Promise<void> {
+  const sweeps = new SweepStore(request.request.storeRoot);
+  const { record } = await planSweep(request.request, (model) => sweeps.newId(model), 'local');
+  await send({ type: 'sweepPlanned', sweep: record });
+}
+
+async function serve(request: TrainRequest | InspectRequest | TrialRequest | PlanSweepRequest): Promise<void> {
   busy = true;
   try {
     if (request.type === 'train') await train(request);
     else if (request.type === 'trial') await trial(request);
+    else if (request.type === 'planSweep') await plan(request);
     else await inspect(request);
   } catch (err) {
     const usage = err instanceof JobSpecError;
@@ -126,6 +135,7 @@ process.on('message', (message: HostToTrainer) => {
     case 'train':
     case 'inspect':
     case 'trial':
+    case 'planSweep':
       if (!busy) void serve(message);
       return;
     case 'predictor':

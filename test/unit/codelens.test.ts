@@ -125,3 +125,32 @@ test('MACs read in K, M or G', () => {
   assert.equal(formatMacs(12_300_000), '12.3 M');
   assert.equal(formatMacs(2_500_000_000), '2.5 G');
 });
+
+test('an architecture that takes hp with a sweep spec gets a Sweep lens; while it sweeps, Stop sweep and its progress', () => {
+  const swept: InspectReport = {
+    ...report,
+    models: [
+      { name: 'Net', summary: summary('Net', 4_266, 427_000, 'h-net'), hyperparameters: { filters: 4 }, sweepable: true },
+      { name: 'Fixed', summary: summary('Fixed', 25_450, 25_408, 'h-fixed'), hyperparameters: { filters: 4 }, sweepable: false },
+    ],
+  };
+  const at = [
+    { name: 'Net', line: 3 },
+    { name: 'Fixed', line: 20 },
+  ];
+  const idle = computeLenses({ file: FILE, symbols: at, report: swept, state: () => ({}) });
+  const sweepLenses = idle.filter((l) => l.command === Commands.sweepModel);
+  assert.deepEqual(sweepLenses, [{ line: 3, title: '$(beaker) Sweep', command: Commands.sweepModel, args: [{ file: FILE, model: 'Net' }] }]);
+
+  const progress = '2/6 done · 1 running · 1 pruned · best 91.20% (trial 2)';
+  const sweeping = computeLenses({
+    file: FILE,
+    symbols: at,
+    report: swept,
+    state: (model): ArchitectureState => (model === 'Net' ? { sweep: { progress }, latest: run('Net', 0.9, 3, 'h-net') } : {}),
+  });
+  const net = sweeping.filter((l) => l.line === 3).map((l) => l.title);
+  assert.deepEqual(net, ['$(debug-stop) Stop sweep', `sweep: ${progress}`, '4,266 params · 0.4 M MACs']);
+  assert.deepEqual(sweeping.find((l) => l.title.includes('Stop sweep'))?.args, [{ file: FILE, model: 'Net' }]);
+  assert.equal(sweeping.find((l) => l.title.includes('Stop sweep'))?.command, Commands.stopSweep);
+});

@@ -79,6 +79,7 @@ export class ChildTrialRunner implements TrialRunner {
             failure = message.error.message;
             return;
           case 'inspected':
+          case 'sweepPlanned':
             return;
         }
       });

@@ -6,7 +6,7 @@ import type { RunStore } from '../runs/store';
 import type { RunRecord, TrainingEvent } from '../types';
 import { Asha, epochValue } from './asha';
 import { bestTrial } from './pareto';
-import { trialConfig } from './plan';
+import { trialConfig } from './trial-config';
 import type { SweepStore } from './store';
 import type { TrialJob, TrialRunHooks } from './trial';
 import type { SweepRecord, SweepSpec, SweepTrial, TrialStatus } from './types';

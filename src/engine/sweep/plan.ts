@@ -9,7 +9,7 @@ import type { TrainingConfig } from '../types';
 import { HyperparameterSet, fixedPicker, type Picker } from './hp';
 import { planTrials } from './search';
 import { checkSweepSpec, sweptModels, withOverrides } from './spec';
-import type { SweepRecord, SweepSpec, SweepTrial, TrialParams } from './types';
+import type { SweepRecord, SweepSpec, SweepTrial } from './types';
 import { SWEEP_SCHEMA_VERSION } from './types';
 
 export interface SweepRequest {
@@ -76,15 +76,6 @@ export async function planSweep(request: SweepRequest, newId: (model: string) =>
     trials,
   };
   return { record, source: loaded.source };
-}
-
-/** A trial's settings: the base ones, the sweep's epochs, then the trial's training parameters. */
-export function trialConfig(sweep: Pick<SweepRecord, 'baseConfig' | 'spec'>, params: TrialParams): TrainingConfig {
-  const config: TrainingConfig = { ...sweep.baseConfig, epochs: sweep.spec.epochs };
-  for (const key of Object.keys(sweep.spec.parameters)) {
-    if (Object.hasOwn(params, key)) Object.assign(config, { [key]: params[key] });
-  }
-  return config;
 }
 
 function pickModel(candidates: string[], sweep: unknown): string {

@@ -14,6 +14,8 @@ export interface ArchitectureState {
   latest?: RunRecord;
   /** Set while a job trains or will train this architecture. */
   training?: { runId?: string; progress?: JobProgress; queued: boolean };
+  /** Set while a sweep of this architecture runs: what its notification says. */
+  sweep?: { progress: string };
 }
 
 export interface LensSpec {
@@ -46,13 +48,17 @@ export function computeLenses(input: LensInput): LensSpec[] {
     const at = (title: string, command?: string, args?: unknown[]): LensSpec => ({ line: symbol.line, title, command, args });
     const state = input.state(model.name);
     const target = { file: input.file, model: model.name };
-    if (state.training) {
+    if (state.sweep) {
+      lenses.push(at('$(debug-stop) Stop sweep', Commands.stopSweep, [target]));
+      lenses.push(at(`sweep: ${state.sweep.progress}`, Commands.openComparisonPanel));
+    } else if (state.training) {
       const { runId, progress, queued } = state.training;
       lenses.push(at('$(debug-stop) Stop', Commands.stopRun, [runId ?? target]));
       lenses.push(at(queued ? 'queued' : progress && progress.batchesPerEpoch > 0 ? describeProgress(progress) : 'starting...'));
     } else {
       lenses.push(at('$(play) Train', Commands.trainModel, [target]));
       lenses.push(at('Quick run', Commands.quickRun, [target]));
+      if (model.sweepable && !model.error) lenses.push(at('$(beaker) Sweep', Commands.sweepModel, [target]));
     }
     if (model.error) {
       lenses.push(at(`$(error) ${firstLine(readableBuildError(model.error.message))}`, Commands.showModelSummary, [target]));
@@ -61,7 +67,7 @@ export function computeLenses(input: LensInput): LensSpec[] {
     if (model.summary) {
       lenses.push(at(describeSize(model.summary.params.total, model.summary.macs), Commands.showModelSummary, [target]));
     }
-    const result = state.training ? undefined : describeResult(state.latest, model.summary?.architectureHash);
+    const result = state.training || state.sweep ? undefined : describeResult(state.latest, model.summary?.architectureHash);
     if (result) lenses.push(at(result, Commands.openComparisonPanel));
   }
   return lenses;

@@ -4,6 +4,8 @@ import type { EditorInspections } from '../editor/editorInspections';
 import type { Inspector } from '../inspect/inspector';
 import type { Job, JobManager } from '../jobs/jobManager';
 import type { WorkspaceRuns } from '../runs/runsModel';
+import type { SweepSessions } from '../sweeps/sweepSessions';
+import { describeSweepProgress } from '../sweeps/sweepText';
 import { computeLenses, type ArchitectureState } from './lenses';
 import { topLevelSymbols } from './symbols';
 
@@ -19,6 +21,7 @@ export interface LensHost {
   readonly runs: Pick<WorkspaceRuns, 'onDidChange' | 'latest'>;
   readonly jobs: Pick<JobManager, 'subscribe' | 'activeJobFor'>;
   readonly inspector: Pick<Inspector, 'cached'>;
+  readonly sweeps: Pick<SweepSessions, 'onDidChange' | 'activeFor'>;
 }
 
 export class ModelCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
@@ -43,6 +46,7 @@ export class ModelCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
         this.refreshSoon();
       }),
       lab.jobs.subscribe({ jobChanged: (job) => this.onJobChanged(job) }),
+      lab.sweeps.onDidChange(() => this.refreshSoon()),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.refreshSoon()),
     );
   }
@@ -94,6 +98,8 @@ export class ModelCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
 
   private stateOf(file: string, model: string): ArchitectureState {
     const latest = this.lab.runs.latest(file, model);
+    const sweep = this.lab.sweeps.activeFor(file, model);
+    if (sweep) return { latest, sweep: { progress: describeSweepProgress(sweep.sweep) } };
     const job = this.lab.jobs.activeJobFor(file, model);
     if (!job) return { latest };
     const current = job.progress?.model === model ? job.progress : undefined;

@@ -1,5 +1,6 @@
 // Queues training jobs, runs each in its own trainer child up to the concurrency limit, and turns
 // what the child says (or how it dies) into run records and progress.
+import type { TrialJob, TrialRunHooks } from '../../engine/sweep/trial';
 import type { RunRecord, TrainingConfig, TrainingEvent } from '../../engine/types';
 import type { TrainerToHost } from '../../shared/protocol';
 import type { ChildProcessError } from '../../shared/child-error';
@@ -13,6 +14,8 @@ export interface JobRequest {
   overrides?: Partial<TrainingConfig>;
   /** Shown in progress and logs, e.g. "TinyCNN (quick run)". */
   label: string;
+  /** Set when the job is one trial of a sweep: its variant, and the sweep's say at ASHA's rungs. */
+  trial?: { job: TrialJob; decide: TrialRunHooks['decide'] };
 }
 
 export type JobState = 'queued' | 'running' | 'stopping' | 'done';
@@ -181,6 +184,7 @@ export class JobManager {
       case 'trained':
       case 'inspected':
       case 'predictions':
+      case 'sweepPlanned':
         return;
       default: {
         const unexpected: never = message;

@@ -20,7 +20,8 @@ export function showJobProgress(jobs: JobManager): vscode.Disposable {
   };
 
   const track = (job: Job): void => {
-    if (shown.has(job.id) || job.state !== 'running') return;
+    // A sweep's trials have the sweep's notification; the status bar still counts them.
+    if (shown.has(job.id) || job.state !== 'running' || job.request.trial) return;
     shown.set(job.id, () => undefined);
     void vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'ArchLab', cancellable: true },

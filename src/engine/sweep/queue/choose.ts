@@ -1,22 +1,24 @@
-// `archlab sweep --queue URL`: trials through BullMQ when Redis answers; otherwise a clear message
-// and, unless --no-fallback, the same trials run here.
+// A sweep pointed at a queue: trials through BullMQ when its Redis answers; otherwise the reason,
+// and (when the caller allows it) the same trials run here. The CLI and the extension share it.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { RunStore } from '../engine/runs/store';
-import type { TrialRunner } from '../engine/sweep/controller';
-import { checkReachable, shownQueueUrl } from '../engine/sweep/queue/connection';
-import { QueueTrialRunner } from '../engine/sweep/queue/runner';
-import type { SweepRecord } from '../engine/sweep/types';
+import type { RunStore } from '../../runs/store';
+import type { TrialRunner } from '../controller';
+import type { SweepRecord } from '../types';
+import { checkReachable, shownQueueUrl } from './connection';
+import { QueueTrialRunner } from './runner';
 
 export interface QueueChoice {
   sweep: SweepRecord;
   file: string;
   runs: RunStore;
+  /** Run the trials here when Redis cannot be reached; otherwise the reason is thrown. */
   fallback: boolean;
   /** Trials on the queue at once; all of them when absent. */
   parallel?: number;
   local(): TrialRunner;
-  say(text: string): void;
+  /** Told why the queue cannot be used, before the trials fall back to `local`. */
+  unreachable(error: Error): void;
 }
 
 export async function queueRunnerOrFallback(url: string, choice: QueueChoice): Promise<TrialRunner> {
@@ -24,7 +26,7 @@ export async function queueRunnerOrFallback(url: string, choice: QueueChoice): P
     await checkReachable(url);
   } catch (err) {
     if (!choice.fallback) throw err;
-    choice.say(`archlab: ${(err as Error).message}. Running the trials here instead (--no-fallback to stop instead).`);
+    choice.unreachable(err as Error);
     return choice.local();
   }
   const text = await readFile(choice.file, 'utf8');
