@@ -1,5 +1,6 @@
 // The panel: applies host messages to its copy of the runs and redraws what changed, at most once
 // per animation frame, however fast training reports.
+import type { SweepRecord } from '../src/engine/sweep/types';
 import type { HostToWebview, PanelRun, PanelState } from '../src/shared/webview-protocol';
 import { latestPerArchitecture } from './architecture';
 import { ChartsView } from './charts/chartsView';
@@ -10,11 +11,12 @@ import { ParallelView } from './parallel/parallelView';
 import type { CurveRun } from './charts/curves';
 import { DetailsView } from './details/detailsView';
 import { el, frameScheduler } from './dom';
-import { groupColorSlots, groupKey, groupRuns, type GroupBy, type RunGroup } from './groups/grouping';
+import { groupColorSlots, groupKey, groupRuns, sweepOf, type GroupBy, type RunGroup } from './groups/grouping';
 import { loadState, postToHost, saveState } from './host';
 import { ImageRequests } from './images';
 import { noChanges, RunsState, type RunsChanges } from './runs';
 import { tableItems } from './table/items';
+import { SweepView } from './sweep/sweepView';
 import { RunsTable } from './table/runsTable';
 import { filterRuns, sortRuns, type RowFilters } from './table/sortFilter';
 import { PadView } from './pad/padView';
@@ -27,8 +29,8 @@ const MAX_CURVE_RUNS = 12;
 const STAGED_SNAPSHOT_RUNS = 200;
 const PARALLEL_TYPING_DELAY_MS = 150;
 
-type Dirty = { table: boolean; curves: boolean; summaries: boolean; details: boolean; compare: boolean; parallel: boolean };
-const all = (on: boolean): Dirty => ({ table: on, curves: on, summaries: on, details: on, compare: on, parallel: on });
+type Dirty = { table: boolean; curves: boolean; summaries: boolean; details: boolean; compare: boolean; parallel: boolean; sweep: boolean };
+const all = (on: boolean): Dirty => ({ table: on, curves: on, summaries: on, details: on, compare: on, parallel: on, sweep: on });
 
 export class App {
   private readonly state: PanelState = loadState();
@@ -52,6 +54,8 @@ export class App {
   private readonly runDiff = new RunDiffView(this.images.load, readTheme());
   readonly compare: CompareView;
   readonly parallel: ParallelView;
+  readonly sweepView: SweepView;
+  private sweeps: SweepRecord[] = [];
   private readonly notice = el('div', { className: 'notice', attrs: { role: 'status' } });
   private changes = noChanges();
   private dirty = all(true);
@@ -112,12 +116,17 @@ export class App {
       },
       onExport: (pngDataUrl) => postToHost({ type: 'exportChart', chart: 'parallel', pngDataUrl }),
     });
-    root.append(this.toolbar.element, this.notice, scroller, this.compare.element, this.runDiff.element, this.parallel.element, this.charts.element, this.pad.element, this.details.element);
+    this.sweepView = new SweepView({
+      showRun: (id) => this.rowClicked(id, false),
+      exportChart: (chart, pngDataUrl) => postToHost({ type: 'exportChart', chart, pngDataUrl }),
+    });
+    root.append(this.toolbar.element, this.notice, scroller, this.compare.element, this.runDiff.element, this.sweepView.element, this.parallel.element, this.charts.element, this.pad.element, this.details.element);
     onThemeChange(() => {
       this.charts.retheme();
       this.compare.retheme(readTheme());
       this.runDiff.retheme(readTheme());
       this.parallel.retheme(readTheme());
+      this.sweepView.retheme();
       this.dirty = { ...all(true), table: this.state.groupBy !== 'none' };
       this.details.show(undefined);
       this.schedule();
@@ -139,6 +148,9 @@ export class App {
         return this.images.answer(message.requestId, message.images);
       case 'predictions':
         return this.predictions.answer(message.requestId, message.results);
+      case 'sweeps':
+        this.sweeps = message.sweeps;
+        return this.changed({ sweep: true });
       case 'notice':
         return this.showNotice(message.message, message.level);
       default:
@@ -203,6 +215,10 @@ export class App {
     }
     if (dirty.compare) timed('compare', () => this.compare.show(this.comparedRuns(), this.state.curves));
     if (dirty.details) timed('details', () => this.details.show(this.state.detailsRunId ? this.runs.runs.get(this.state.detailsRunId) : undefined));
+    if (dirty.sweep || dirty.details) {
+      const shown = this.state.detailsRunId ? this.runs.runs.get(this.state.detailsRunId) : undefined;
+      this.sweepView.update(this.sweeps, shown && sweepOf(shown)?.id);
+    }
     this.table.updateProgress(changes.batches, (run) => this.runs.progress(run));
   }
 

@@ -15,6 +15,7 @@ const app = new App(document.getElementById('app') ?? document.body);
 Object.defineProperty(window, 'archlabPanel', { value: Object.freeze({
     charts: app.charts.charts,
     compareCharts: app.compare.charts,
+    sweepCharts: () => app.sweepView.charts(),
     get parallel() {
       return app.parallel.chart;
     },

@@ -1,6 +1,7 @@
 // The seam between the job side of the extension (runs, jobs, CodeLens) and the comparison panel.
 // The panel reads runs and asks for actions only through these interfaces.
 import type * as vscode from 'vscode';
+import type { SweepRecord } from '../engine/sweep/types';
 import type { BatchProgress, RunAnnotations, RunRecord } from '../engine/types';
 import type { PredictionResult } from '../shared/protocol';
 
@@ -41,4 +42,10 @@ export interface RunActions {
   predict(runIds: string[], pixels: number[]): Promise<PredictionResult[]>;
   /** Pixels of one test image of a run's dataset, row-major, 0..255, with its shape. */
   testImage(runId: string, index: number): Promise<{ width: number; height: number; pixels: number[] } | undefined>;
+}
+
+export interface SweepsModel {
+  /** Every sweep record of the workspace, newest first. */
+  list(): SweepRecord[];
+  readonly onDidChange: vscode.Event<void>;
 }

@@ -21,6 +21,7 @@ import { createRunActions, registerRunSources } from './runs/runActions';
 import { HEARTBEAT_MS } from '../engine/runs/owner';
 import { watchStore } from './runs/storeWatcher';
 import { registerSweepCommands } from './sweeps/sweepCommands';
+import { WorkspaceSweeps } from './sweeps/sweepsModel';
 
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
@@ -44,10 +45,12 @@ export function activate(context: vscode.ExtensionContext): void {
   const actions = createRunActions(lab);
   // Jobs already warned of a record they could not write.
   const warnedJobs = new Set<number>();
-  const panel = registerComparisonPanel(context, lab.runs, actions, (what, err) => void showError(log, what, err));
+  const sweeps = new WorkspaceSweeps(lab.sweepStore, lab.sweeps, (err) => log.warn(`Could not read the sweep records: ${err instanceof Error ? err.message : String(err)}`));
+  const panel = registerComparisonPanel(context, lab.runs, actions, (what, err) => void showError(log, what, err), sweeps);
   context.subscriptions.push(
     lab,
     inspections,
+    sweeps,
     lenses,
     hints,
     vscode.languages.registerCodeLensProvider(modelFiles, lenses),

@@ -1,5 +1,6 @@
 // Messages between the extension host and the comparison panel's webview. Types only, so the
 // webview bundle, the host and the tests share them without pulling in code.
+import type { SweepRecord } from '../engine/sweep/types';
 import type { BatchProgress, RunAnnotations, RunRecord } from '../engine/types';
 import type { PredictionResult } from './protocol';
 import type { GroupBy } from '../../webview/groups/grouping';
@@ -34,6 +35,8 @@ export type HostToWebview =
   | { type: 'batches'; progress: BatchProgress[] }
   | { type: 'testImages'; requestId: number; runId: string; images: PanelImage[] }
   | { type: 'predictions'; requestId: number; results: PanelPrediction[] }
+  /** Every sweep record of the workspace, newest first: after the snapshot, and whenever one changes. */
+  | { type: 'sweeps'; sweeps: SweepRecord[] }
   | { type: 'notice'; level: 'info' | 'error'; message: string };
 
 export type WebviewToHost =

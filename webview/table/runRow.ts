@@ -51,7 +51,10 @@ function modelCell(td: HTMLElement, run: PanelRun): void {
 
 function statusCell(td: HTMLElement, row: RunRow, progress: RowProgress): void {
   const { run } = row;
-  td.append(el('span', { className: `status status-${run.status}` }, run.status));
+  // A pruned trial says how far it got: ASHA stopped it at a rung, below the top of the trials there.
+  const text = run.status === 'pruned' ? `pruned at epoch ${run.epochs.length}` : run.status;
+  td.append(el('span', { className: `status status-${run.status}` }, text));
+  if (run.status === 'pruned') td.title = `Stopped after epoch ${run.epochs.length} of ${run.config.epochs}: below the top of the trials at that rung`;
   if (run.status === 'failed' && run.error) td.title = run.error.message;
   if (run.status !== 'running') return;
   const bar = el('vscode-progress-bar' as 'div', { attrs: { max: '100', 'aria-label': `${run.model} progress` } });

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { RunRecord } from '../../engine/types';
 import type { HostToWebview, PanelRun, WebviewToHost } from '../../shared/webview-protocol';
-import type { RunActions, RunsChange, RunsModel } from '../contracts';
+import type { RunActions, RunsChange, RunsModel, SweepsModel } from '../contracts';
 import { BatchCoalescer } from './batchCoalescer';
 import { exportChartPng, exportGraph, exportTable } from './exports';
 import { createNonce, panelHtml } from './html';
@@ -53,6 +53,7 @@ export class ComparisonPanel implements vscode.Disposable {
     private readonly runs: RunsModel,
     private readonly actions: RunActions,
     private readonly reportError: ErrorReporter,
+    private readonly sweeps?: SweepsModel,
   ) {
     const webview = panel.webview;
     webview.options = webviewOptions(extensionUri);
@@ -65,6 +66,7 @@ export class ComparisonPanel implements vscode.Disposable {
     this.disposables.push(
       webview.onDidReceiveMessage((raw) => this.receive(raw)),
       runs.onDidChange((change) => this.forward(change)),
+      ...(sweeps ? [sweeps.onDidChange(() => this.sendSweeps())] : []),
       // A hidden panel's page is discarded (no retainContextWhenHidden); when shown again it
       // reloads and says `ready`, so nothing needs sending in between.
       panel.onDidChangeViewState(() => {
@@ -84,6 +86,11 @@ export class ComparisonPanel implements vscode.Disposable {
   private sendSnapshot(): void {
     this.batches.dispose();
     this.post({ type: 'snapshot', runs: this.runs.list().map(toPanelRun), warnings: [...(this.runs.warnings ?? [])] });
+    this.sendSweeps();
+  }
+
+  private sendSweeps(): void {
+    if (this.sweeps) this.post({ type: 'sweeps', sweeps: this.sweeps.list() });
   }
 
   private forward(change: RunsChange): void {

@@ -1,6 +1,6 @@
 // The comparison panel's entry point for the extension: one panel per window, restored on reload.
 import * as vscode from 'vscode';
-import type { RunActions, RunsModel } from '../contracts';
+import type { RunActions, RunsModel, SweepsModel } from '../contracts';
 import { VIEW_TYPE } from '../constants';
 import { ComparisonPanel, PANEL_TITLE, webviewOptions, type ErrorReporter } from './comparisonPanel';
 
@@ -9,11 +9,12 @@ export function registerComparisonPanel(
   runs: RunsModel,
   actions: RunActions,
   reportError: ErrorReporter,
+  sweeps?: SweepsModel,
 ): { show(): void } {
   let current: ComparisonPanel | undefined;
 
   const attach = (panel: vscode.WebviewPanel): void => {
-    const opened = new ComparisonPanel(panel, context.extensionUri, runs, actions, reportError);
+    const opened = new ComparisonPanel(panel, context.extensionUri, runs, actions, reportError, sweeps);
     current = opened;
     panel.onDidDispose(() => {
       opened.dispose();

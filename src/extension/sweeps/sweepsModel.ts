@@ -1,0 +1,55 @@
+// The workspace's sweep records for the panel: read from .archlab/sweeps (written by this window,
+// the CLI or another window), with this window's running sweeps as they stand in memory.
+import * as vscode from 'vscode';
+import type { SweepStore } from '../../engine/sweep/store';
+import type { SweepRecord } from '../../engine/sweep/types';
+import type { SweepsModel } from '../contracts';
+import type { SweepSessions } from './sweepSessions';
+
+// A sweep rewrites its record as each trial starts and ends: one read per burst.
+const REREAD_DELAY_MS = 200;
+
+export class WorkspaceSweeps implements SweepsModel, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private stored: SweepRecord[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private readonly disposables: vscode.Disposable[];
+
+  constructor(
+    private readonly store: Pick<SweepStore, 'dir' | 'list'>,
+    private readonly sessions: Pick<SweepSessions, 'list' | 'onDidChange'>,
+    private readonly onError: (err: unknown) => void,
+  ) {
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(store.dir), '*.json'));
+    const soon = () => this.rereadSoon();
+    this.disposables = [this.changed, watcher, watcher.onDidCreate(soon), watcher.onDidChange(soon), watcher.onDidDelete(soon), sessions.onDidChange(soon)];
+    this.rereadSoon();
+  }
+
+  /** Newest first; a running sweep of this window as it is now. */
+  list(): SweepRecord[] {
+    const live = new Map(this.sessions.list().map((s) => [s.sweep.id, s.sweep]));
+    const records = this.stored.map((s) => live.get(s.id) ?? s);
+    for (const [id, sweep] of live) if (!records.some((r) => r.id === id)) records.unshift(sweep);
+    return records;
+  }
+
+  private rereadSoon(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.store.list().then(
+        (records) => {
+          this.stored = records;
+          this.changed.fire();
+        },
+        (err: unknown) => this.onError(err),
+      );
+    }, REREAD_DELAY_MS);
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    vscode.Disposable.from(...this.disposables).dispose();
+  }
+}
