@@ -56,6 +56,13 @@ test("a run's name, note and star stay when a trainer event brings its record wi
   assert.deepEqual(runs.get('r')?.annotations, {});
 });
 
+test("a sweep's trials are variants of the architecture: the lens's latest result leaves them out", () => {
+  const runs = new WorkspaceRuns('/w', emitter([]));
+  const trial = { ...record('t', 'Net', '2026-02-01T00:00:00Z'), sweep: { id: 's', trial: 0, params: { filters: 32 } } };
+  runs.replaceAll([record('plain', 'Net', '2026-01-01T00:00:00Z'), trial]);
+  assert.equal(runs.latest('/w/models/mnist.model.ts', 'Net')?.id, 'plain');
+});
+
 test('training events update the run as it trains', () => {
   const changes: RunsChange[] = [];
   const runs = new WorkspaceRuns('/w', emitter(changes));

@@ -14,8 +14,8 @@ export interface ArchitectureState {
   latest?: RunRecord;
   /** Set while a job trains or will train this architecture. */
   training?: { runId?: string; progress?: JobProgress; queued: boolean };
-  /** Set while a sweep of this architecture runs: what its notification says. */
-  sweep?: { progress: string };
+  /** Set while a sweep of this architecture runs (its progress is in its notification). */
+  sweep?: { trials: number };
 }
 
 export interface LensSpec {
@@ -50,7 +50,7 @@ export function computeLenses(input: LensInput): LensSpec[] {
     const target = { file: input.file, model: model.name };
     if (state.sweep) {
       lenses.push(at('$(debug-stop) Stop sweep', Commands.stopSweep, [target]));
-      lenses.push(at(`sweep: ${state.sweep.progress}`, Commands.openComparisonPanel));
+      lenses.push(at(`sweep of ${state.sweep.trials} trials running`, Commands.openComparisonPanel));
     } else if (state.training) {
       const { runId, progress, queued } = state.training;
       lenses.push(at('$(debug-stop) Stop', Commands.stopRun, [runId ?? target]));

@@ -38,8 +38,9 @@ export class WorkspaceRuns implements RunsModel {
   }
 
   /** The newest run of `model` in `file` (an absolute path). */
+  /** The latest run of the architecture as the file builds it: a sweep's trials are variants of it, left out. */
   latest(file: string, model: string): RunRecord | undefined {
-    return this.list().find((r) => r.model === model && this.fileOf(r) === file);
+    return this.list().find((r) => r.model === model && !r.sweep && this.fileOf(r) === file);
   }
 
   get warnings(): readonly string[] {
