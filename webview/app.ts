@@ -119,6 +119,7 @@ export class App {
     this.sweepView = new SweepView({
       showRun: (id) => this.rowClicked(id, false),
       exportChart: (chart, pngDataUrl) => postToHost({ type: 'exportChart', chart, pngDataUrl }),
+      resume: (sweepId) => postToHost({ type: 'resumeSweep', sweepId }),
     });
     root.append(this.toolbar.element, this.notice, scroller, this.compare.element, this.runDiff.element, this.sweepView.element, this.parallel.element, this.charts.element, this.pad.element, this.details.element);
     onThemeChange(() => {

@@ -48,4 +48,6 @@ export interface SweepsModel {
   /** Every sweep record of the workspace, newest first. */
   list(): SweepRecord[];
   readonly onDidChange: vscode.Event<void>;
+  /** Goes on with a sweep that did not finish (with its notification, as Resume Sweep does). */
+  resume(id: string): Promise<void>;
 }

@@ -46,6 +46,8 @@ export type WebviewToHost =
   | { type: 'delete'; runIds: string[] }
   /** Sets the fields given ('' or false clears one); the others stay. */
   | { type: 'annotate'; runId: string; annotations: RunAnnotations }
+  /** Goes on with a stopped or interrupted sweep: its unfinished trials run again. */
+  | { type: 'resumeSweep'; sweepId: string }
   | { type: 'openSource'; runId: string }
   | { type: 'exportModel'; runId: string }
   | { type: 'deleteSavedModel'; runId: string }

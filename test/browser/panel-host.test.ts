@@ -27,6 +27,7 @@ describe('webview messages are validated before the host acts', () => {
       { type: 'exportTable', format: 'csv', runIds: [] },
       { type: 'exportChart', chart: 'test-loss', pngDataUrl: PNG_1x1 },
       { type: 'testImages', requestId: 3, runId: 'r1', indices: [0, 17] },
+      { type: 'resumeSweep', sweepId: '20260101-000000-net-sweep-aaaa' },
     ];
     for (const message of good) assert.deepEqual(parseWebviewMessage(message), message);
   });
@@ -41,6 +42,8 @@ describe('webview messages are validated before the host acts', () => {
       { type: 'stop' },
       { type: 'stop', runId: 42 },
       { type: 'stop', runId: '' },
+      { type: 'resumeSweep' },
+      { type: 'resumeSweep', sweepId: 7 },
       { type: 'delete', runIds: [] },
       { type: 'delete', runIds: ['r1', 7] },
       { type: 'annotate', runId: 'r1', annotations: {} },

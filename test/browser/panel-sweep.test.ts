@@ -174,6 +174,18 @@ describe('the sweep view', () => {
     assert.deepEqual(panel.errors, []);
   });
 
+  it('a finished sweep offers no Resume; a stopped one does, and asks the host to go on with it', async () => {
+    const resume = '[data-sweep-view] [data-action="resume-sweep"]';
+    assert.equal(await panel.page.$eval(resume, (b) => (b as HTMLElement).hidden), true);
+    const stopped = { ...first.sweep, status: 'stopped' as const };
+    await panel.send({ type: 'sweeps', sweeps: [second.sweep, stopped] });
+    assert.equal(await panel.page.$eval(resume, (b) => (b as HTMLElement).hidden), false);
+    assert.equal(await panel.page.$eval(resume, (b) => getComputedStyle(b).display !== 'none'), true);
+    await panel.page.click(resume);
+    assert.deepEqual((await panel.posted()).at(-1), { type: 'resumeSweep', sweepId: first.sweep.id });
+    await panel.send({ type: 'sweeps', sweeps: [second.sweep, first.sweep] });
+  });
+
   it('the user can pick another sweep in the list', async () => {
     await panel.page.selectOption('[data-control="sweep"]', second.sweep.id);
     await panel.settle();

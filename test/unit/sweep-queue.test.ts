@@ -5,11 +5,11 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ensureBuilt, REPO } from './helpers/build';
+import { freePort } from './helpers/net';
 
 const BIN = join(REPO, 'bin/archlab.js');
 const DATA = ['--limit', '300', '--test-limit', '200', '--backend', 'wasm'];
@@ -19,17 +19,6 @@ let cwd: string;
 let file: string;
 let url: string;
 const processes: ChildProcess[] = [];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 type Started = ChildProcess & { output: () => string; stdout: () => string };
 

@@ -16,6 +16,8 @@ export interface SweepViewCallbacks {
   /** Shows the run of a trial in the details (and selects it). */
   showRun(runId: string): void;
   exportChart(name: string, pngDataUrl: string): void;
+  /** Asks the host to go on with a sweep that did not finish. */
+  resume(sweepId: string): void;
 }
 
 interface Drawn {
@@ -28,6 +30,7 @@ export class SweepView {
   readonly element = el('section', { className: 'sweep-view', attrs: { 'aria-label': 'Sweep', 'data-sweep-view': '' } });
   private readonly picker = el('select', { attrs: { 'aria-label': 'Sweep to show', 'data-control': 'sweep' } });
   private readonly summary = el('p', { className: 'sweep-summary', attrs: { 'data-sweep-summary': '' } });
+  private readonly resumeButton = el('vscode-button' as 'button', { attrs: { 'data-action': 'resume-sweep' }, title: 'Run the trials that did not finish; finished ones stay' }, 'Resume');
   private readonly answer = el('div', { className: 'sweep-answer' });
   private readonly grid = el('div', { className: 'charts sweep-charts' });
   private sweeps: SweepRecord[] = [];
@@ -42,7 +45,11 @@ export class SweepView {
       this.picked = this.picker.value;
       this.render();
     });
-    const header = el('header', { className: 'sweep-header' }, el('h3', {}, 'Sweep'), el('label', { className: 'control' }, 'Show ', this.picker));
+    this.resumeButton.addEventListener('click', () => {
+      const id = this.picker.value;
+      if (id) callbacks.resume(id);
+    });
+    const header = el('header', { className: 'sweep-header' }, el('h3', {}, 'Sweep'), el('label', { className: 'control' }, 'Show ', this.picker), this.resumeButton);
     this.element.append(header, this.summary, this.answer, this.grid);
     this.element.hidden = true;
   }
@@ -79,6 +86,8 @@ export class SweepView {
     if (!sweep) return this.destroyCharts();
     this.fillPicker(sweep.id);
     this.summary.textContent = summaryText(sweep);
+    // A sweep recorded as running may be running elsewhere (a terminal, another window): only one that says it stopped.
+    this.resumeButton.hidden = !RESUMABLE.has(sweep.status);
     this.renderAnswer(sweep);
     this.renderCharts(sweep);
   }
@@ -155,6 +164,8 @@ export class SweepView {
     this.drawn = undefined;
   }
 }
+
+const RESUMABLE: ReadonlySet<SweepRecord['status']> = new Set(['stopped', 'interrupted', 'failed']);
 
 function summaryText(sweep: SweepRecord): string {
   const counts = statusCounts(sweep);

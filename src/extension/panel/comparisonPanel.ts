@@ -19,6 +19,7 @@ const REQUEST_NAMES: Record<WebviewToHost['type'], string> = {
   rerun: 'rerun the run',
   delete: 'delete the runs',
   annotate: 'save the name, note or star',
+  resumeSweep: 'resume the sweep',
   openSource: 'open the source',
   exportModel: 'export the model',
   deleteSavedModel: 'delete the saved model',
@@ -133,6 +134,8 @@ export class ComparisonPanel implements vscode.Disposable {
         return this.actions.delete(message.runIds);
       case 'annotate':
         return this.actions.annotate(message.runId, message.annotations);
+      case 'resumeSweep':
+        return this.sweeps?.resume(message.sweepId);
       case 'openSource':
         return this.actions.openSource(message.runId);
       case 'exportModel':

@@ -35,6 +35,8 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
       return isId(m.runId) ? { type: m.type, runId: m.runId } : undefined;
     case 'delete':
       return isIdList(m.runIds, MAX_IDS) && m.runIds.length > 0 ? { type: 'delete', runIds: m.runIds } : undefined;
+    case 'resumeSweep':
+      return isId(m.sweepId) ? { type: 'resumeSweep', sweepId: m.sweepId } : undefined;
     case 'annotate':
       return isId(m.runId) && isAnnotationChange(m.annotations) ? { type: 'annotate', runId: m.runId, annotations: pickAnnotations(m.annotations) } : undefined;
     case 'diffSources':

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { SweepStore } from '../../engine/sweep/store';
 import type { SweepRecord } from '../../engine/sweep/types';
+import { Commands } from '../constants';
 import type { SweepsModel } from '../contracts';
 import type { SweepSessions } from './sweepSessions';
 
@@ -33,6 +34,10 @@ export class WorkspaceSweeps implements SweepsModel, vscode.Disposable {
     const records = this.stored.map((s) => live.get(s.id) ?? s);
     for (const [id, sweep] of live) if (!records.some((r) => r.id === id)) records.unshift(sweep);
     return records;
+  }
+
+  async resume(id: string): Promise<void> {
+    await vscode.commands.executeCommand(Commands.resumeSweep, id);
   }
 
   private rereadSoon(): void {

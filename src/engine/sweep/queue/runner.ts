@@ -41,6 +41,7 @@ interface Live {
 export class QueueTrialRunner implements TrialRunner {
   readonly concurrency: number;
   private readonly redis: Redis;
+  private readonly eventsRedis: Redis;
   private readonly queue: Queue;
   private readonly events: QueueEvents;
   private readonly live = new Map<string, Live>();
@@ -52,7 +53,8 @@ export class QueueTrialRunner implements TrialRunner {
     this.concurrency = Math.max(1, options.concurrency);
     this.redis = connect(options.url, 'archlab-controller');
     this.queue = new Queue(QUEUE_NAME, { connection: this.redis });
-    this.events = new QueueEvents(QUEUE_NAME, { connection: connect(options.url, 'archlab-controller-events') });
+    this.eventsRedis = connect(options.url, 'archlab-controller-events');
+    this.events = new QueueEvents(QUEUE_NAME, { connection: this.eventsRedis });
     this.events.on('progress', ({ jobId, data }) => void this.onProgress(jobId, data as unknown as AgentUpdate));
   }
 
@@ -84,6 +86,9 @@ export class QueueTrialRunner implements TrialRunner {
   async close(): Promise<void> {
     await this.events.close();
     await this.queue.close();
+    // BullMQ leaves connections it was given open: a window that runs many sweeps must not keep
+    // one per sweep, reconnecting for ever once Redis goes away.
+    this.eventsRedis.disconnect();
     this.redis.disconnect();
   }
 
