@@ -224,7 +224,8 @@ export async function startVsCode(options: StartOptions = {}): Promise<VsCode> {
     browser = await startBrowser(tools.chromium, dirs, env);
     browser.page.setDefaultTimeout(15_000);
     const vsc = new VsCode(browser, server, dirs);
-    await vsc.page.goto(`${server.url}/?folder=${encodeURIComponent(dirs.workspace)}`);
+    // The workbench's first load on a machine busy with other jobs can take longer than a click may.
+    await vsc.page.goto(`${server.url}/?folder=${encodeURIComponent(dirs.workspace)}`, { timeout: 90_000 });
     await vsc.waitUntilReady();
     current = vsc;
     return vsc;
