@@ -1,18 +1,20 @@
 // One measurement, run in its own process so its peak RSS is its own: trains one example model on
-// one backend for a number of batches and prints a JSON line with per-batch times.
-// Usage: node --import tsx bench/measure-model.ts <backend>[:threads] <model> <batches> [--profile]
+// one engine for a number of batches and prints a JSON line with per-batch times.
+// Usage: node --import tsx bench/measure-model.ts <engine>[:threads] <model> <batches> [--profile]
+// Engines: fused (the fused WebAssembly engine), tensorflow, wasm, cpu (tfjs on that backend).
 import * as path from 'node:path';
 import { initBackend } from '../src/engine/backend';
 import { loadDataset } from '../src/engine/datasets';
+import { FusedTrainer } from '../src/engine/fused/trainer';
 import { loadModelFile } from '../src/engine/models';
+import { FusedBatchTrainer, TfjsBatchTrainer, type BatchTrainer } from '../src/engine/train/batch-trainer';
 import { gatherBatch, seededRandom, shuffledIndices } from '../src/engine/train/data';
-import { compileForTraining } from '../src/engine/train/loss';
 import type { BackendName } from '../src/engine/types';
 
 export interface ModelMeasurement {
   model: string;
-  backend: BackendName;
-  backendVersion: string;
+  engine: string;
+  version: string;
   threads?: number;
   batches: number;
   batchMs: number[];
@@ -26,52 +28,61 @@ const BATCH_SIZE = 64;
 const EXAMPLES = path.join(__dirname, '..', 'examples', 'mnist.model.ts');
 
 async function main(): Promise<void> {
-  const [backendArg, modelName, batchesArg] = process.argv.slice(2);
-  const [backendName, threads] = backendArg.split(':');
+  const [engineArg, modelName, batchesArg] = process.argv.slice(2);
+  const [engine, threadsArg] = engineArg.split(':');
+  const threads = threadsArg ? Number(threadsArg) : 1;
   const profile = process.argv.includes('--profile');
-  const { tf, backend } = await initBackend(backendName as BackendName, { threads: threads ? Number(threads) : undefined });
+  const fused = engine === 'fused';
+  const { tf, backend } = await initBackend(fused ? 'cpu' : (engine as BackendName), { threads: fused ? 1 : threads });
   const file = await loadModelFile(EXAMPLES, tf);
   const arch = file.architectures.find((a) => a.name === modelName);
   if (!arch) throw new Error(`${EXAMPLES} has no model ${modelName}`);
   const dataset = await loadDataset('mnist');
   const model = arch.build();
-  compileForTraining(tf, model, { optimizer: 'adam', learningRate: 1e-3, outputsProbabilities: false });
+  const options = { optimizer: 'adam' as const, learningRate: 1e-3, outputsProbabilities: false, imageShape: [28, 28, 1], numClasses: 10 };
+  const fusedTrainer = fused ? new FusedTrainer(model, { ...options, threads, seed: 1 }) : undefined;
+  const trainer: BatchTrainer = fusedTrainer ? new FusedBatchTrainer(fusedTrainer, BATCH_SIZE) : new TfjsBatchTrainer(tf, model, options);
 
   const order = shuffledIndices(dataset.train.count, seededRandom(1));
   const imageSize = 28 * 28;
+  const batchAt = (batch: number) => gatherBatch(dataset.train, order.subarray(batch * BATCH_SIZE, (batch + 1) * BATCH_SIZE), imageSize);
   const step = async (batch: number) => {
-    const indices = order.subarray(batch * BATCH_SIZE, (batch + 1) * BATCH_SIZE);
-    const { images, oneHot } = gatherBatch(dataset.train, indices, imageSize, 10);
-    const x = tf.tensor4d(images, [indices.length, 28, 28, 1]);
-    const y = tf.tensor2d(oneHot, [indices.length, 10]);
-    await model.trainOnBatch(x, y);
-    tf.dispose([x, y]);
+    const { images, labels } = batchAt(batch);
+    await trainer.trainBatch(images, labels, labels.length);
   };
 
   for (let b = 0; b < WARMUP_BATCHES; b++) await step(b);
   const batches = Number(batchesArg);
   const batchMs: number[] = [];
-  const kernels: Record<string, number> = {};
   for (let b = 0; b < batches; b++) {
     const started = performance.now();
-    if (profile) {
-      const info = await tf.profile(() => step(WARMUP_BATCHES + b));
-      for (const k of info.kernels) kernels[k.name] = (kernels[k.name] ?? 0) + (k.kernelTimeMs as number);
-    } else {
-      await step(WARMUP_BATCHES + b);
-    }
+    await step(WARMUP_BATCHES + b);
     batchMs.push(performance.now() - started);
+  }
+  const kernels: Record<string, number> = {};
+  if (profile) {
+    // Kernel times of a few more steps, apart from the timed ones (profiling adds its own overhead).
+    for (let b = 0; b < batches; b++) {
+      if (fusedTrainer) {
+        const { images, labels } = batchAt(WARMUP_BATCHES + b);
+        for (const [name, ms] of fusedTrainer.profileStep(images, labels, labels.length)) kernels[name] = (kernels[name] ?? 0) + ms;
+      } else {
+        const info = await tf.profile(() => step(WARMUP_BATCHES + b));
+        for (const k of info.kernels) kernels[k.name] = (kernels[k.name] ?? 0) + (k.kernelTimeMs as number);
+      }
+    }
   }
   const result: ModelMeasurement = {
     model: modelName,
-    backend: backend.name,
-    backendVersion: backend.version,
-    threads: backend.threads,
+    engine: fusedTrainer ? `fused ${fusedTrainer.variant}` : `tfjs-${backend.name}`,
+    version: fusedTrainer ? '' : backend.version,
+    threads: fusedTrainer ? fusedTrainer.threads : backend.threads,
     batches,
     batchMs,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
     ...(profile ? { kernels } : {}),
   };
+  trainer.dispose();
   // Exit explicitly once written: the threads of a multithreaded wasm backend keep a process alive.
   process.stdout.write(`${JSON.stringify(result)}\n`, () => process.exit(0));
 }

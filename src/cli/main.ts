@@ -11,7 +11,7 @@ import { sweepCommand, type SweepOptions } from './sweep';
 import { trainCommand, type TrainOptions } from './train';
 
 const backendOption = (fallback: string) =>
-  new Option('--backend <name>', 'compute backend').choices(BACKEND_PREFERENCES).default(fallback);
+  new Option('--backend <name>', 'what trains: auto, the fused WebAssembly engine, or a TensorFlow.js backend').choices(BACKEND_PREFERENCES).default(fallback);
 
 function program(): Command {
   const cli = new Command('archlab')

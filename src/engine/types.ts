@@ -4,8 +4,12 @@
 
 export const BACKEND_NAMES = ['tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
-export const BACKEND_PREFERENCES = ['auto', ...BACKEND_NAMES] as const;
+/** 'fused' trains every model it can with the fused WebAssembly engine, and fails the others. */
+export const BACKEND_PREFERENCES = ['auto', 'fused', ...BACKEND_NAMES] as const;
 export type BackendPreference = (typeof BACKEND_PREFERENCES)[number];
+/** What ran the training steps: the fused WebAssembly engine, or tfjs on the backend named. */
+export const ENGINE_NAMES = ['wasm-fused', 'tfjs'] as const;
+export type EngineName = (typeof ENGINE_NAMES)[number];
 
 export interface BackendInfo {
   name: BackendName;
@@ -15,6 +19,10 @@ export interface BackendInfo {
   threads?: number;
   /** Why a preferred backend was not used, e.g. "tfjs-node: native binding not found". */
   fallbackReason?: string;
+  /** The training engine (absent in records from before the fused engine: tfjs). */
+  engine?: EngineName;
+  /** The fused engine's build: relaxed-SIMD fused multiply-add, or plain SIMD128. */
+  simd?: 'relaxed' | 'simd128';
 }
 
 export const OPTIMIZER_NAMES = ['adam', 'sgd', 'rmsprop', 'adagrad', 'adadelta', 'adamax'] as const;

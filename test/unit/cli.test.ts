@@ -63,7 +63,7 @@ test('train prints the results table and where the records are; progress goes to
   );
   assert.equal(code, 0, stderr);
   assert.match(stdout, /Model +Params +Test accuracy +Loss +Learning time +Backend\n-+ /);
-  assert.match(stdout, /TinyCNN +4,266 +\d+\.\d\d% +\d+\.\d\d +\d+\.\d s +\w+\nMLP +25,450 +\d+\.\d\d% /);
+  assert.match(stdout, /TinyCNN +4,266 +\d+\.\d\d% +\d+\.\d\d +\d+\.\d s +(wasm-fused|tfjs-\w+)( \(\d threads\))?\nMLP +25,450 +\d+\.\d\d% /);
   assert.match(stdout, /Run records: elsewhere/);
   assert.match(stderr, /MLP epoch 1\/2: loss [\d.]+ acc [\d.]+%, val loss [\d.]+ acc [\d.]+%/);
   assert.match(stderr, /MLP epoch 2\/2/);

@@ -43,9 +43,9 @@ test('epoch order is a permutation that depends only on the seed', () => {
   assert.notDeepEqual(a, shuffledIndices(1000, seededRandom(8)));
 });
 
-test('a batch holds the chosen images with one-hot labels', () => {
+test('a batch holds the chosen images with their labels', () => {
   const { train } = dataset(10, 1);
-  const batch = gatherBatch(train, [3, 0], 4, 2);
+  const batch = gatherBatch(train, [3, 0], 4);
   assert.deepEqual([...batch.images], [3, 3, 3, 3, 0, 0, 0, 0]);
-  assert.deepEqual([...batch.oneHot], [0, 1, 1, 0]);
+  assert.deepEqual([...batch.labels], [train.labels[3], train.labels[0]]);
 });

@@ -1,5 +1,7 @@
 // Backend selection: tfjs-node when it loads, else WebAssembly with fast training kernels, else
 // the pure-JS cpu backend. A forced preference that cannot be met is an error that says why.
+// With 'auto' and 'fused', training itself runs on the fused engine where it can (see
+// train/choose-trainer.ts); the tfjs backend then builds the models and trains the others.
 import type { BackendInfo, BackendPreference } from '../types';
 import { engineTf, type Tf } from '../tf';
 import { loadTfjsNode } from './tfjs-node';
@@ -45,7 +47,7 @@ async function select(pref: BackendPreference, opts: BackendOptions): Promise<{ 
   }
   const tf = engineTf();
   quietBanners(tf);
-  if (pref === 'auto' || pref === 'wasm') {
+  if (pref === 'auto' || pref === 'fused' || pref === 'wasm') {
     try {
       const wasm = await startWasm(tf, opts.threads);
       if (wasm.threadsProblem) reasons.push(wasm.threadsProblem);

@@ -32,8 +32,10 @@ export function resultsTable(records: RunRecord[], format: TableFormat): string 
   }
 }
 
+/** "wasm-fused (2 threads)" for the fused engine, "tfjs-wasm (2 threads)", "tfjs-tensorflow" otherwise. */
 export function backendLabel(backend: BackendInfo): string {
-  return backend.threads && backend.threads > 1 ? `${backend.name} (${backend.threads} threads)` : backend.name;
+  const name = backend.engine === 'wasm-fused' ? 'wasm-fused' : `tfjs-${backend.name}`;
+  return backend.threads && backend.threads > 1 ? `${name} (${backend.threads} threads)` : name;
 }
 
 /** "★ small and good (TinyCNN)" for a starred run named by its user; the model name alone otherwise. */

@@ -79,6 +79,9 @@ export async function runTrial(job: TrialJob, env: TrialEnv, hooks: TrialRunHook
     onEvent: hooks.onEvent,
     onLog: hooks.onLog,
     onStoreError: (err) => hooks.onLog?.(err.message),
+    preference: env.backend,
+    fusedThreads: env.threads,
+    cores: env.cores,
     trial: {
       runId: job.runId,
       sweep,

@@ -70,19 +70,14 @@ export function shuffledIndices(count: number, random: () => number): Uint32Arra
   return order;
 }
 
-/** Copies the images and one-hot labels of `indices` into fresh arrays, ready to become tensors. */
-export function gatherBatch(
-  split: Split,
-  indices: ArrayLike<number>,
-  imageSize: number,
-  numClasses: number,
-): { images: Float32Array; oneHot: Float32Array } {
+/** Copies the images and labels of `indices` into fresh arrays. */
+export function gatherBatch(split: Split, indices: ArrayLike<number>, imageSize: number): { images: Float32Array; labels: Int32Array } {
   const images = new Float32Array(indices.length * imageSize);
-  const oneHot = new Float32Array(indices.length * numClasses);
+  const labels = new Int32Array(indices.length);
   for (let i = 0; i < indices.length; i++) {
     const index = indices[i];
     images.set(split.images.subarray(index * imageSize, (index + 1) * imageSize), i * imageSize);
-    oneHot[i * numClasses + split.labels[index]] = 1;
+    labels[i] = split.labels[index];
   }
-  return { images, oneHot };
+  return { images, labels };
 }

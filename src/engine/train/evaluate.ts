@@ -1,12 +1,8 @@
 // Evaluation of a model on a split, in batches so that memory stays bounded whatever the split size.
-import type { Tensor } from '@tensorflow/tfjs-core';
-import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { Split } from '../datasets';
-import type { Tf } from '../tf';
 import type { Misclassified } from '../types';
-import { perExampleLoss } from './loss';
-
-const EVAL_BATCH = 500;
+import type { BatchTrainer } from './batch-trainer';
+import { exampleLoss } from './loss';
 
 export interface Evaluation {
   loss: number;
@@ -19,32 +15,26 @@ export interface Evaluation {
 }
 
 export async function evaluateSplit(
-  tf: Tf,
-  model: LayersModel,
+  trainer: BatchTrainer,
   split: Split,
   options: { numClasses: number; imageShape: number[]; outputsProbabilities: boolean; afterBatch?: () => Promise<void> },
 ): Promise<Evaluation> {
   const { numClasses, imageShape, outputsProbabilities } = options;
+  const batchSize = trainer.evalBatchSize;
   const imageSize = imageShape.reduce((a, b) => a * b, 1);
   const confusion = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
   const misclassified: Misclassified[] = [];
   let lossSum = 0;
   let correct = 0;
-  for (let start = 0; start < split.count; start += EVAL_BATCH) {
-    const end = Math.min(start + EVAL_BATCH, split.count);
-    const labels = split.labels.subarray(start, end);
-    const [losses, predicted] = tf.tidy(() => {
-      const x = tf.tensor(split.images.subarray(start * imageSize, end * imageSize), [end - start, ...imageShape]);
-      const output = model.predict(x) as Tensor;
-      const oneHot = tf.oneHot(tf.tensor1d(labels, 'int32'), numClasses);
-      return [perExampleLoss(tf, oneHot, output, outputsProbabilities), tf.argMax(output, -1)];
-    });
-    const [lossValues, predictedValues] = await Promise.all([losses.data(), predicted.data()]);
-    tf.dispose([losses, predicted]);
-    for (let i = 0; i < labels.length; i++) {
-      const truth = labels[i];
-      const guess = predictedValues[i];
-      lossSum += lossValues[i];
+  for (let start = 0; start < split.count; start += batchSize) {
+    const end = Math.min(start + batchSize, split.count);
+    const outputs = await trainer.predict(split.images.subarray(start * imageSize, end * imageSize), end - start);
+    for (let i = 0; i < end - start; i++) {
+      const truth = split.labels[start + i];
+      const row = outputs.subarray(i * numClasses, (i + 1) * numClasses);
+      let guess = 0;
+      for (let c = 1; c < numClasses; c++) if (row[c] > row[guess]) guess = c;
+      lossSum += exampleLoss(row, truth, outputsProbabilities);
       confusion[truth][guess]++;
       if (truth === guess) correct++;
       else misclassified.push([start + i, truth, guess]);

@@ -1,9 +1,8 @@
-// The training loop: seeded shuffling, one trainOnBatch per batch, throttled progress, evaluation
+// The training loop: seeded shuffling, one trainer step per batch, throttled progress, evaluation
 // after every epoch. A batch-level loop (rather than model.fit) lets cancellation and a diverging
 // loss stop the run within one batch, and keeps the epoch order reproducible from the seed.
-import type { LayersModel } from '@tensorflow/tfjs-layers';
-import type { Tf } from '../tf';
 import type { BatchPosition, EpochMetrics } from '../types';
+import type { BatchTrainer } from './batch-trainer';
 import { gatherBatch, seededRandom, shuffledIndices, type RunData } from './data';
 import { evaluateSplit } from './evaluate';
 
@@ -46,7 +45,7 @@ export function cancellationPoint(signal: AbortSignal | undefined): () => Promis
   };
 }
 
-export async function fitModel(tf: Tf, model: LayersModel, data: RunData, options: FitOptions): Promise<EpochMetrics[]> {
+export async function fitModel(trainer: BatchTrainer, data: RunData, options: FitOptions): Promise<EpochMetrics[]> {
   const { batchSize, signal } = options;
   const { imageShape, numClasses } = data.info;
   const count = data.train.count;
@@ -66,16 +65,8 @@ export async function fitModel(tf: Tf, model: LayersModel, data: RunData, option
     const saturatedLoss = 2 * Math.log(numClasses);
     for (let batch = 0; batch < batchesPerEpoch; batch++) {
       const indices = order.subarray(batch * batchSize, Math.min((batch + 1) * batchSize, count));
-      const { images, oneHot } = gatherBatch(data.train, indices, data.imageSize, numClasses);
-      const x = tf.tensor(images, [indices.length, ...imageShape]);
-      const y = tf.tensor2d(oneHot, [indices.length, numClasses]);
-      let values: number | number[];
-      try {
-        values = await model.trainOnBatch(x, y);
-      } finally {
-        tf.dispose([x, y]);
-      }
-      const [loss, acc] = Array.isArray(values) ? values : [values, NaN];
+      const { images, labels } = gatherBatch(data.train, indices, data.imageSize);
+      const { loss, acc } = await trainer.trainBatch(images, labels, indices.length);
       saturated = options.outputsProbabilities && loss > saturatedLoss ? saturated + 1 : 0;
       if (!(Math.abs(loss) < DIVERGED_LOSS) || saturated >= DIVERGED_BATCHES) {
         const shown = Number.isFinite(loss) ? loss.toPrecision(3) : String(loss);
@@ -96,9 +87,10 @@ export async function fitModel(tf: Tf, model: LayersModel, data: RunData, option
       await checkCancelled();
     }
     const seconds = (performance.now() - started) / 1000;
+    trainer.syncModel();
     const metrics: EpochMetrics = { epoch, loss: lossSum / count, acc: accSum / count, seconds };
     if (data.validation) {
-      const evaluation = await evaluateSplit(tf, model, data.validation, {
+      const evaluation = await evaluateSplit(trainer, data.validation, {
         numClasses,
         imageShape,
         outputsProbabilities: options.outputsProbabilities,

@@ -94,6 +94,9 @@ export async function runJob(spec: JobSpec, hooks: JobHooks = {}): Promise<RunRe
     onLog: hooks.onLog,
     onStoreError: hooks.onStoreError,
     keepModels: spec.keepModels,
+    preference,
+    fusedThreads: spec.threads,
+    cores: spec.cores,
   };
 
   if ('error' in result) {

@@ -12,6 +12,27 @@ export function perExampleLoss(tf: Tf, oneHot: Tensor, output: Tensor, outputsPr
     : tf.losses.softmaxCrossEntropy(oneHot, output, undefined, 0, tf.Reduction.NONE);
 }
 
+const EPSILON = 1e-7;
+
+/**
+ * The cross-entropy of one example from the model's output row, as tfjs computes it: on logits,
+ * -log softmax at the label; on probabilities (categoricalCrossentropy), the row normalized by
+ * its sum and clipped to [1e-7, 1 - 1e-7] before the log.
+ */
+export function exampleLoss(row: ArrayLike<number>, label: number, outputsProbabilities: boolean): number {
+  if (outputsProbabilities) {
+    let sum = 0;
+    for (let c = 0; c < row.length; c++) sum += row[c];
+    const p = Math.min(Math.max(row[label] / sum, EPSILON), 1 - EPSILON);
+    return -Math.log(p);
+  }
+  let top = -Infinity;
+  for (let c = 0; c < row.length; c++) top = Math.max(top, row[c]);
+  let sum = 0;
+  for (let c = 0; c < row.length; c++) sum += Math.exp(row[c] - top);
+  return -(row[label] - top - Math.log(sum));
+}
+
 export function createOptimizer(tf: Tf, name: OptimizerName, learningRate: number): Optimizer {
   switch (name) {
     case 'adam':

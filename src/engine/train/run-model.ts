@@ -1,22 +1,24 @@
 // One architecture, one run: build, check against the dataset, train, evaluate, and keep its record
 // up to date in the store (at the start, after every epoch, at the end).
-import type { Optimizer } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { Dataset } from '../datasets';
 import { checkInputShape, summarizeModel, toRunError, type Architecture } from '../models';
 import type { RunStore } from '../runs/store';
 import type { StoreWriteError } from '../runs/write-error';
+import { backendLabel } from '../runs/table';
 import { TrialPruned, type TrialHooks } from '../sweep/trial-hooks';
 import type { Tf } from '../tf';
 import { applyKeepPolicy } from '../saved/keep';
 import { saveRunModel } from '../saved/save';
-import { DEFAULT_KEEP_MODELS, type BackendInfo, type KeepModels, type ModelSummary, type RunRecord, type RunStatus, type TrainingConfig, type TrainingEvent } from '../types';
+import { DEFAULT_KEEP_MODELS, type BackendInfo, type BackendPreference, type KeepModels, type ModelSummary, type RunRecord, type RunStatus, type TrainingConfig, type TrainingEvent } from '../types';
 import { prepareRunData, seededRandom } from './data';
 import { evaluateSplit } from './evaluate';
+import type { BatchTrainer } from './batch-trainer';
+import { chooseTrainer } from './choose-trainer';
 import { cancellationPoint, fitModel, TrainingStopped } from './fit';
-import { compileForTraining } from './loss';
 import { newRecord, type SourceSnapshot } from './record';
 import { saveRecord } from './save-record';
+import { fusedThreadCount } from './threads';
 
 export interface RunContext {
   tf: Tf;
@@ -30,6 +32,12 @@ export interface RunContext {
   onLog?: (message: string) => void;
   /** A record could not be written; the run goes on (see save-record.ts). */
   onStoreError?: (error: StoreWriteError, record: RunRecord) => void;
+  /** The backend asked for: 'auto' and 'fused' train on the fused engine where it can. */
+  preference?: BackendPreference;
+  /** Threads of the fused engine; by default chosen from the model's MACs (threads.ts). */
+  fusedThreads?: number;
+  /** Cores the automatic thread choice may use (a share when jobs run side by side). */
+  cores?: number;
   /** Set when the run is a sweep's trial. */
   trial?: TrialHooks;
   /** Which runs keep their trained model (default DEFAULT_KEEP_MODELS). */
@@ -70,7 +78,7 @@ async function trainAndEvaluate(
   const { tf } = ctx;
   const config = record.config;
   const emit = (event: TrainingEvent) => ctx.onEvent?.(event);
-  let optimizer: Optimizer | undefined;
+  let trainer: BatchTrainer | undefined;
   try {
     if ('error' in built) throw built.error ?? new Error(`${record.model}() did not return a model`);
     const { model, summary } = built;
@@ -79,9 +87,19 @@ async function trainAndEvaluate(
     record.dataset = data.info;
     const mismatch = checkInputShape(summary, data.info);
     if (mismatch) throw new Error(mismatch);
-    optimizer = compileForTraining(tf, model, { ...config, outputsProbabilities: summary.outputsProbabilities });
-    ctx.onLog?.(`${record.model}: training on ${data.train.count} images (${ctx.backend.name} backend)`);
-    await fitModel(tf, model, data, {
+    const choice = chooseTrainer(tf, model, {
+      ...config,
+      outputsProbabilities: summary.outputsProbabilities,
+      imageShape: data.info.imageShape,
+      numClasses: data.info.numClasses,
+      preference: ctx.preference ?? 'auto',
+      backend: ctx.backend,
+      threads: ctx.fusedThreads ?? fusedThreadCount(summary.macs ?? 0, ctx.cores),
+    });
+    trainer = choice.trainer;
+    record.backend = choice.backend;
+    ctx.onLog?.(`${record.model}: training on ${data.train.count} images (${backendLabel(record.backend)})`);
+    await fitModel(trainer, data, {
       ...config,
       outputsProbabilities: summary.outputsProbabilities,
       signal: ctx.signal,
@@ -94,7 +112,7 @@ async function trainAndEvaluate(
         await ctx.trial?.afterEpoch(metrics, record);
       },
     });
-    const test = await evaluateSplit(tf, model, data.test, {
+    const test = await evaluateSplit(trainer, data.test, {
       numClasses: data.info.numClasses,
       imageShape: data.info.imageShape,
       outputsProbabilities: summary.outputsProbabilities,
@@ -118,7 +136,7 @@ async function trainAndEvaluate(
     record.error = toRunError(err);
     return await finish(ctx, record, 'failed');
   } finally {
-    optimizer?.dispose();
+    trainer?.dispose();
   }
 }
 

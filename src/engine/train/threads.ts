@@ -23,3 +23,14 @@ export function threadsForArchitectures(architectures: { name: string; macs?: nu
   const selected = architectures.filter((a) => !models?.length || models.includes(a.name));
   return autoThreadCount(selected.map((a) => a.macs ?? 0), cores);
 }
+
+/**
+ * MACs per image from which the fused engine trains a model on several threads: below it, a step
+ * is too short for the barriers between its kernels to pay (see bench/README.md).
+ */
+export const FUSED_THREADS_MIN_MACS = 1_000_000;
+
+/** Threads of the fused engine for a model of `macs` per image, using at most `cores`. */
+export function fusedThreadCount(macs: number, cores = os.cpus().length): number {
+  return macs >= FUSED_THREADS_MIN_MACS ? Math.max(1, Math.min(cores, MAX_AUTO_THREADS)) : 1;
+}

@@ -1,0 +1,145 @@
+// A tfjs LayersModel read as the chain of layers the fused engine can train, or the reason it
+// cannot (the caller then trains with tfjs). Only what is read here is supported: every other
+// layer type, option or connection is refused by name.
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { ACTIVATIONS, type ActivationName } from './kernels';
+
+export class FusedUnsupported extends Error {}
+
+interface Conv {
+  kind: 'conv';
+  filters: number;
+  kernel: [number, number];
+  strides: [number, number];
+  padding: 'same' | 'valid';
+  activation: ActivationName;
+  bias: boolean;
+}
+interface Dense {
+  kind: 'dense';
+  units: number;
+  activation: ActivationName;
+  bias: boolean;
+}
+interface Pool {
+  kind: 'maxpool' | 'avgpool';
+  size: [number, number];
+  strides: [number, number];
+  padding: 'same' | 'valid';
+}
+interface Dropout {
+  kind: 'dropout';
+  rate: number;
+}
+interface Activation {
+  kind: 'activation';
+  activation: ActivationName;
+}
+interface Reshape {
+  kind: 'reshape';
+}
+
+export type FusedLayer = (Conv | Dense | Pool | Dropout | Activation | Reshape) & {
+  name: string;
+  /** Without the batch axis. */
+  inShape: number[];
+  outShape: number[];
+  /** The tfjs layer (for its weights) and whether the optimizer updates them. */
+  source: LayersModel['layers'][number];
+  trainable: boolean;
+};
+
+export interface FusedGraph {
+  layers: FusedLayer[];
+  inputShape: number[];
+  classes: number;
+  /** The last layer applies softmax: the loss is cross-entropy on probabilities, as tfjs's. */
+  probabilities: boolean;
+}
+
+type Config = Record<string, unknown>;
+
+const IGNORED = new Set(['name', 'trainable', 'batchInputShape', 'dtype', 'inputShape', 'batchSize']);
+
+export function readGraph(model: LayersModel): FusedGraph {
+  const layers: FusedLayer[] = [];
+  const chain = model.layers.filter((layer) => layer.getClassName() !== 'InputLayer');
+  let previous: unknown = model.inputs.length === 1 ? model.inputs[0] : undefined;
+  if (!previous || model.outputs.length !== 1) throw new FusedUnsupported('models with several inputs or outputs');
+  for (const layer of chain) {
+    const inbound = layer.inboundNodes;
+    if (inbound.length !== 1 || inbound[0].inputTensors.length !== 1 || inbound[0].inputTensors[0] !== previous) {
+      throw new FusedUnsupported(`layer ${layer.name} is not in a single chain (branches and shared layers are not supported)`);
+    }
+    const inShape = inbound[0].inputTensors[0].shape.slice(1) as number[];
+    const outShape = inbound[0].outputTensors[0].shape.slice(1) as number[];
+    previous = inbound[0].outputTensors[0];
+    if ([...inShape, ...outShape].some((d) => typeof d !== 'number' || d < 1)) throw new FusedUnsupported(`layer ${layer.name} has an unknown shape`);
+    layers.push({ ...readLayer(layer.getClassName(), layer.getConfig() as Config, layer.name), name: layer.name, inShape, outShape, source: layer, trainable: layer.trainable });
+  }
+  if (previous !== model.outputs[0]) throw new FusedUnsupported('the model output is not the last layer');
+  const last = layers[layers.length - 1];
+  if (!last) throw new FusedUnsupported('a model without layers');
+  const outShape = last.outShape;
+  if (outShape.length !== 1) throw new FusedUnsupported('the output is not a vector of class scores');
+  const softmaxAt = layers.findIndex((l) => 'activation' in l && l.activation === 'softmax');
+  if (softmaxAt >= 0 && softmaxAt !== layers.length - 1) throw new FusedUnsupported(`softmax before the last layer (${layers[softmaxAt].name})`);
+  return { layers, inputShape: (model.inputs[0].shape as number[]).slice(1), classes: outShape[0], probabilities: softmaxAt >= 0 };
+}
+
+function readLayer(type: string, config: Config, name: string): Conv | Dense | Pool | Dropout | Activation | Reshape {
+  const refuse = (what: string) => new FusedUnsupported(`${type} layer ${name}: ${what}`);
+  const only = (allowed: string[]) => {
+    for (const [key, value] of Object.entries(config)) {
+      if (IGNORED.has(key) || allowed.includes(key) || value === null || value === undefined) continue;
+      throw refuse(`option ${key} is not supported`);
+    }
+  };
+  const initializers = ['kernelInitializer', 'biasInitializer'];
+  switch (type) {
+    case 'Conv2D': {
+      only(['rank', 'filters', 'kernelSize', 'strides', 'padding', 'dataFormat', 'dilationRate', 'activation', 'useBias', ...initializers]);
+      if (config.dataFormat !== 'channelsLast') throw refuse('only channelsLast data');
+      if (pair(config.dilationRate ?? 1).some((d) => d !== 1)) throw refuse('dilation is not supported');
+      return { kind: 'conv', filters: config.filters as number, kernel: pair(config.kernelSize), strides: pair(config.strides ?? 1), padding: padding(config.padding, refuse), activation: activation(config.activation, refuse), bias: config.useBias !== false };
+    }
+    case 'Dense':
+      only(['units', 'activation', 'useBias', ...initializers]);
+      return { kind: 'dense', units: config.units as number, activation: activation(config.activation, refuse), bias: config.useBias !== false };
+    case 'MaxPooling2D':
+    case 'AveragePooling2D':
+      only(['poolSize', 'strides', 'padding', 'dataFormat']);
+      if (config.dataFormat !== 'channelsLast') throw refuse('only channelsLast data');
+      return { kind: type === 'MaxPooling2D' ? 'maxpool' : 'avgpool', size: pair(config.poolSize), strides: pair(config.strides ?? config.poolSize), padding: padding(config.padding, refuse) };
+    case 'Dropout':
+      only(['rate', 'seed']);
+      if (config.noiseShape) throw refuse('noiseShape is not supported');
+      return { kind: 'dropout', rate: config.rate as number };
+    case 'Activation':
+      only(['activation']);
+      return { kind: 'activation', activation: activation(config.activation, refuse) };
+    case 'Flatten':
+      only(['dataFormat']);
+      return { kind: 'reshape' };
+    case 'Reshape':
+      only(['targetShape']);
+      return { kind: 'reshape' };
+    default:
+      throw new FusedUnsupported(`${type} layers are not supported`);
+  }
+}
+
+function pair(value: unknown): [number, number] {
+  return Array.isArray(value) ? [value[0], value[1] ?? value[0]] : [value as number, value as number];
+}
+
+function padding(value: unknown, refuse: (what: string) => Error): 'same' | 'valid' {
+  if (value === 'same' || value === 'valid') return value;
+  throw refuse(`padding ${String(value)} is not supported`);
+}
+
+function activation(value: unknown, refuse: (what: string) => Error): ActivationName {
+  const name = value ?? 'linear';
+  if ((ACTIVATIONS as readonly unknown[]).includes(name) || name === 'softmax') return name as ActivationName;
+  throw refuse(`activation ${String(name)} is not supported`);
+}
