@@ -95,3 +95,57 @@ describe('fused layers match tfjs', () => {
       check(`optimizer ${optimizer}`, seeded(() => [tf.layers.conv2d({ ...input([6, 6, 2]), filters: 4, kernelSize: 3, activation: 'relu' }), tf.layers.flatten(), tf.layers.dense({ units: 3 })]), { optimizer, learningRate: 0.01, steps: 4 }));
   }
 });
+
+describe('fused branching networks and normalization match tfjs', () => {
+  const functional = (make: (input: ReturnType<typeof tf.input>) => unknown) => () => {
+    const original = Math.random;
+    Math.random = seededRandom(13);
+    try {
+      const input = tf.input({ shape: [8, 8, 2] });
+      return tf.model({ inputs: input, outputs: make(input) as never });
+    } finally {
+      Math.random = original;
+    }
+  };
+  const apply = (layer: { apply(x: unknown): unknown }, x: unknown) => layer.apply(x) as never;
+
+  // Without biases before the normalization: their gradient is zero up to rounding, which Adam
+  // turns into steps of the learning rate's size in a random direction on either engine.
+  it('batch normalization after a convolution and a dense layer (moving statistics too)', () =>
+    check(
+      'batchnorm',
+      seeded(() => [
+        tf.layers.conv2d({ ...input([8, 8, 2]), filters: 4, kernelSize: 3, padding: 'same', useBias: false }),
+        tf.layers.batchNormalization(),
+        tf.layers.activation({ activation: 'relu' }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 6, useBias: false }),
+        tf.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-2 }),
+        tf.layers.dense({ units: 3 }),
+      ]),
+    ));
+  it('global average pooling', () =>
+    check('global average pooling', seeded(() => [tf.layers.conv2d({ ...input([7, 7, 3]), filters: 8, kernelSize: 3, activation: 'relu' }), tf.layers.globalAveragePooling2d({}), tf.layers.dense({ units: 4 })])));
+  it('a residual block (Add) with a layer used by two branches', () =>
+    check(
+      'residual',
+      functional((x) => {
+        const stem = apply(tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' }), x);
+        const branch = apply(tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' }), stem);
+        const sum = apply(tf.layers.add(), [stem, branch]);
+        const pooled = apply(tf.layers.maxPooling2d({ poolSize: 2 }), sum);
+        return apply(tf.layers.dense({ units: 3 }), apply(tf.layers.flatten(), pooled));
+      }),
+    ));
+  it('an inception-like block (Concatenate) of three branches', () =>
+    check(
+      'concatenate',
+      functional((x) => {
+        const a = apply(tf.layers.conv2d({ filters: 3, kernelSize: 1, activation: 'relu' }), x);
+        const b = apply(tf.layers.conv2d({ filters: 5, kernelSize: 3, padding: 'same', activation: 'relu' }), x);
+        const c = apply(tf.layers.maxPooling2d({ poolSize: 3, strides: 1, padding: 'same' }), x);
+        const joined = apply(tf.layers.concatenate(), [a, b, c]);
+        return apply(tf.layers.dense({ units: 3 }), apply(tf.layers.globalAveragePooling2d({}), joined));
+      }),
+    ));
+});

@@ -1,6 +1,6 @@
-// A tfjs LayersModel read as the chain of layers the fused engine can train, or the reason it
-// cannot (the caller then trains with tfjs). Only what is read here is supported: every other
-// layer type, option or connection is refused by name.
+// A tfjs LayersModel read as the graph of layers the fused engine can train (a chain, or branches
+// joined by Add and Concatenate), or the reason it cannot (the caller then trains with tfjs). Only
+// what is read here is supported: every other layer type, option or connection is refused by name.
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { ACTIVATIONS, type ActivationName } from './kernels';
 
@@ -38,10 +38,24 @@ interface Activation {
 interface Reshape {
   kind: 'reshape';
 }
+interface BatchNorm {
+  kind: 'batchnorm';
+  epsilon: number;
+  momentum: number;
+}
+interface Join {
+  kind: 'add' | 'concat' | 'gap';
+}
 
-export type FusedLayer = (Conv | Dense | Pool | Dropout | Activation | Reshape) & {
+type Op = Conv | Dense | Pool | Dropout | Activation | Reshape | BatchNorm | Join;
+
+export type FusedLayer = Op & {
   name: string;
-  /** Without the batch axis. */
+  /** The layers whose outputs this one takes, in order (-1: the model's input). */
+  inputs: number[];
+  /** Without the batch axis, of each input. */
+  inShapes: number[][];
+  /** Without the batch axis: of the first input, and of the output. */
   inShape: number[];
   outShape: number[];
   /** The tfjs layer (for its weights) and whether the optimizer updates them. */
@@ -63,21 +77,24 @@ const IGNORED = new Set(['name', 'trainable', 'batchInputShape', 'dtype', 'input
 
 export function readGraph(model: LayersModel): FusedGraph {
   const layers: FusedLayer[] = [];
-  const chain = model.layers.filter((layer) => layer.getClassName() !== 'InputLayer');
-  let previous: unknown = model.inputs.length === 1 ? model.inputs[0] : undefined;
-  if (!previous || model.outputs.length !== 1) throw new FusedUnsupported('models with several inputs or outputs');
-  for (const layer of chain) {
+  if (model.inputs.length !== 1 || model.outputs.length !== 1) throw new FusedUnsupported('models with several inputs or outputs');
+  // Which layer made each tensor; tfjs lists a model's layers in an order where producers come first.
+  const producers = new Map<unknown, number>([[model.inputs[0], -1]]);
+  for (const layer of model.layers.filter((l) => l.getClassName() !== 'InputLayer')) {
     const inbound = layer.inboundNodes;
-    if (inbound.length !== 1 || inbound[0].inputTensors.length !== 1 || inbound[0].inputTensors[0] !== previous) {
-      throw new FusedUnsupported(`layer ${layer.name} is not in a single chain (branches and shared layers are not supported)`);
-    }
-    const inShape = inbound[0].inputTensors[0].shape.slice(1) as number[];
+    if (inbound.length !== 1) throw new FusedUnsupported(`layer ${layer.name} is used more than once (shared layers are not supported)`);
+    const inputs = inbound[0].inputTensors.map((t) => producers.get(t));
+    if (inputs.some((i) => i === undefined)) throw new FusedUnsupported(`layer ${layer.name} takes a tensor from outside the model`);
+    const inShapes = inbound[0].inputTensors.map((t) => t.shape.slice(1) as number[]);
     const outShape = inbound[0].outputTensors[0].shape.slice(1) as number[];
-    previous = inbound[0].outputTensors[0];
-    if ([...inShape, ...outShape].some((d) => typeof d !== 'number' || d < 1)) throw new FusedUnsupported(`layer ${layer.name} has an unknown shape`);
-    layers.push({ ...readLayer(layer.getClassName(), layer.getConfig() as Config, layer.name), name: layer.name, inShape, outShape, source: layer, trainable: layer.trainable });
+    if ([...inShapes.flat(), ...outShape].some((d) => typeof d !== 'number' || d < 1)) throw new FusedUnsupported(`layer ${layer.name} has an unknown shape`);
+    const op = readLayer(layer.getClassName(), layer.getConfig() as Config, layer.name);
+    if (op.kind !== 'add' && op.kind !== 'concat' && inputs.length !== 1) throw new FusedUnsupported(`layer ${layer.name} takes several inputs`);
+    if (op.kind === 'add' && inShapes.some((shape) => shape.join() !== outShape.join())) throw new FusedUnsupported(`layer ${layer.name} adds tensors of different shapes`);
+    producers.set(inbound[0].outputTensors[0], layers.length);
+    layers.push({ ...op, name: layer.name, inputs: inputs as number[], inShapes, inShape: inShapes[0], outShape, source: layer, trainable: layer.trainable });
   }
-  if (previous !== model.outputs[0]) throw new FusedUnsupported('the model output is not the last layer');
+  if (producers.get(model.outputs[0]) !== layers.length - 1) throw new FusedUnsupported('the model output is not the last layer');
   const last = layers[layers.length - 1];
   if (!last) throw new FusedUnsupported('a model without layers');
   const outShape = last.outShape;
@@ -87,7 +104,7 @@ export function readGraph(model: LayersModel): FusedGraph {
   return { layers, inputShape: (model.inputs[0].shape as number[]).slice(1), classes: outShape[0], probabilities: softmaxAt >= 0 };
 }
 
-function readLayer(type: string, config: Config, name: string): Conv | Dense | Pool | Dropout | Activation | Reshape {
+function readLayer(type: string, config: Config, name: string): Op {
   const refuse = (what: string) => new FusedUnsupported(`${type} layer ${name}: ${what}`);
   const only = (allowed: string[]) => {
     for (const [key, value] of Object.entries(config)) {
@@ -124,6 +141,23 @@ function readLayer(type: string, config: Config, name: string): Conv | Dense | P
     case 'Reshape':
       only(['targetShape']);
       return { kind: 'reshape' };
+    case 'BatchNormalization': {
+      only(['axis', 'momentum', 'epsilon', 'center', 'scale', 'betaInitializer', 'gammaInitializer', 'movingMeanInitializer', 'movingVarianceInitializer']);
+      if (config.axis !== -1) throw refuse('only the last axis (channels) is normalized');
+      if (config.center === false || config.scale === false) throw refuse('center and scale must be on');
+      return { kind: 'batchnorm', epsilon: config.epsilon as number, momentum: config.momentum as number };
+    }
+    case 'GlobalAveragePooling2D':
+      only(['dataFormat']);
+      if (config.dataFormat !== 'channelsLast') throw refuse('only channelsLast data');
+      return { kind: 'gap' };
+    case 'Add':
+      only([]);
+      return { kind: 'add' };
+    case 'Concatenate':
+      only(['axis']);
+      if (config.axis !== -1 && config.axis !== 3) throw refuse('only the channel axis is concatenated');
+      return { kind: 'concat' };
     default:
       throw new FusedUnsupported(`${type} layers are not supported`);
   }

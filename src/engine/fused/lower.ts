@@ -15,6 +15,8 @@ export interface LayerParams {
   kernelCount: number;
   bias: number;
   biasCount: number;
+  /** Batch normalization's moving mean, then its moving variance: state, not trained. */
+  state?: number;
   /** Offset of the gradient from the parameter (the same for kernel and bias). */
   gradOffset: number;
 }
@@ -76,8 +78,13 @@ class Lowering {
   }
 
   columnSums(X: number, rows: number, cols: number, dst: number): void {
+    this.reduced('colsum_chunks', cols, [X, rows, cols], dst);
+  }
+
+  /** A per-chunk column reduction `kernel(...args, partials)` of `cols` sums, then their sum into dst. */
+  reduced(kernel: string, cols: number, args: number[], dst: number): void {
     this.partialFloats = Math.max(this.partialFloats, REDUCTION_CHUNKS * cols);
-    this.call('colsum_chunks', X, rows, cols, PARTIALS);
+    this.call(kernel, ...args, PARTIALS);
     this.call('reduce_chunks', dst, PARTIALS, cols, 0);
   }
 
@@ -105,21 +112,22 @@ function window(layer: FusedLayer, batch: number, kernel: [number, number], stri
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
 interface Forward {
-  /** Each layer's input and output buffers. */
-  inputs: number[];
+  /** Each layer's output buffer. */
   outputs: number[];
-  /** Per layer, what its backward pass needs: im2col rows, pooling indices, dropout masks. */
+  /** Per layer, what its backward pass needs: im2col rows, pooling indices, dropout masks, xhat. */
   saved: number[];
+  /** Batch normalization's per-channel inverse deviations. */
+  inv: number[];
 }
 
 function forward(lo: Lowering, graph: FusedGraph, shared: Shared, input: number, train: boolean): Forward {
   const B = lo.batch;
-  const inputs: number[] = [];
   const outputs: number[] = [];
   const saved: number[] = [];
-  let x = input;
+  const inv: number[] = [];
+  const bufferOf = (i: number) => (i < 0 ? input : outputs[i]);
   graph.layers.forEach((layer, index) => {
-    inputs.push(x);
+    const x = bufferOf(layer.inputs[0]);
     let y = x;
     let keep = 0;
     const p = shared.params[index];
@@ -171,30 +179,91 @@ function forward(lo: Lowering, graph: FusedGraph, shared: Shared, input: number,
           lo.call('bias_act', y, B, out, 0, activationCode(layer.activation));
         }
         break;
+      case 'batchnorm': {
+        const C = layer.outShape[layer.outShape.length - 1];
+        const rows = (B * out) / C;
+        const mean = p!.state!;
+        const variance = mean + C * 4;
+        y = lo.buffer(B * out);
+        if (!train) {
+          lo.call('bn_normalize', x, y, 0, rows, C, mean, variance, p!.kernel, p!.bias, layer.epsilon, lo.buffer(C));
+          break;
+        }
+        const batchMean = lo.buffer(C);
+        const batchVar = lo.buffer(C);
+        keep = lo.buffer(B * out);
+        inv[index] = lo.buffer(C);
+        lo.columnSums(x, rows, C, batchMean);
+        lo.call('divide', batchMean, C, rows);
+        lo.reduced('colsum_sqdiff_chunks', C, [x, rows, C, batchMean], batchVar);
+        lo.call('divide', batchVar, C, rows);
+        lo.call('bn_normalize', x, y, keep, rows, C, batchMean, batchVar, p!.kernel, p!.bias, layer.epsilon, inv[index]);
+        lo.call('moving_average', mean, batchMean, C, 1 - layer.momentum);
+        lo.call('moving_average', variance, batchVar, C, 1 - layer.momentum);
+        break;
+      }
+      case 'gap': {
+        const [h, w, c] = layer.inShape;
+        y = lo.buffer(B * out);
+        lo.call('global_avgpool', x, y, B, h * w, c);
+        break;
+      }
+      case 'add': {
+        y = lo.buffer(B * out);
+        lo.call('add', y, x, bufferOf(layer.inputs[1]), B * out);
+        for (const other of layer.inputs.slice(2)) lo.call('add', y, y, bufferOf(other), B * out);
+        break;
+      }
+      case 'concat': {
+        y = lo.buffer(B * out);
+        const C = layer.outShape[layer.outShape.length - 1];
+        let offset = 0;
+        layer.inputs.forEach((i, k) => {
+          const shape = layer.inShapes[k];
+          const c = shape[shape.length - 1];
+          lo.call('strided_copy', y + offset * 4, bufferOf(i), (B * out) / C, c, C, c);
+          offset += c;
+        });
+        break;
+      }
       case 'reshape':
         break;
     }
     outputs.push(y);
     saved.push(keep);
-    x = y;
   });
-  return { inputs, outputs, saved };
+  return { outputs, saved, inv };
 }
 
-function backward(lo: Lowering, graph: FusedGraph, shared: Shared, fwd: Forward, dLogits: number): void {
+function backward(lo: Lowering, graph: FusedGraph, shared: Shared, fwd: Forward, input: number, dLogits: number): void {
   const B = lo.batch;
-  // Input gradients are needed only down to the first layer with trainable parameters.
-  const firstTrainable = graph.layers.findIndex((l, i) => l.trainable && shared.params[i]);
-  let dy = dLogits;
-  for (let index = graph.layers.length - 1; index >= Math.max(firstTrainable, 0); index--) {
-    const layer = graph.layers[index];
+  const layers = graph.layers;
+  // A layer needs its input gradients only if a trainable layer lies upstream of that input.
+  const upstream: boolean[] = [];
+  layers.forEach((layer, i) => {
+    upstream[i] = (layer.trainable && shared.params[i] !== undefined) || layer.inputs.some((j) => j >= 0 && upstream[j]);
+  });
+  const wants = (j: number) => j >= 0 && upstream[j];
+  // The gradient of each layer's output: the first consumer's buffer, later consumers added in.
+  const grads: (number | undefined)[] = layers.map(() => undefined);
+  grads[layers.length - 1] = dLogits;
+  const contribute = (j: number, dx: number, count: number) => {
+    if (grads[j] === undefined) grads[j] = dx;
+    else lo.call('add', grads[j]!, grads[j]!, dx, count);
+  };
+  const inputOf = (j: number) => (j < 0 ? input : fwd.outputs[j]);
+  for (let index = layers.length - 1; index >= 0; index--) {
+    const layer = layers[index];
+    const dy = grads[index];
+    if (dy === undefined || !upstream[index]) continue;
     const p = shared.params[index];
-    const x = fwd.inputs[index];
+    const x = inputOf(layer.inputs[0]);
     const y = fwd.outputs[index];
-    const needInput = index > firstTrainable;
+    const needInput = wants(layer.inputs[0]);
     const inCount = B * size(layer.inShape);
-    let dx = dy;
+    const outCount = B * size(layer.outShape);
     const act = 'activation' in layer ? layer.activation : 'linear';
+    let dx: number | undefined;
     switch (layer.kind) {
       case 'dense': {
         const F = size(layer.inShape);
@@ -224,7 +293,8 @@ function backward(lo: Lowering, graph: FusedGraph, shared: Shared, fwd: Forward,
         }
         if (needInput) {
           dx = lo.buffer(inCount);
-          const dcol = direct ? dx : lo.buffer(rows * K);
+          // The im2col rows are spent once the filter gradient has them: their buffer takes the column gradient.
+          const dcol = direct ? dx : col;
           lo.gemm(rows, K, Co, dy, Co, 1, p!.kernel, 1, Co, dcol, K);
           if (!direct) lo.call('col2im', dcol, dx, ...win.args);
         }
@@ -243,6 +313,7 @@ function backward(lo: Lowering, graph: FusedGraph, shared: Shared, fwd: Forward,
         }
         break;
       case 'dropout':
+        dx = dy;
         if (fwd.saved[index] && needInput) {
           dx = lo.buffer(inCount);
           lo.call('multiply', dx, dy, fwd.saved[index], inCount);
@@ -250,11 +321,62 @@ function backward(lo: Lowering, graph: FusedGraph, shared: Shared, fwd: Forward,
         break;
       case 'activation':
         if (act !== 'linear' && act !== 'softmax') lo.call('act_grad', dy, y, inCount, activationCode(act));
+        dx = dy;
         break;
+      case 'batchnorm': {
+        const C = layer.outShape[layer.outShape.length - 1];
+        const rows = outCount / C;
+        const dgamma = p!.kernel + p!.gradOffset;
+        const dbeta = p!.bias + p!.gradOffset;
+        lo.columnSums(dy, rows, C, dbeta);
+        lo.reduced('colsum_prod_chunks', C, [dy, fwd.saved[index], rows, C], dgamma);
+        if (needInput) {
+          dx = lo.buffer(inCount);
+          lo.call('bn_grad', dy, fwd.saved[index], dx, rows, C, p!.kernel, fwd.inv[index], dbeta, dgamma);
+        }
+        break;
+      }
+      case 'gap': {
+        const [h, w, c] = layer.inShape;
+        if (needInput) {
+          dx = lo.buffer(inCount);
+          lo.call('global_avgpool_grad', dy, dx, B, h * w, c);
+        }
+        break;
+      }
+      case 'add':
+        // Each input's gradient is the output's; all but the first get a copy of their own (a
+        // consumer may change its gradient in place).
+        layer.inputs.forEach((j, k) => {
+          if (!wants(j)) return;
+          let own = dy;
+          if (k > 0) {
+            own = lo.buffer(outCount);
+            lo.call('copy', own, dy, outCount);
+          }
+          contribute(j, own, outCount);
+        });
+        continue;
+      case 'concat': {
+        const C = layer.outShape[layer.outShape.length - 1];
+        let offset = 0;
+        layer.inputs.forEach((j, k) => {
+          const shape = layer.inShapes[k];
+          const c = shape[shape.length - 1];
+          if (wants(j)) {
+            const part = lo.buffer((outCount / C) * c);
+            lo.call('strided_copy', part, dy + offset * 4, outCount / C, c, c, C);
+            contribute(j, part, (outCount / C) * c);
+          }
+          offset += c;
+        });
+        continue;
+      }
       case 'reshape':
+        dx = dy;
         break;
     }
-    dy = dx;
+    if (dx !== undefined && needInput) contribute(layer.inputs[0], dx, inCount);
   }
 }
 
@@ -280,7 +402,7 @@ export function lowerPlan(rt: FusedRuntime, graph: FusedGraph, shared: Shared, b
   if (train) {
     const dLogits = lo.buffer(batch * graph.classes);
     lo.call('softmax_xent', logits, labels, dLogits, batch, graph.classes, graph.probabilities ? 1 : 0, shared.metrics);
-    backward(lo, graph, shared, fwd, dLogits);
+    backward(lo, graph, shared, fwd, input, dLogits);
     optimize(lo, graph, shared, scalars);
   } else if (graph.probabilities) {
     output = lo.buffer(batch * graph.classes);

@@ -46,18 +46,20 @@ export class FusedTrainer {
     try {
       // Parameters, then their gradients, then each optimizer slot: one region each, in layer order,
       // so a parameter's gradient and slots are at fixed distances from it.
+      // Dense and Conv2D: kernel, bias; BatchNormalization: gamma, beta (then its moving statistics, apart).
       const counts = this.graph.layers.map((layer) => {
-        const weights = layer.kind === 'dense' || layer.kind === 'conv' ? layer.source.getWeights() : [];
-        return weights.map((w) => w.size);
+        const weights = layer.kind === 'dense' || layer.kind === 'conv' || layer.kind === 'batchnorm' ? layer.source.getWeights() : [];
+        return weights.slice(0, 2).map((w) => w.size);
       });
       const total = counts.flat().reduce((a, b) => a + b, 0);
       const regions = 2 + this.optimizer.slots.length;
       const base = rt.alloc(total * 4 * regions);
       const regionBytes = total * 4;
       let at = base;
-      const params: (LayerParams | undefined)[] = counts.map(([kernelCount, biasCount = 0]) => {
+      const params: (LayerParams | undefined)[] = counts.map(([kernelCount, biasCount = 0], index) => {
         if (kernelCount === undefined) return undefined;
-        const p = { kernel: at, kernelCount, bias: at + kernelCount * 4, biasCount, gradOffset: regionBytes };
+        const p: LayerParams = { kernel: at, kernelCount, bias: at + kernelCount * 4, biasCount, gradOffset: regionBytes };
+        if (this.graph.layers[index].kind === 'batchnorm') p.state = rt.alloc(biasCount * 2 * 4);
         at += (kernelCount + biasCount) * 4;
         return p;
       });
@@ -124,6 +126,7 @@ export class FusedTrainer {
       if (!p) return;
       const current = layer.source.getWeights();
       const values = [this.rt.f32(p.kernel, p.kernelCount), this.rt.f32(p.bias, p.biasCount)];
+      if (p.state !== undefined) values.push(this.rt.f32(p.state, p.biasCount), this.rt.f32(p.state + p.biasCount * 4, p.biasCount));
       const next = current.map((w, i) => tensor(values[i].slice(), w.shape, 'float32'));
       layer.source.setWeights(next);
       for (const t of next) t.dispose();
@@ -138,9 +141,13 @@ export class FusedTrainer {
     this.graph.layers.forEach((layer, index) => {
       const p = this.shared.params[index];
       if (!p) return;
-      const [kernel, bias] = layer.source.getWeights();
+      const [kernel, bias, movingMean, movingVariance] = layer.source.getWeights();
       this.rt.f32(p.kernel, p.kernelCount).set(kernel.dataSync() as Float32Array);
       if (bias) this.rt.f32(p.bias, p.biasCount).set(bias.dataSync() as Float32Array);
+      if (p.state !== undefined) {
+        this.rt.f32(p.state, p.biasCount).set(movingMean.dataSync() as Float32Array);
+        this.rt.f32(p.state + p.biasCount * 4, p.biasCount).set(movingVariance.dataSync() as Float32Array);
+      }
     });
   }
 

@@ -25,15 +25,18 @@ export function batchOf(count: number, imageSize: number, classes: number, seed:
   return { images, labels };
 }
 
-/** The largest |a - b| relative to the largest |b| (so near-zero entries do not dominate). */
+/**
+ * The largest |a - b| relative to the largest |b| (so near-zero entries do not dominate), at
+ * least 1e-4: a bias before batch normalization has a zero gradient and moves only by rounding.
+ */
 export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let diff = 0;
-  let scale = 0;
+  let scale = 1e-4;
   for (let i = 0; i < b.length; i++) {
     diff = Math.max(diff, Math.abs(a[i] - b[i]));
     scale = Math.max(scale, Math.abs(b[i]));
   }
-  return scale === 0 ? diff : diff / scale;
+  return diff / scale;
 }
 
 export interface Comparison {
