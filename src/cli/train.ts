@@ -27,6 +27,7 @@ export interface TrainOptions {
   backend: BackendPreference;
   threads?: number;
   limit?: number;
+  quick?: boolean;
   testLimit?: number;
   seed?: number;
   json?: boolean;
@@ -185,6 +186,7 @@ function overridesOf(options: TrainOptions): Partial<TrainingConfig> {
     limit: options.limit,
     testLimit: options.testLimit,
     seed: options.seed,
+    quick: options.quick || undefined,
   };
   return Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
 }

@@ -47,6 +47,11 @@ export interface TrainingConfig {
   limit?: number;
   /** Use only the first N test images. */
   testLimit?: number;
+  /**
+   * A Quick Run: one epoch on as many images as the model's size allows in seconds (the limits it
+   * chose are then recorded in `limit` and `testLimit`), unless limits are given.
+   */
+  quick?: boolean;
 }
 
 /** The optional `training` export of a model file: file defaults plus per-model overrides. */

@@ -18,7 +18,8 @@ export interface ArchlabSettings {
   /** WebAssembly threads per job; absent: chosen from the models' size. */
   threads?: number;
   maxConcurrentJobs: number;
-  quickRunSize: number;
+  /** Absent: chosen per model (engine/train/quick.ts). */
+  quickRunSize?: number;
   /** Absolute folder for run records, when not the default `<workspace>/.archlab/runs`. */
   runsDir?: string;
   keepModels: KeepModels;
@@ -54,14 +55,15 @@ export function readSettings(config: ConfigurationReader, workspaceRoot: string)
     backend: BACKEND_PREFERENCES.includes(backend) ? backend : 'auto',
     threads: threads ? Math.round(threads) : undefined,
     maxConcurrentJobs: Math.max(1, Math.round(positive(Settings.maxConcurrentJobs) ?? 1)),
-    quickRunSize: Math.round(positive(Settings.quickRunSize) ?? 2000),
+    quickRunSize: positive(Settings.quickRunSize) === undefined ? undefined : Math.round(positive(Settings.quickRunSize)!),
     runsDir: inWorkspace(text(Settings.runsFolder)),
     keepModels: KEEP_MODELS.find((k) => k === config.get<string>(Settings.keepModels)) ?? DEFAULT_KEEP_MODELS,
     queue: text(Settings.queue),
   };
 }
 
-/** A quick run: one epoch on the first `quickRunSize` training and test images. */
+/** A quick run: one epoch, on the first `quickRunSize` images when set, else on a size chosen by each model's MACs. */
 export function quickRunOverrides(settings: ArchlabSettings): Partial<TrainingConfig> {
-  return { ...settings.overrides, epochs: 1, limit: settings.quickRunSize, testLimit: settings.quickRunSize };
+  const size = settings.quickRunSize;
+  return { ...settings.overrides, epochs: 1, quick: true, ...(size ? { limit: size, testLimit: size } : {}) };
 }

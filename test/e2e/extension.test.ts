@@ -95,7 +95,8 @@ describe('training from VS Code', () => {
     vsc = await startVsCode({
       files: { 'mnist.model.ts': 'examples/mnist.model.ts' },
       contents: files,
-      settings: { 'archlab.backend': 'wasm', 'archlab.quickRunSize': 300 },
+      // The default backend: training runs on the fused engine, from the packaged extension's native/.
+      settings: { 'archlab.backend': 'auto', 'archlab.quickRunSize': 300 },
     });
     await vsc.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'tiny.model.ts' }).first().waitFor();
   }, { timeout: 240_000 });
@@ -115,6 +116,7 @@ describe('training from VS Code', () => {
       150_000,
     );
     assert.ok(done.every((r) => r.config.limit === 600 && r.config.epochs === 1), 'the file\'s quick training settings were used');
+    assert.ok(done.every((r) => r.backend.engine === 'wasm-fused'), `trained on the fused engine (${done.map((r) => JSON.stringify(r.backend)).join(', ')})`);
 
     await vsc.openFile('tiny.model.ts');
     const lenses = await vsc.codeLensesAbove(lineOf('tiny.model.ts', 'export function TinyCNN'), 45_000, (texts) =>

@@ -117,11 +117,12 @@ test('settings left empty defer to the model file; quick runs train one epoch on
   assert.equal(settings.maxConcurrentJobs, 1);
   assert.equal(settings.modelGlob, '**/*.model.{ts,js,mjs}');
   assert.equal(settings.runsDir, '/w/out/runs');
-  assert.deepEqual(quickRunOverrides(settings), { batchSize: 128, epochs: 1, limit: 500, testLimit: 500 });
+  assert.deepEqual(quickRunOverrides(settings), { batchSize: 128, epochs: 1, quick: true, limit: 500, testLimit: 500 });
   const odd = readSettings({ get: <T>(key: string) => (key === 'backend' ? 'gpu' : undefined) as T }, '/w');
   assert.equal(odd.backend, 'auto');
   assert.equal(odd.threads, undefined, 'no thread count: the job chooses from its models');
-  assert.equal(odd.quickRunSize, 2000);
+  assert.equal(odd.quickRunSize, undefined);
+  assert.deepEqual(quickRunOverrides(odd), { epochs: 1, quick: true }, 'no size: each model gets one by its MACs');
   assert.equal(odd.runsDir, undefined);
 });
 

@@ -52,8 +52,9 @@ function example(name: string): () => LayersModel {
 
 describe('the example models on the fused engine', () => {
   for (const name of ['MLP', 'TinyCNN', 'CNN', 'StrongCNN']) {
-    it(`${name}: Adam steps at batch 16 give tfjs's weights`, async () => {
-      const result = await compareTraining(example(name), { steps: 2, batch: 16 });
+    it(`${name}: Adam steps give tfjs's weights`, async () => {
+      // StrongCNN's steps take the reference (tfjs's pure-JS backend) long: a smaller batch.
+      const result = await compareTraining(example(name), { steps: 2, batch: name === 'StrongCNN' ? 4 : 16 });
       console.log(`${name}: weights max rel error ${result.weights.toExponential(2)}, loss diff ${result.loss.toExponential(2)}`);
       assert.ok(result.weights < 2e-4, `${name}: ${result.weights}`);
     });

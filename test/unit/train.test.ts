@@ -150,3 +150,13 @@ describe('training one architecture', () => {
     assert.equal((await new RunStore(root).get(record.id))?.status, 'cancelled');
   });
 });
+
+test('a quick run trains one epoch on a size chosen by the model: all of a small one, part of a large one', async () => {
+  const { quickRunConfig, QUICK_TRAIN_MACS } = await import('../../src/engine/train/quick');
+  const small = quickRunConfig({ ...DEFAULT_TRAINING, quick: true }, 300_000, 60_000, 10_000);
+  assert.deepEqual([small.epochs, small.limit, small.testLimit], [1, 60_000, 10_000], 'a 0.3 M MAC model: a full epoch and the whole test set');
+  const large = quickRunConfig({ ...DEFAULT_TRAINING, quick: true }, 18_700_000, 60_000, 10_000);
+  assert.equal(large.limit, Math.floor(QUICK_TRAIN_MACS / 18_700_000));
+  assert.ok(large.limit! < 20_000 && large.testLimit! < 10_000);
+  assert.equal(quickRunConfig({ ...DEFAULT_TRAINING, quick: true, limit: 500 }, 18_700_000, 60_000, 10_000).limit, 500, 'a limit given is kept');
+});

@@ -30,6 +30,7 @@ const CHECKS: Record<keyof TrainingConfig, Check> = {
   seed: (v) => (Number.isSafeInteger(v) ? undefined : 'must be an integer'),
   limit: positiveInteger,
   testLimit: positiveInteger,
+  quick: (v) => (typeof v === 'boolean' ? undefined : 'must be true or false'),
 };
 
 function isValidation(v: unknown): v is ValidationSpec {

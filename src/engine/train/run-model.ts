@@ -17,6 +17,7 @@ import type { BatchTrainer } from './batch-trainer';
 import { chooseTrainer } from './choose-trainer';
 import { cancellationPoint, fitModel, TrainingStopped } from './fit';
 import { newRecord, type SourceSnapshot } from './record';
+import { quickRunConfig } from './quick';
 import { saveRecord } from './save-record';
 import { fusedThreadCount } from './threads';
 
@@ -83,7 +84,9 @@ async function trainAndEvaluate(
     if ('error' in built) throw built.error ?? new Error(`${record.model}() did not return a model`);
     const { model, summary } = built;
     ctx.onLog?.(`${record.model}: loading dataset ${config.dataset}`);
-    const data = prepareRunData(await ctx.loadDataset(config.dataset), config);
+    const dataset = await ctx.loadDataset(config.dataset);
+    if (config.quick) record.config = quickRunConfig(config, summary.macs ?? 0, dataset.train.count, dataset.test.count);
+    const data = prepareRunData(dataset, record.config);
     record.dataset = data.info;
     const mismatch = checkInputShape(summary, data.info);
     if (mismatch) throw new Error(mismatch);
