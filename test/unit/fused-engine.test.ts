@@ -52,9 +52,11 @@ function example(name: string): () => LayersModel {
 
 describe('the example models on the fused engine', () => {
   for (const name of ['MLP', 'TinyCNN', 'CNN', 'StrongCNN']) {
-    it(`${name}: Adam steps give tfjs's weights`, async () => {
-      // StrongCNN's steps take the reference (tfjs's pure-JS backend) long: a smaller batch.
-      const result = await compareTraining(example(name), { steps: 2, batch: name === 'StrongCNN' ? 4 : 16 });
+    // StrongCNN's steps take the reference (tfjs's pure-JS backend) long: a batch of 4, where
+    // Adam's normalized steps would magnify rounding differences; SGD compares the gradients.
+    const optimizer = name === 'StrongCNN' ? 'sgd' : 'adam';
+    it(`${name}: ${optimizer} steps give tfjs's weights`, async () => {
+      const result = await compareTraining(example(name), { steps: 2, batch: name === 'StrongCNN' ? 4 : 16, optimizer, learningRate: name === 'StrongCNN' ? 0.01 : 1e-3 });
       console.log(`${name}: weights max rel error ${result.weights.toExponential(2)}, loss diff ${result.loss.toExponential(2)}`);
       assert.ok(result.weights < 2e-4, `${name}: ${result.weights}`);
     });

@@ -46,10 +46,10 @@ test('text: aligned columns with thousands separators, percentages and seconds',
   const lines = resultsTable([...study, failed], 'text').trimEnd().split('\n');
   assert.deepEqual(lines, [
     'Model       Params  Test accuracy  Loss  Learning time  Backend',
-    '---------  -------  -------------  ----  -------------  ----------------',
-    'MLP         25,450         95.96%  0.14         12.3 s  wasm (2 threads)',
-    'StrongCNN  467,818         99.09%  0.03        845.1 s  wasm (2 threads)',
-    'Broken           -         failed     -              -  wasm (2 threads)',
+    '---------  -------  -------------  ----  -------------  ---------------------',
+    'MLP         25,450         95.96%  0.14         12.3 s  tfjs-wasm (2 threads)',
+    'StrongCNN  467,818         99.09%  0.03        845.1 s  tfjs-wasm (2 threads)',
+    'Broken           -         failed     -              -  tfjs-wasm (2 threads)',
   ]);
 });
 
@@ -57,22 +57,22 @@ test('markdown: a table with right-aligned number columns', () => {
   const lines = resultsTable(study, 'markdown').trimEnd().split('\n');
   assert.equal(lines[0], '| Model | Params | Test accuracy | Loss | Learning time | Backend |');
   assert.equal(lines[1], '| --- | ---: | ---: | ---: | ---: | --- |');
-  assert.equal(lines[3], '| StrongCNN | 467,818 | 99.09% | 0.03 | 845.1 s | wasm (2 threads) |');
+  assert.equal(lines[3], '| StrongCNN | 467,818 | 99.09% | 0.03 | 845.1 s | tfjs-wasm (2 threads) |');
 });
 
 test('csv: plain numbers plus file, status, epochs, start and run id', () => {
   const lines = resultsTable([study[0], { ...failed, model: 'Needs, "quotes"' }], 'csv').trimEnd().split('\n');
   assert.equal(lines[0], 'Model,Params,Test accuracy (%),Loss,Learning time (s),Backend,File,Status,Epochs,Started,Run id,Name,Starred,Note');
-  assert.equal(lines[1], 'MLP,25450,95.96,0.1372,12.34,wasm (2 threads),examples/mnist.model.ts,completed,5,2026-11-25T04:00:00.000Z,20261125-040000-000-mlp-0000,,,');
-  assert.match(lines[2], /^"Needs, ""quotes""",,,,,wasm \(2 threads\),examples\/mnist.model.ts,failed,0,/);
+  assert.equal(lines[1], 'MLP,25450,95.96,0.1372,12.34,tfjs-wasm (2 threads),examples/mnist.model.ts,completed,5,2026-11-25T04:00:00.000Z,20261125-040000-000-mlp-0000,,,');
+  assert.match(lines[2], /^"Needs, ""quotes""",,,,,tfjs-wasm \(2 threads\),examples\/mnist.model.ts,failed,0,/);
 });
 
 test("a run's name, star and note are in every format", () => {
   const named: RunRecord = { ...study[1], annotations: { name: 'baseline', starred: true, note: 'Dropout 0.25.\nKeep.' } };
   const markdown = resultsTable([study[0], named], 'markdown').trimEnd().split('\n');
   assert.equal(markdown[0], '| Model | Params | Test accuracy | Loss | Learning time | Backend | Note |');
-  assert.equal(markdown[2], '| MLP | 25,450 | 95.96% | 0.14 | 12.3 s | wasm (2 threads) |  |');
-  assert.equal(markdown[3], '| ★ baseline (StrongCNN) | 467,818 | 99.09% | 0.03 | 845.1 s | wasm (2 threads) | Dropout 0.25. / Keep. |');
+  assert.equal(markdown[2], '| MLP | 25,450 | 95.96% | 0.14 | 12.3 s | tfjs-wasm (2 threads) |  |');
+  assert.equal(markdown[3], '| ★ baseline (StrongCNN) | 467,818 | 99.09% | 0.03 | 845.1 s | tfjs-wasm (2 threads) | Dropout 0.25. / Keep. |');
   const text = resultsTable([named], 'text').split('\n');
   assert.match(text[0], /^Model\s+Params.*Backend\s+Note$/);
   assert.match(text[2], /^★ baseline \(StrongCNN\)\s+467,818 .* Dropout 0\.25\. \/ Keep\.$/);

@@ -16,7 +16,8 @@ export function configList(run: PanelRun): HTMLElement {
     ['Seed', String(c.seed)],
     ['Training images', c.limit === undefined ? undefined : formatInt(c.limit)],
     ['Test images', c.testLimit === undefined ? undefined : formatInt(c.testLimit)],
-    ['Backend', `${run.backend.name} ${run.backend.version}${run.backend.threads ? `, ${run.backend.threads} threads` : ''}`],
+    ['Engine', engineText(run.backend)],
+    ['Backend', `tfjs-${run.backend.name} ${run.backend.version}${run.backend.engine !== 'wasm-fused' && run.backend.threads ? `, ${run.backend.threads} threads` : ''}`],
     ['Backend note', run.backend.fallbackReason],
     ['MACs per image', run.summary ? formatInt(run.summary.macs) : undefined],
     ['Total time', run.results ? formatSeconds(run.results.totalTimeSec) : undefined],
@@ -58,4 +59,11 @@ export function perClassAccuracy(accuracy: number[], classNames: string[]): HTML
     );
   });
   return el('div', { className: 'per-class' }, ...rows);
+}
+
+/** The fused engine with its threads and build, or TensorFlow.js (records before the engine existed say nothing). */
+function engineText(backend: PanelRun['backend']): string {
+  if (backend.engine !== 'wasm-fused') return 'TensorFlow.js';
+  const build = backend.simd === 'relaxed' ? 'relaxed SIMD' : 'SIMD128';
+  return `ArchLab fused WebAssembly (${build}, ${backend.threads ?? 1} thread${backend.threads && backend.threads > 1 ? 's' : ''})`;
 }
