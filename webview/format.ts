@@ -1,4 +1,5 @@
 // How numbers and dates read in the table, the details and the chart labels.
+import { backendLabel } from '../src/engine/runs/table';
 import type { PanelRun } from '../src/shared/webview-protocol';
 
 export const formatInt = (n: number): string => n.toLocaleString('en-US');
@@ -19,9 +20,9 @@ export function formatStarted(iso: string): string {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
 
+/** As the CLI's table says it: "wasm-fused (2 threads)", "tfjs-wasm". */
 export function formatBackend(run: PanelRun): string {
-  const { name, threads } = run.backend;
-  return threads && threads > 1 ? `${name} (${threads} threads)` : name;
+  return backendLabel(run.backend);
 }
 
 /** The run's own name, or a label that tells apart runs of the same model by their start: "CNN 14:03:27". */
