@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   const model = arch.build();
   const options = { optimizer: 'adam' as const, learningRate: 1e-3, outputsProbabilities: false, imageShape: [28, 28, 1], numClasses: 10 };
   const fusedTrainer = fused ? new FusedTrainer(model, { ...options, threads, seed: 1 }) : undefined;
-  const trainer: BatchTrainer = fusedTrainer ? new FusedBatchTrainer(fusedTrainer, BATCH_SIZE) : new TfjsBatchTrainer(tf, model, options);
+  const trainer: BatchTrainer = fusedTrainer ? new FusedBatchTrainer(fusedTrainer, BATCH_SIZE, tf, model, options) : new TfjsBatchTrainer(tf, model, options);
 
   const order = shuffledIndices(dataset.train.count, seededRandom(1));
   const imageSize = 28 * 28;

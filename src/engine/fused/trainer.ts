@@ -119,6 +119,27 @@ export class FusedTrainer {
     return this.rt.f32(plan.output, count * this.graph.classes).slice();
   }
 
+  /** Optimizer steps taken so far. */
+  get steps(): number {
+    return this.step;
+  }
+
+  /**
+   * The optimizer's state: per slot (Adam's m, then v), the values of each trainable weight in the
+   * model's order of trainable weights (kernel, then bias, layer by layer).
+   */
+  optimizerSlots(): Float32Array[][] {
+    return this.shared.optimizer.slotOffsets.map((offset) =>
+      this.graph.layers.flatMap((layer, index) => {
+        const p = this.shared.params[index];
+        if (!p || !layer.trainable) return [];
+        const views = [this.rt.f32(p.kernel + offset, p.kernelCount).slice()];
+        if (p.biasCount) views.push(this.rt.f32(p.bias + offset, p.biasCount).slice());
+        return views;
+      }),
+    );
+  }
+
   /** Copies the trained weights into the tfjs model. */
   syncModel(): void {
     this.graph.layers.forEach((layer, index) => {

@@ -16,8 +16,11 @@ export interface BatchTrainer {
   trainBatch(images: Float32Array, labels: Int32Array, count: number): Promise<{ loss: number; acc: number }>;
   /** Outputs (count x classes) in inference mode: probabilities if the model ends in softmax, else logits. */
   predict(images: Float32Array, count: number): Promise<Float32Array>;
-  /** Makes the tfjs model hold the trained weights (the fused engine trains a copy of them). */
-  syncModel(): void;
+  /**
+   * Makes the tfjs model hold the trained weights (the fused engine trains a copy of them), and its
+   * compiled optimizer the optimizer's state, so that saving the model saves both.
+   */
+  syncModel(): Promise<void>;
   dispose(): void;
 }
 
@@ -64,21 +67,38 @@ export class TfjsBatchTrainer implements BatchTrainer {
     }
   }
 
-  syncModel(): void {}
+  async syncModel(): Promise<void> {}
 
   dispose(): void {
     this.optimizer.dispose();
   }
 }
 
+/** The names tfjs's optimizers give their slots (`<variable>/<suffix>`), in their getWeights order. */
+const SLOT_SUFFIXES: Partial<Record<OptimizerName, string[]>> = {
+  adam: ['m', 'v'],
+  rmsprop: ['rms', 'momentum'],
+  adagrad: ['accumulator'],
+  adadelta: ['accum_grad', 'accum_var'],
+  // sgd has no state; tfjs's adamax cannot set or get its weights.
+};
+
 export class FusedBatchTrainer implements BatchTrainer {
   readonly engine = 'wasm-fused';
+
+  private readonly optimizer: Optimizer;
 
   /** Evaluation reuses the training batch's memory (a larger batch would need its own). */
   constructor(
     readonly fused: FusedTrainer,
     readonly evalBatchSize: number,
-  ) {}
+    private readonly tf: Tf,
+    private readonly model: LayersModel,
+    private readonly options: TrainerOptions,
+  ) {
+    // Compiled but never stepped by tfjs: it holds the fused engine's optimizer state for saving.
+    this.optimizer = compileForTraining(tf, model, options);
+  }
 
   async trainBatch(images: Float32Array, labels: Int32Array, count: number): Promise<{ loss: number; acc: number }> {
     return this.fused.trainBatch(images, labels, count);
@@ -88,11 +108,25 @@ export class FusedBatchTrainer implements BatchTrainer {
     return this.fused.predict(images, count);
   }
 
-  syncModel(): void {
+  async syncModel(): Promise<void> {
     this.fused.syncModel();
+    const suffixes = SLOT_SUFFIXES[this.options.optimizer];
+    if (!suffixes) return;
+    const { tf } = this;
+    const weights = this.model.trainableWeights;
+    const slots = this.fused.optimizerSlots();
+    const named = [
+      { name: 'iter', tensor: tf.scalar(this.fused.steps, 'int32') },
+      ...slots.flatMap((values, s) => values.map((v, i) => ({ name: `${weights[i].originalName}/${suffixes[s]}`, tensor: tf.tensor(v, weights[i].shape as number[]) }))),
+    ];
+    // setWeights makes variables of its own from these and drops the previous ones: dispose both.
+    const previous = await this.optimizer.getWeights();
+    await this.optimizer.setWeights(named);
+    for (const { tensor } of [...previous, ...named]) tensor.dispose();
   }
 
   dispose(): void {
     this.fused.dispose();
+    this.optimizer.dispose();
   }
 }

@@ -37,7 +37,7 @@ export function chooseTrainer(
     return choice;
   }
   return {
-    trainer: new FusedBatchTrainer(fused, options.batchSize),
+    trainer: new FusedBatchTrainer(fused, options.batchSize, tf, model, options),
     // The name stays the tfjs backend that built the model; the threads are the engine's.
     backend: { ...backend, engine: 'wasm-fused', threads: fused.threads, simd: fused.variant },
   };

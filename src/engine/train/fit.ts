@@ -87,7 +87,7 @@ export async function fitModel(trainer: BatchTrainer, data: RunData, options: Fi
       await checkCancelled();
     }
     const seconds = (performance.now() - started) / 1000;
-    trainer.syncModel();
+    await trainer.syncModel();
     const metrics: EpochMetrics = { epoch, loss: lossSum / count, acc: accSum / count, seconds };
     if (data.validation) {
       const evaluation = await evaluateSplit(trainer, data.validation, {
