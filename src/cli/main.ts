@@ -32,7 +32,7 @@ function program(): Command {
     .option('--dataset <name>', 'mnist, fashion-mnist, or a folder of IDX files')
     .option('--fashion-mnist-dir <dir>', 'folder holding the Fashion-MNIST IDX files (no download)')
     .addOption(backendOption('auto'))
-    .option('--threads <n>', 'threads (default: every core, up to 4, for a model of 1 M MACs per image or more on the fused engine, 5 M on the wasm backend; else 1)', positiveInteger)
+    .option('--threads <n>', 'threads (default: every core, up to 4, for a model of 50 K MACs per image or more on the fused engine, 5 M on the wasm backend; else 1)', positiveInteger)
     .option('--limit <n>', 'train on the first N training images only', positiveInteger)
     .option('--test-limit <n>', 'evaluate on the first N test images only', positiveInteger)
     .option('--quick', 'a Quick Run: one epoch on as many images as each model trains in seconds (a full epoch for small models)')
