@@ -96,17 +96,14 @@ class Lowering {
   }
 }
 
-interface Window {
-  args: number[];
-}
-
-function window(layer: FusedLayer, batch: number, kernel: [number, number], strides: [number, number], padding: 'same' | 'valid'): Window {
+/** A sliding window's kernel arguments (SHAPE_ARGS in conv.c): input, kernel, strides, padding, output. */
+function window(layer: FusedLayer, batch: number, kernel: [number, number], strides: [number, number], padding: 'same' | 'valid'): number[] {
   const [h, w, c] = layer.inShape;
   const [ho, wo] = layer.outShape;
   const pad = (size: number, out: number, k: number, s: number) => (padding === 'same' ? Math.floor(Math.max((out - 1) * s + k - size, 0) / 2) : 0);
   const pt = pad(h, ho, kernel[0], strides[0]);
   const pl = pad(w, wo, kernel[1], strides[1]);
-  return { args: [batch, h, w, c, kernel[0], kernel[1], strides[0], strides[1], pt, pl, ho, wo] };
+  return [batch, h, w, c, kernel[0], kernel[1], strides[0], strides[1], pt, pl, ho, wo];
 }
 
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
@@ -146,7 +143,7 @@ function forward(lo: Lowering, graph: FusedGraph, shared: Shared, input: number,
         const rows = B * layer.outShape[0] * layer.outShape[1];
         const direct = K === layer.inShape[2] && layer.strides[0] === 1 && layer.strides[1] === 1;
         keep = direct ? x : lo.buffer(rows * K);
-        if (!direct) lo.call('im2col', x, keep, ...win.args);
+        if (!direct) lo.call('im2col', x, keep, ...win);
         y = lo.buffer(B * out);
         lo.gemm(rows, layer.filters, K, keep, K, 1, p!.kernel, layer.filters, 1, y, layer.filters);
         lo.call('bias_act', y, rows, layer.filters, layer.bias ? p!.bias : 0, activationCode(layer.activation));
@@ -156,13 +153,13 @@ function forward(lo: Lowering, graph: FusedGraph, shared: Shared, input: number,
         const win = window(layer, B, layer.size, layer.strides, layer.padding);
         y = lo.buffer(B * out);
         keep = lo.buffer(B * out);
-        lo.call('maxpool', x, y, keep, ...win.args);
+        lo.call('maxpool', x, y, keep, ...win);
         break;
       }
       case 'avgpool': {
         const win = window(layer, B, layer.size, layer.strides, layer.padding);
         y = lo.buffer(B * out);
-        lo.call('avgpool', x, y, ...win.args);
+        lo.call('avgpool', x, y, ...win);
         break;
       }
       case 'dropout':
@@ -296,20 +293,20 @@ function backward(lo: Lowering, graph: FusedGraph, shared: Shared, fwd: Forward,
           // The im2col rows are spent once the filter gradient has them: their buffer takes the column gradient.
           const dcol = direct ? dx : col;
           lo.gemm(rows, K, Co, dy, Co, 1, p!.kernel, 1, Co, dcol, K);
-          if (!direct) lo.call('col2im', dcol, dx, ...win.args);
+          if (!direct) lo.call('col2im', dcol, dx, ...win);
         }
         break;
       }
       case 'maxpool':
         if (needInput) {
           dx = lo.buffer(inCount);
-          lo.call('maxpool_grad', dy, fwd.saved[index], dx, ...window(layer, B, layer.size, layer.strides, layer.padding).args);
+          lo.call('maxpool_grad', dy, fwd.saved[index], dx, ...window(layer, B, layer.size, layer.strides, layer.padding));
         }
         break;
       case 'avgpool':
         if (needInput) {
           dx = lo.buffer(inCount);
-          lo.call('avgpool_grad', dy, dx, ...window(layer, B, layer.size, layer.strides, layer.padding).args);
+          lo.call('avgpool_grad', dy, dx, ...window(layer, B, layer.size, layer.strides, layer.padding));
         }
         break;
       case 'dropout':

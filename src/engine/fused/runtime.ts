@@ -203,8 +203,3 @@ export class FusedRuntime {
 function align(n: number, to: number): number {
   return Math.ceil(n / to) * to;
 }
-
-/** Test hook: the names of the kernels a module exports. */
-export function kernelNames(): string[] {
-  return WebAssembly.Module.exports(fusedModule().module).map((e) => e.name);
-}
