@@ -1,11 +1,10 @@
 // Lowering: a FusedGraph at one batch size becomes the kernel calls of a training step (forward,
 // loss, backward, optimizer) or of inference. Buffers are byte offsets in the runtime's memory.
-import { activationCode } from './kernels';
+import { activationCode, type ActivationName } from './kernels';
 import type { FusedGraph, FusedLayer } from './graph';
 import type { Call, FusedRuntime } from './runtime';
 
-/** Must match KC and REDUCTION_CHUNKS in native/fused. */
-const GEMM_KC = 256;
+/** Must match REDUCTION_CHUNKS in native/fused/fused.h. */
 const REDUCTION_CHUNKS = 4;
 const F32 = 4;
 
@@ -41,12 +40,21 @@ export interface Plan {
 }
 
 /** Placeholders patched once the plan knows how much scratch its products need. */
-const PACK = -1;
+const WORK = -1;
 const PARTIALS = -2;
+
+interface Epilogue {
+  bias?: number;
+  activation?: ActivationName;
+  accumulate?: boolean;
+}
+
+/** The products apply relu (or nothing) as they store their results; sigmoid and tanh take a pass of their own (softmax goes with the loss). */
+const fusedActivation = (activation: ActivationName): ActivationName => (activation === 'relu' ? 'relu' : 'linear');
+const ownPass = (activation: ActivationName) => activation === 'sigmoid' || activation === 'tanh';
 
 class Lowering {
   readonly calls: Call[] = [];
-  private packFloats = 0;
   private partialFloats = 0;
 
   constructor(
@@ -62,19 +70,29 @@ class Lowering {
     this.calls.push({ kernel, args });
   }
 
-  /** C[M x N] (+)= A * B with the strides in elements; threads split the larger side. */
-  gemm(M: number, N: number, K: number, A: number, sam: number, sak: number, B: number, sbk: number, sbn: number, C: number, ldc: number, accumulate = false): void {
+  /**
+   * C[M x N] (+)= A * B (+ bias, then relu) with the strides in elements; threads split the larger
+   * side. Activations other than relu follow as a pass of their own.
+   */
+  gemm(M: number, N: number, K: number, A: number, sam: number, sak: number, B: number, sbk: number, sbn: number, C: number, ldc: number, epilogue: Epilogue = {}): void {
     const splitCols = N >= M && Math.ceil(N / 8) >= this.rt.threads ? 1 : 0;
-    this.packFloats = Math.max(this.packFloats, GEMM_KC * Math.ceil(N / 8) * 8);
-    this.call('gemm', splitCols, M, N, K, A, sam, sak, B, sbk, sbn, C, ldc, accumulate ? 1 : 0, PACK);
+    const { bias = 0, activation = 'linear', accumulate = false } = epilogue;
+    this.call('gemm', splitCols, M, N, K, A, sam, sak, B, sbk, sbn, C, ldc, accumulate ? 1 : 0, bias, activationCode(fusedActivation(activation)), WORK);
+    if (ownPass(activation)) this.call('bias_act', C, M, N, 0, activationCode(activation));
   }
 
-  /** dst[M x N] = A * B over a long K, as REDUCTION_CHUNKS partial products summed in order. */
-  gemmReduced(M: number, N: number, K: number, A: number, sam: number, sak: number, B: number, sbk: number, sbn: number, dst: number): void {
-    this.packFloats = Math.max(this.packFloats, GEMM_KC * Math.ceil(N / 8) * 8);
-    this.partialFloats = Math.max(this.partialFloats, REDUCTION_CHUNKS * M * N);
-    this.call('gemm_chunks', M, N, K, A, sam, sak, B, sbk, sbn, PARTIALS, PACK);
-    this.call('reduce_chunks', dst, PARTIALS, M * N, 0);
+  /** y = act(patches(x) * W + bias) of a convolution's window. */
+  convForward(win: number[], x: number, W: number, bias: number, y: number, filters: number, activation: ActivationName): void {
+    this.call('conv_forward', x, W, bias, y, filters, activationCode(fusedActivation(activation)), ...win, WORK);
+    const [n, , , , , , , , , , ho, wo] = win;
+    if (ownPass(activation)) this.call('bias_act', y, n * ho * wo, filters, 0, activationCode(activation));
+  }
+
+  /** dW = patches(x)^T * dy; threads split whichever side of dW has more tiles. */
+  convFilterGrad(win: number[], x: number, dy: number, dW: number, filters: number): void {
+    const [, , , c, kh, kw] = win;
+    const splitCols = Math.ceil((kh * kw * c) / 4) < Math.ceil(filters / 8) ? 1 : 0;
+    this.call('conv_filter_grad', splitCols, x, dy, dW, filters, 0, ...win, WORK);
   }
 
   columnSums(X: number, rows: number, cols: number, dst: number): void {
@@ -89,9 +107,9 @@ class Lowering {
   }
 
   finish(): Call[] {
-    const pack = this.packFloats ? this.buffer(this.packFloats * this.rt.threads) : 0;
+    const work = this.calls.some((call) => call.args.includes(WORK)) ? this.buffer(this.rt.productWorkFloats * this.rt.threads) : 0;
     const partials = this.partialFloats ? this.buffer(this.partialFloats) : 0;
-    for (const call of this.calls) call.args = call.args.map((a) => (a === PACK ? pack : a === PARTIALS ? partials : a));
+    for (const call of this.calls) call.args = call.args.map((a) => (a === WORK ? work : a === PARTIALS ? partials : a));
     return this.calls;
   }
 }
@@ -133,20 +151,12 @@ function forward(lo: Lowering, graph: FusedGraph, shared: Shared, input: number,
       case 'dense': {
         const F = size(layer.inShape);
         y = lo.buffer(B * out);
-        lo.gemm(B, layer.units, F, x, F, 1, p!.kernel, layer.units, 1, y, layer.units);
-        lo.call('bias_act', y, B, layer.units, layer.bias ? p!.bias : 0, activationCode(layer.activation));
+        lo.gemm(B, layer.units, F, x, F, 1, p!.kernel, layer.units, 1, y, layer.units, { bias: layer.bias ? p!.bias : 0, activation: layer.activation });
         break;
       }
       case 'conv': {
-        const win = window(layer, B, layer.kernel, layer.strides, layer.padding);
-        const K = layer.kernel[0] * layer.kernel[1] * layer.inShape[2];
-        const rows = B * layer.outShape[0] * layer.outShape[1];
-        const direct = K === layer.inShape[2] && layer.strides[0] === 1 && layer.strides[1] === 1;
-        keep = direct ? x : lo.buffer(rows * K);
-        if (!direct) lo.call('im2col', x, keep, ...win);
         y = lo.buffer(B * out);
-        lo.gemm(rows, layer.filters, K, keep, K, 1, p!.kernel, layer.filters, 1, y, layer.filters);
-        lo.call('bias_act', y, rows, layer.filters, layer.bias ? p!.bias : 0, activationCode(layer.activation));
+        lo.convForward(window(layer, B, layer.kernel, layer.strides, layer.padding), x, p!.kernel, layer.bias ? p!.bias : 0, y, layer.filters, layer.activation);
         break;
       }
       case 'maxpool': {
@@ -278,22 +288,25 @@ function backward(lo: Lowering, graph: FusedGraph, shared: Shared, fwd: Forward,
       }
       case 'conv': {
         const win = window(layer, B, layer.kernel, layer.strides, layer.padding);
+        const [, h, w, ci, kh, kw, sh, sw, pt, pl, ho, wo] = win;
         const Co = layer.filters;
-        const K = layer.kernel[0] * layer.kernel[1] * layer.inShape[2];
-        const rows = B * layer.outShape[0] * layer.outShape[1];
-        const col = fwd.saved[index];
-        const direct = col === x;
+        const rows = B * ho * wo;
         if (act !== 'linear') lo.call('act_grad', dy, y, rows * Co, activationCode(act));
         if (layer.trainable) {
-          lo.gemmReduced(K, Co, rows, col, 1, K, dy, Co, 1, p!.kernel + p!.gradOffset);
+          lo.convFilterGrad(win, x, dy, p!.kernel + p!.gradOffset, Co);
           if (layer.bias) lo.columnSums(dy, rows, Co, p!.bias + p!.gradOffset);
         }
         if (needInput) {
           dx = lo.buffer(inCount);
-          // The im2col rows are spent once the filter gradient has them: their buffer takes the column gradient.
-          const dcol = direct ? dx : col;
-          lo.gemm(rows, K, Co, dy, Co, 1, p!.kernel, 1, Co, dcol, K);
-          if (!direct) lo.call('col2im', dcol, dx, ...win);
+          if (sh === 1 && sw === 1) {
+            // The transposed convolution of dy: dy's window with the complementary padding, x's size out.
+            lo.call('conv_input_grad', dy, p!.kernel, dx, ci, B, ho, wo, Co, kh, kw, 1, 1, kh - 1 - pt, kw - 1 - pl, h, w, WORK);
+          } else {
+            const K = kh * kw * ci;
+            const dcol = lo.buffer(rows * K);
+            lo.gemm(rows, K, Co, dy, Co, 1, p!.kernel, 1, Co, dcol, K);
+            lo.call('col2im', dcol, dx, ...win);
+          }
         }
         break;
       }

@@ -22,7 +22,7 @@ const PAGE = 65536;
 const SPINS = 20000;
 const STOP = -1;
 
-type Exports = Record<string, (...args: number[]) => void> & { __heap_base: WebAssembly.Global; set_stack(top: number): void };
+type Exports = Record<string, (...args: number[]) => void> & { __heap_base: WebAssembly.Global; set_stack(top: number): void; product_work_floats(): number };
 
 // The same barrier runs on the main thread and in the workers, as source text there: so it names
 // the control words by number (0 COUNT, 1 GENERATION, 3 FAILED), nothing from outside itself.
@@ -76,6 +76,8 @@ for (;;) {
 export class FusedRuntime {
   readonly memory: WebAssembly.Memory;
   readonly variant: Variant;
+  /** Scratch floats per thread of a matrix product (its packed blocks). */
+  readonly productWorkFloats: number;
   private readonly kernels: Exports;
   private readonly control: Int32Array;
   private readonly workers: Worker[] = [];
@@ -94,6 +96,7 @@ export class FusedRuntime {
     this.memory = new WebAssembly.Memory({ initial: 64, maximum: 65536, shared: true });
     this.kernels = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as Exports;
     this.top = align(Number(this.kernels.__heap_base.value), 64);
+    this.productWorkFloats = this.kernels.product_work_floats();
     const controlAt = this.alloc(CONTROL_BYTES);
     this.control = new Int32Array(this.memory.buffer, controlAt, 16);
     for (let tid = 1; tid < threads; tid++) {
