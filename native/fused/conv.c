@@ -168,7 +168,7 @@ static void pack_b_flipped(const struct Product *p, float *restrict dst, int j0,
  * windows lie inside it: `segs` kernel rows, each a run of kw * c contiguous values per position
  * (`s` floats apart from one position to the next, `seg_stride` from one kernel row to the next).
  */
-static void tile_rows(int segs, int run, const float *a, int s, int seg_stride, const float *restrict b, float *c, int ldc, int cols, const float *bias,
+void tile_rows(int segs, int run, const float *a, int s, int seg_stride, const float *restrict b, float *c, int ldc, int cols, const float *bias,
                       int act) {
   v128_t acc[8];
   for (int i = 0; i < 8; i++) acc[i] = wasm_f32x4_splat(0.0f);
@@ -193,8 +193,6 @@ static void tile_rows(int segs, int run, const float *a, int s, int seg_stride, 
   }
   store_tile(acc, c, ldc, MR, cols, 0, bias, act);
 }
-
-void tile(int kc, const float *restrict a, const float *restrict b, float *c, int ldc, int rows, int cols, int load, const float *bias, int act);
 
 /**
  * A convolution's product (rows: output positions, all of K in one pass): B is packed once per

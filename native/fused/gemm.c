@@ -5,7 +5,6 @@
 // speed independent of A's and B's strides (a transposed operand read in place thrashed L1's sets).
 #include "gemm.h"
 
-/** C tile (rows x cols of MR x NR) (+)= packed A (kc x MR) * packed B (kc x NR), then bias and activation. */
 void tile(int kc, const float *restrict a, const float *restrict b, float *c, int ldc, int rows, int cols, int load, const float *bias, int act) {
   v128_t acc[8];
   for (int i = 0; i < 8; i++) acc[i] = wasm_f32x4_splat(0.0f);
@@ -20,6 +19,22 @@ void tile(int kc, const float *restrict a, const float *restrict b, float *c, in
     b += NR;
   }
   store_tile(acc, c, ldc, rows, cols, load, bias, act);
+}
+
+void tile_strided(int kc, const float *a, int sa, const float *b, int sb, float *c, int ldc, int rows, int cols) {
+  v128_t acc[8];
+  for (int i = 0; i < 8; i++) acc[i] = wasm_f32x4_splat(0.0f);
+  for (int k = 0; k < kc; k++) {
+    const v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
+    for (int r = 0; r < MR; r++) {
+      const v128_t x = wasm_v128_load32_splat(a + r);
+      acc[2 * r] = MADD(x, b0, acc[2 * r]);
+      acc[2 * r + 1] = MADD(x, b1, acc[2 * r + 1]);
+    }
+    a += sa;
+    b += sb;
+  }
+  store_tile(acc, c, ldc, rows, cols, 1, 0, ACT_LINEAR);
 }
 
 static inline void transpose4(v128_t *r0, v128_t *r1, v128_t *r2, v128_t *r3) {

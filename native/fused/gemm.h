@@ -81,6 +81,13 @@ static inline void store_tile(const v128_t *acc, float *c, int ldc, int rows, in
 void pack_a_plain(const struct Product *p, float *restrict dst, int i0, int rows, int k0, int kc);
 void pack_b_plain(const struct Product *p, float *restrict dst, int j0, int cols, int k0, int kc);
 
+/** C tile (rows x cols of MR x NR) (+)= packed A (kc x MR) * packed B (kc x NR), then bias and activation. */
+void tile(int kc, const float *restrict a, const float *restrict b, float *c, int ldc, int rows, int cols, int load, const float *bias, int act);
+/** The register tile over `segs` runs of `run` k values read in place: four rows `s` floats apart, runs `seg_stride` apart. */
+void tile_rows(int segs, int run, const float *a, int s, int seg_stride, const float *restrict b, float *c, int ldc, int cols, const float *bias, int act);
+/** C tile (rows x cols) += A * B over kc, row k of A (MR values) at a + k*sa, of B (NR values) at b + k*sb. */
+void tile_strided(int kc, const float *a, int sa, const float *b, int sb, float *c, int ldc, int rows, int cols);
+
 /** This thread's share of the product: rows split by MR (or, with split_cols, columns by NR). `work` per thread: PRODUCT_WORK floats. */
 void product(const struct Product *p, int tid, int nt, int split_cols, float *work);
 

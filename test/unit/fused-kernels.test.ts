@@ -51,6 +51,23 @@ describe('fused layers match tfjs', () => {
         ]),
       ));
   }
+  // 3x3 at stride 1 with channel counts in fours of 8 or more go through Winograd's F(2x2, 3x3):
+  // odd sizes leave partial 2x2 tiles at the edges, 12 filters a partial column panel. SGD: Adam
+  // turns a gradient that is zero but for rounding into a full step, in either engine.
+  for (const [padding, size, batch] of [['same', 7, 7], ['valid', 9, 1], ['same', 10, 64]] as const) {
+    it(`conv2d 3x3 ${padding} on ${size}x${size}, batch ${batch}, by Winograd`, () =>
+      check(
+        `winograd ${padding} ${size}x${size} batch ${batch}`,
+        seeded(() => [
+          tf.layers.conv2d({ ...input([size, size, 8]), filters: 12, kernelSize: 3, padding, activation: 'relu' }),
+          tf.layers.conv2d({ filters: 16, kernelSize: 3, padding, activation: 'relu' }),
+          tf.layers.conv2d({ filters: 8, kernelSize: 3, padding, activation: 'tanh' }),
+          tf.layers.flatten(),
+          tf.layers.dense({ units: 4 }),
+        ]),
+        { batch, optimizer: 'sgd', learningRate: 0.1 },
+      ));
+  }
   it('conv2d with a rectangular kernel and no bias', () =>
     check('conv 3x2 no bias', seeded(() => [tf.layers.conv2d({ ...input([7, 6, 2]), filters: 8, kernelSize: [3, 2], padding: 'same', useBias: false }), tf.layers.flatten(), tf.layers.dense({ units: 3 })])));
   for (const [poolSize, strides, padding] of [[2, 2, 'valid'], [3, 2, 'same'], [3, 1, 'valid'], [2, 2, 'same']] as const) {
@@ -136,6 +153,8 @@ describe('fused branching networks and normalization match tfjs', () => {
         const pooled = apply(tf.layers.maxPooling2d({ poolSize: 2 }), sum);
         return apply(tf.layers.dense({ units: 3 }), apply(tf.layers.flatten(), pooled));
       }),
+      // SGD: its 3x3 convolutions run through Winograd's transforms (see the Winograd cases above).
+      { optimizer: 'sgd', learningRate: 0.1 },
     ));
   it('an inception-like block (Concatenate) of three branches', () =>
     check(

@@ -1,12 +1,10 @@
 // Lowering: a FusedGraph at one batch size becomes the kernel calls of a training step (forward,
 // loss, backward, optimizer) or of inference. Buffers are byte offsets in the runtime's memory.
-import { activationCode, type ActivationName } from './kernels';
-import type { FusedGraph, FusedLayer } from './graph';
-import type { Call, FusedRuntime } from './runtime';
-
-/** Must match REDUCTION_CHUNKS in native/fused/fused.h. */
-const REDUCTION_CHUNKS = 4;
-const F32 = 4;
+import { activationCode } from './kernels';
+import type { FusedGraph } from './graph';
+import { convBackward, convForward } from './lower-conv';
+import { Lowering, size, window } from './lowering';
+import type { FusedRuntime } from './runtime';
 
 /** Where a layer's parameters, their gradients and the optimizer's slots live. */
 export interface LayerParams {
@@ -39,93 +37,6 @@ export interface Plan {
   output: number;
 }
 
-/** Placeholders patched once the plan knows how much scratch its products need. */
-const WORK = -1;
-const PARTIALS = -2;
-
-interface Epilogue {
-  bias?: number;
-  activation?: ActivationName;
-  accumulate?: boolean;
-}
-
-/** The products apply relu (or nothing) as they store their results; sigmoid and tanh take a pass of their own (softmax goes with the loss). */
-const fusedActivation = (activation: ActivationName): ActivationName => (activation === 'relu' ? 'relu' : 'linear');
-const ownPass = (activation: ActivationName) => activation === 'sigmoid' || activation === 'tanh';
-
-class Lowering {
-  readonly calls: Call[] = [];
-  private partialFloats = 0;
-
-  constructor(
-    readonly rt: FusedRuntime,
-    readonly batch: number,
-  ) {}
-
-  buffer(floats: number): number {
-    return this.rt.alloc(floats * F32);
-  }
-
-  call(kernel: string, ...args: number[]): void {
-    this.calls.push({ kernel, args });
-  }
-
-  /**
-   * C[M x N] (+)= A * B (+ bias, then relu) with the strides in elements; threads split the larger
-   * side. Activations other than relu follow as a pass of their own.
-   */
-  gemm(M: number, N: number, K: number, A: number, sam: number, sak: number, B: number, sbk: number, sbn: number, C: number, ldc: number, epilogue: Epilogue = {}): void {
-    const splitCols = N >= M && Math.ceil(N / 8) >= this.rt.threads ? 1 : 0;
-    const { bias = 0, activation = 'linear', accumulate = false } = epilogue;
-    this.call('gemm', splitCols, M, N, K, A, sam, sak, B, sbk, sbn, C, ldc, accumulate ? 1 : 0, bias, activationCode(fusedActivation(activation)), WORK);
-    if (ownPass(activation)) this.call('bias_act', C, M, N, 0, activationCode(activation));
-  }
-
-  /** y = act(patches(x) * W + bias) of a convolution's window. */
-  convForward(win: number[], x: number, W: number, bias: number, y: number, filters: number, activation: ActivationName): void {
-    this.call('conv_forward', x, W, bias, y, filters, activationCode(fusedActivation(activation)), ...win, WORK);
-    const [n, , , , , , , , , , ho, wo] = win;
-    if (ownPass(activation)) this.call('bias_act', y, n * ho * wo, filters, 0, activationCode(activation));
-  }
-
-  /** dW = patches(x)^T * dy; threads split whichever side of dW has more tiles. */
-  convFilterGrad(win: number[], x: number, dy: number, dW: number, filters: number): void {
-    const [, , , c, kh, kw] = win;
-    const splitCols = Math.ceil((kh * kw * c) / 4) < Math.ceil(filters / 8) ? 1 : 0;
-    this.call('conv_filter_grad', splitCols, x, dy, dW, filters, 0, ...win, WORK);
-  }
-
-  columnSums(X: number, rows: number, cols: number, dst: number): void {
-    this.reduced('colsum_chunks', cols, [X, rows, cols], dst);
-  }
-
-  /** A per-chunk column reduction `kernel(...args, partials)` of `cols` sums, then their sum into dst. */
-  reduced(kernel: string, cols: number, args: number[], dst: number): void {
-    this.partialFloats = Math.max(this.partialFloats, REDUCTION_CHUNKS * cols);
-    this.call(kernel, ...args, PARTIALS);
-    this.call('reduce_chunks', dst, PARTIALS, cols, 0);
-  }
-
-  finish(): Call[] {
-    const work = this.calls.some((call) => call.args.includes(WORK)) ? this.buffer(this.rt.productWorkFloats * this.rt.threads) : 0;
-    const partials = this.partialFloats ? this.buffer(this.partialFloats) : 0;
-    for (const call of this.calls) call.args = call.args.map((a) => (a === WORK ? work : a === PARTIALS ? partials : a));
-    return this.calls;
-  }
-}
-
-/** A sliding window's kernel arguments (SHAPE_ARGS in conv.c): input, kernel, strides, padding, output. */
-function window(layer: FusedLayer, batch: number, kernel: [number, number], strides: [number, number], padding: 'same' | 'valid'): number[] {
-  const [h, w, c] = layer.inShape;
-  const [ho, wo] = layer.outShape;
-  const pad = (size: number, out: number, k: number, s: number) => (padding === 'same' ? Math.floor(Math.max((out - 1) * s + k - size, 0) / 2) : 0);
-  const pt = pad(h, ho, kernel[0], strides[0]);
-  const pl = pad(w, wo, kernel[1], strides[1]);
-  return [batch, h, w, c, kernel[0], kernel[1], strides[0], strides[1], pt, pl, ho, wo];
-}
-
-const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
-
 interface Forward {
   /** Each layer's output buffer. */
   outputs: number[];
@@ -154,11 +65,10 @@ function forward(lo: Lowering, graph: FusedGraph, shared: Shared, input: number,
         lo.gemm(B, layer.units, F, x, F, 1, p!.kernel, layer.units, 1, y, layer.units, { bias: layer.bias ? p!.bias : 0, activation: layer.activation });
         break;
       }
-      case 'conv': {
+      case 'conv':
         y = lo.buffer(B * out);
-        lo.convForward(window(layer, B, layer.kernel, layer.strides, layer.padding), x, p!.kernel, layer.bias ? p!.bias : 0, y, layer.filters, layer.activation);
+        convForward(lo, layer, x, p!.kernel, layer.bias ? p!.bias : 0, y);
         break;
-      }
       case 'maxpool': {
         const win = window(layer, B, layer.size, layer.strides, layer.padding);
         y = lo.buffer(B * out);
@@ -286,30 +196,11 @@ function backward(lo: Lowering, graph: FusedGraph, shared: Shared, fwd: Forward,
         }
         break;
       }
-      case 'conv': {
-        const win = window(layer, B, layer.kernel, layer.strides, layer.padding);
-        const [, h, w, ci, kh, kw, sh, sw, pt, pl, ho, wo] = win;
-        const Co = layer.filters;
-        const rows = B * ho * wo;
-        if (act !== 'linear') lo.call('act_grad', dy, y, rows * Co, activationCode(act));
-        if (layer.trainable) {
-          lo.convFilterGrad(win, x, dy, p!.kernel + p!.gradOffset, Co);
-          if (layer.bias) lo.columnSums(dy, rows, Co, p!.bias + p!.gradOffset);
-        }
-        if (needInput) {
-          dx = lo.buffer(inCount);
-          if (sh === 1 && sw === 1) {
-            // The transposed convolution of dy: dy's window with the complementary padding, x's size out.
-            lo.call('conv_input_grad', dy, p!.kernel, dx, ci, B, ho, wo, Co, kh, kw, 1, 1, kh - 1 - pt, kw - 1 - pl, h, w, WORK);
-          } else {
-            const K = kh * kw * ci;
-            const dcol = lo.buffer(rows * K);
-            lo.gemm(rows, K, Co, dy, Co, 1, p!.kernel, 1, Co, dcol, K);
-            lo.call('col2im', dcol, dx, ...win);
-          }
-        }
+      case 'conv':
+        if (act !== 'linear') lo.call('act_grad', dy, y, outCount, activationCode(act));
+        if (needInput) dx = lo.buffer(inCount);
+        convBackward(lo, layer, x, p!.kernel, dy, layer.trainable ? { dW: p!.kernel + p!.gradOffset, dBias: p!.bias + p!.gradOffset } : undefined, dx);
         break;
-      }
       case 'maxpool':
         if (needInput) {
           dx = lo.buffer(inCount);
