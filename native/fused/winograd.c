@@ -12,6 +12,13 @@
 #define WT 32 // tiles per block
 #define TAPS 16
 
+/**
+ * Floats from one tap's block of n-channel rows to the next: a cache line more than the block,
+ * so that the 16 taps' rows a transform reads or writes together do not all fall into the same
+ * L1 set (a block of 32 tiles x 32 channels is exactly 4 KiB).
+ */
+static inline int64_t tap_stride(int n) { return (int64_t)WT * n + 16; }
+
 struct Tiles {
   int n, h, w, pt, pl, ho, wo, th, tw;
 };
@@ -21,21 +28,31 @@ static struct Tiles tiles_of(int n, int h, int w, int pt, int pl, int ho, int wo
   return g;
 }
 
-/** Floats a thread's work for one block: the transformed inputs (16 x WT x c), then the products (16 x WT x co). */
-__attribute__((export_name("winograd_work_floats"))) int winograd_work_floats(int c, int co) { return TAPS * WT * (c + co); }
+/** Floats of a thread's work for one block: the transformed inputs (16 taps of WT x c), then the products (16 of WT x co). */
+__attribute__((export_name("winograd_work_floats"))) int winograd_work_floats(int c, int co) { return (int)(TAPS * (tap_stride(c) + tap_stride(co))); }
 
 /** V = B^T d B of tile t (4x4 input values from (iy0, ix0) of image b, zeros outside), four channels at a time, into V[16][WT][c]. */
 static void transform_input(const struct Tiles *g, const float *x, int c, int b, int iy0, int ix0, float *V, int t) {
   const v128_t zero = wasm_f32x4_splat(0.0f);
+  // Where the tile lies inside the input its 16 values are read in place; at the borders, the
+  // values that exist are copied into a zeroed 4x4 patch first.
   const int inside = iy0 >= 0 && iy0 + 4 <= g->h && ix0 >= 0 && ix0 + 4 <= g->w;
+  const int64_t rs = (int64_t)g->w * c;
+  const float *base = x + (((int64_t)b * g->h + iy0) * g->w + ix0) * c;
+  const int64_t step = tap_stride(c);
+  float *v = V + (int64_t)t * c;
   for (int ci = 0; ci < c; ci += 4) {
     v128_t d[4][4], u[4][4];
-    for (int r = 0; r < 4; r++) {
-      const int iy = iy0 + r;
-      for (int s = 0; s < 4; s++) {
-        const int ix = ix0 + s;
-        d[r][s] = inside || (iy >= 0 && iy < g->h && ix >= 0 && ix < g->w) ? wasm_v128_load(x + (((int64_t)b * g->h + iy) * g->w + ix) * c + ci) : zero;
-      }
+    if (inside) {
+      const float *row = base + ci;
+      for (int r = 0; r < 4; r++, row += rs)
+        for (int s = 0; s < 4; s++) d[r][s] = wasm_v128_load(row + s * c);
+    } else {
+      for (int r = 0; r < 4; r++)
+        for (int s = 0; s < 4; s++) {
+          const int iy = iy0 + r, ix = ix0 + s;
+          d[r][s] = iy >= 0 && iy < g->h && ix >= 0 && ix < g->w ? wasm_v128_load(base + r * rs + s * c + ci) : zero;
+        }
     }
     for (int s = 0; s < 4; s++) {
       u[0][s] = wasm_f32x4_sub(d[0][s], d[2][s]);
@@ -43,13 +60,12 @@ static void transform_input(const struct Tiles *g, const float *x, int c, int b,
       u[2][s] = wasm_f32x4_sub(d[2][s], d[1][s]);
       u[3][s] = wasm_f32x4_sub(d[1][s], d[3][s]);
     }
-    float *v = V + (int64_t)t * c + ci;
-    const int64_t step = (int64_t)WT * c;
-    for (int r = 0; r < 4; r++, v += 4 * step) {
-      wasm_v128_store(v, wasm_f32x4_sub(u[r][0], u[r][2]));
-      wasm_v128_store(v + step, wasm_f32x4_add(u[r][1], u[r][2]));
-      wasm_v128_store(v + 2 * step, wasm_f32x4_sub(u[r][2], u[r][1]));
-      wasm_v128_store(v + 3 * step, wasm_f32x4_sub(u[r][1], u[r][3]));
+    float *out = v + ci;
+    for (int r = 0; r < 4; r++, out += 4 * step) {
+      wasm_v128_store(out, wasm_f32x4_sub(u[r][0], u[r][2]));
+      wasm_v128_store(out + step, wasm_f32x4_add(u[r][1], u[r][2]));
+      wasm_v128_store(out + 2 * step, wasm_f32x4_sub(u[r][2], u[r][1]));
+      wasm_v128_store(out + 3 * step, wasm_f32x4_sub(u[r][1], u[r][3]));
     }
   }
 }
@@ -70,7 +86,7 @@ static void transform_gradient(const struct Tiles *g, const float *dy, int co, i
       u[3][s] = wasm_f32x4_neg(e[1][s]);
     }
     float *z = Z + (int64_t)t * co + o;
-    const int64_t step = (int64_t)WT * co;
+    const int64_t step = tap_stride(co);
     for (int r = 0; r < 4; r++, z += 4 * step) {
       wasm_v128_store(z, u[r][0]);
       wasm_v128_store(z + step, wasm_f32x4_add(u[r][0], u[r][1]));
@@ -82,9 +98,13 @@ static void transform_gradient(const struct Tiles *g, const float *dy, int co, i
 
 /** Y = A^T M A of tile t from M[16][WT][co], plus bias and activation, into the 2x2 outputs at (oy0, ox0) that exist. */
 static void transform_output(const struct Tiles *g, const float *M, int co, const float *bias, int act, float *y, int b, int oy0, int ox0, int t) {
-  const int64_t step = (int64_t)WT * co;
-  for (int o = 0; o < co; o += 4) {
-    const float *m = M + (int64_t)t * co + o;
+  const int64_t step = tap_stride(co);
+  const int rows = min_i(2, g->ho - oy0), cols = min_i(2, g->wo - ox0);
+  float *out = y + (((int64_t)b * g->ho + oy0) * g->wo + ox0) * co;
+  const int64_t rs = (int64_t)g->wo * co;
+  const float *m = M + (int64_t)t * co;
+  const v128_t zero = wasm_f32x4_splat(0.0f);
+  for (int o = 0; o < co; o += 4, m += 4) {
     v128_t s0[4], s1[4];
     for (int j = 0; j < 4; j++) {
       const v128_t m0 = wasm_v128_load(m + j * step), m1 = wasm_v128_load(m + (4 + j) * step);
@@ -92,17 +112,16 @@ static void transform_output(const struct Tiles *g, const float *M, int co, cons
       s0[j] = wasm_f32x4_add(wasm_f32x4_add(m0, m1), m2);
       s1[j] = wasm_f32x4_sub(wasm_f32x4_sub(m1, m2), m3);
     }
-    v128_t out[2][2] = {
+    v128_t res[2][2] = {
         {wasm_f32x4_add(wasm_f32x4_add(s0[0], s0[1]), s0[2]), wasm_f32x4_sub(wasm_f32x4_sub(s0[1], s0[2]), s0[3])},
         {wasm_f32x4_add(wasm_f32x4_add(s1[0], s1[1]), s1[2]), wasm_f32x4_sub(wasm_f32x4_sub(s1[1], s1[2]), s1[3])},
     };
-    for (int r = 0; r < 2; r++) {
-      for (int s = 0; s < 2; s++) {
-        if (oy0 + r >= g->ho || ox0 + s >= g->wo) continue;
-        v128_t v = out[r][s];
-        if (bias) v = wasm_f32x4_add(v, wasm_v128_load(bias + o));
-        if (act == ACT_RELU) v = wasm_f32x4_max(v, wasm_f32x4_splat(0.0f));
-        wasm_v128_store(y + (((int64_t)b * g->ho + oy0 + r) * g->wo + ox0 + s) * co + o, v);
+    const v128_t add = bias ? wasm_v128_load(bias + o) : zero;
+    for (int r = 0; r < rows; r++) {
+      for (int s = 0; s < cols; s++) {
+        v128_t v = wasm_f32x4_add(res[r][s], add);
+        if (act == ACT_RELU) v = wasm_f32x4_max(v, zero);
+        wasm_v128_store(out + r * rs + s * co + o, v);
       }
     }
   }
@@ -140,11 +159,23 @@ EXPORT(winograd_filter)(int tid, int nt, const float *W, float *U, int c, int co
   }
 }
 
-/** Image, tile row and tile column of tile index t. */
-#define TILE_AT(g, t, b, ty, tx)            \
-  const int b = (t) / ((g)->th * (g)->tw);  \
-  const int ty = (t) / (g)->tw % (g)->th;   \
-  const int tx = (t) % (g)->tw
+/** Walks tiles in order from index `t`: image b, tile row ty, tile column tx. */
+struct TileWalk {
+  int b, ty, tx;
+};
+
+static struct TileWalk walk_from(const struct Tiles *g, int t) {
+  const struct TileWalk at = {t / (g->th * g->tw), t / g->tw % g->th, t % g->tw};
+  return at;
+}
+
+static void walk_next(const struct Tiles *g, struct TileWalk *at) {
+  if (++at->tx < g->tw) return;
+  at->tx = 0;
+  if (++at->ty < g->th) return;
+  at->ty = 0;
+  at->b++;
+}
 
 /**
  * y = act(conv3x3(x, W) + bias) at stride 1: x is n x h x w x c, y n x ho x wo x co, U from
@@ -154,27 +185,23 @@ EXPORT(winograd_forward)(int tid, int nt, const float *x, const float *U, const 
                          int pl, int ho, int wo, float *work) {
   const struct Tiles g = tiles_of(n, h, w, pt, pl, ho, wo);
   const int count = n * g.th * g.tw, blocks = (count + WT - 1) / WT, panels = (co + NR - 1) / NR;
-  float *V = work + (int64_t)tid * winograd_work_floats(c, co), *M = V + (int64_t)TAPS * WT * c;
+  float *V = work + (int64_t)tid * winograd_work_floats(c, co), *M = V + TAPS * tap_stride(c);
   int from, to;
   share(tid, nt, blocks, &from, &to);
   for (int block = from; block < to; block++) {
     const int t0 = block * WT, size = min_i(WT, count - t0);
-    for (int t = 0; t < size; t++) {
-      TILE_AT(&g, t0 + t, b, ty, tx);
-      transform_input(&g, x, c, b, 2 * ty - pt, 2 * tx - pl, V, t);
-    }
+    struct TileWalk at = walk_from(&g, t0);
+    for (int t = 0; t < size; t++, walk_next(&g, &at)) transform_input(&g, x, c, at.b, 2 * at.ty - pt, 2 * at.tx - pl, V, t);
     for (int xi = 0; xi < TAPS; xi++) {
-      const float *v = V + (int64_t)xi * WT * c;
-      float *m = M + (int64_t)xi * WT * co;
+      const float *v = V + xi * tap_stride(c);
+      float *m = M + xi * tap_stride(co);
       for (int t = 0; t < size; t += MR)
         for (int jr = 0; jr < panels; jr++)
           tile_rows(1, c, v + (int64_t)t * c, c, 0, U + ((int64_t)xi * panels + jr) * c * NR, m + (int64_t)t * co + jr * NR, co, min_i(NR, co - jr * NR), 0,
                     ACT_LINEAR);
     }
-    for (int t = 0; t < size; t++) {
-      TILE_AT(&g, t0 + t, b, ty, tx);
-      transform_output(&g, M, co, bias, act, y, b, 2 * ty, 2 * tx, t);
-    }
+    at = walk_from(&g, t0);
+    for (int t = 0; t < size; t++, walk_next(&g, &at)) transform_output(&g, M, co, bias, act, y, at.b, 2 * at.ty, 2 * at.tx, t);
   }
 }
 
@@ -187,7 +214,7 @@ EXPORT(winograd_filter_grad)(int tid, int nt, const float *x, const float *dy, f
                              int wo, float *work) {
   const struct Tiles g = tiles_of(n, h, w, pt, pl, ho, wo);
   const int count = n * g.th * g.tw;
-  float *V = work + (int64_t)tid * winograd_work_floats(c, co), *Z = V + (int64_t)TAPS * WT * c;
+  float *V = work + (int64_t)tid * winograd_work_floats(c, co), *Z = V + TAPS * tap_stride(c);
   for (int chunk = tid; chunk < REDUCTION_CHUNKS; chunk += nt) {
     float *P = partials + (int64_t)chunk * TAPS * c * co;
     for (int64_t i = 0; i < (int64_t)TAPS * c * co; i++) P[i] = 0.0f;
@@ -195,13 +222,13 @@ EXPORT(winograd_filter_grad)(int tid, int nt, const float *x, const float *dy, f
     share(chunk, REDUCTION_CHUNKS, count, &first, &last);
     for (int t0 = first; t0 < last; t0 += WT) {
       const int size = min_i(WT, last - t0);
-      for (int t = 0; t < size; t++) {
-        TILE_AT(&g, t0 + t, b, ty, tx);
-        transform_input(&g, x, c, b, 2 * ty - pt, 2 * tx - pl, V, t);
-        transform_gradient(&g, dy, co, b, 2 * ty, 2 * tx, Z, t);
+      struct TileWalk at = walk_from(&g, t0);
+      for (int t = 0; t < size; t++, walk_next(&g, &at)) {
+        transform_input(&g, x, c, at.b, 2 * at.ty - pt, 2 * at.tx - pl, V, t);
+        transform_gradient(&g, dy, co, at.b, 2 * at.ty, 2 * at.tx, Z, t);
       }
       for (int xi = 0; xi < TAPS; xi++) {
-        const float *v = V + (int64_t)xi * WT * c, *z = Z + (int64_t)xi * WT * co;
+        const float *v = V + xi * tap_stride(c), *z = Z + xi * tap_stride(co);
         float *p = P + (int64_t)xi * c * co;
         for (int ci = 0; ci < c; ci += MR)
           for (int o = 0; o < co; o += NR) tile_strided(size, v + ci, c, z + o, co, p + (int64_t)ci * co + o, co, min_i(MR, c - ci), min_i(NR, co - o));
