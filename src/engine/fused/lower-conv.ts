@@ -1,7 +1,8 @@
 // A convolution's forward and backward kernel calls. 3x3 convolutions at stride 1 whose channel
 // counts are multiples of 4 run through Winograd's F(2x2, 3x3) (from 4 channels on, measured on
 // the example models: TinyCNN's 4 -> 8 layer 0.51 + 0.58 + 0.26 -> 0.31 + 0.32 + 0.16 ms on one
-// thread); the others through blocked products over the patches.
+// thread); 3x3 on a single input channel at stride 1 through kernels of its own (conv1.c); the others
+// through blocked products over the patches.
 import { activationCode } from './kernels';
 import type { FusedLayer } from './graph';
 import { fusedActivation, type Lowering, ownPass, REDUCTION_CHUNKS, window } from './lowering';
@@ -16,6 +17,12 @@ export function usesWinograd(layer: ConvLayer): boolean {
   const c = layer.inShape[2];
   const fits = (n: number) => n % 4 === 0;
   return kh === 3 && kw === 3 && layer.strides[0] === 1 && layer.strides[1] === 1 && fits(c) && fits(layer.filters);
+}
+
+/** 3x3 on a single input channel at stride 1 (a grayscale first layer): kernels of their own, four positions a vector. */
+function singleChannel(layer: ConvLayer): boolean {
+  const [kh, kw] = layer.kernel;
+  return layer.inShape[2] === 1 && kh === 3 && kw === 3 && layer.strides[0] === 1 && layer.strides[1] === 1 && layer.filters % 4 === 0;
 }
 
 /** The transformed filter: 16 taps of c x (co rounded up to 8) floats. */
@@ -34,6 +41,8 @@ export function convForward(lo: Lowering, layer: ConvLayer, x: number, W: number
   if (usesWinograd(layer)) {
     const U = transformedFilter(lo, W, c, co, false);
     lo.call('winograd_forward', x, U, bias, y, c, co, act, n, h, w, pt, pl, ho, wo, lo.work(lo.rt.winogradWorkFloats(c, co)));
+  } else if (singleChannel(layer)) {
+    lo.call('conv1_forward', x, W, bias, y, co, act, n, h, w, pt, pl, ho, wo);
   } else {
     lo.call('conv_forward', x, W, bias, y, co, act, ...win, lo.work(lo.rt.productWorkFloats));
   }
@@ -54,6 +63,8 @@ export function convBackward(lo: Lowering, layer: ConvLayer, x: number, W: numbe
       const partials = lo.partials(REDUCTION_CHUNKS * TAPS * ci * co);
       lo.call('winograd_filter_grad', x, dy, partials, ci, co, n, h, w, pt, pl, ho, wo, lo.work(lo.rt.winogradWorkFloats(ci, co)));
       lo.call('winograd_filter_grad_finish', partials, grads.dW, ci, co);
+    } else if (singleChannel(layer)) {
+      lo.call('conv1_filter_grad', x, dy, grads.dW, co, n, h, w, pt, pl, ho, wo);
     } else {
       // Threads split whichever side of dW has more tiles.
       const splitCols = Math.ceil((kh * kw * ci) / 4) < Math.ceil(co / 8) ? 1 : 0;
