@@ -128,10 +128,10 @@ describe('Continue Training', () => {
       assert.rejects(continueRun({ runId, storeRoot: root, backend: 'fused' }), (err: Error) => err instanceof JobSpecError && message.test(err.message));
     await refused('no-such-run', /Cannot continue training: No run "no-such-run"/);
     await store.deleteSavedModel(child.id);
-    await refused(child.id, /Cannot continue training: Run .* has no saved model: its trained model was not kept .* or was deleted/);
+    await refused(child.id, /Cannot continue training: Run .* has no saved model: its trained model was not kept \(the archlab.keepModels setting, --keep-models on the command line\) or was deleted \(runs of TinyCNN that kept theirs: …/);
     const running = { ...grandchild, id: `${grandchild.id}-live`, status: 'running' as const };
     await store.save(running);
-    await refused(running.id, /is still training/);
+    await refused(running.id, /run .* is still training: continue it once it has ended/);
     await store.delete(running.id);
     assert.equal((await store.list()).records.length, before, 'nothing is recorded');
   });

@@ -8,6 +8,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { initBackend } from '../backend';
 import { datasetSpecIn } from '../datasets';
 import { summarizeModel } from '../models';
+import { shortRunId } from '../runs/continued';
 import type { RunStore } from '../runs/store';
 import { findRun, savedModelDir } from '../saved/files';
 import { loadSavedModel } from '../saved/load';
@@ -69,13 +70,23 @@ export async function continueRun(spec: ContinueSpec, hooks: JobHooks = {}): Pro
 
 /** The run to continue, when it can be: it exists, has ended, and kept its trained model. */
 async function parentRun(store: RunStore, id: string): Promise<RunRecord> {
-  let parent: RunRecord;
+  const refuse = (message: string) => new JobSpecError(`Cannot continue training: ${message}`);
+  const parent = await findRun(store, id).catch((err: Error) => {
+    throw refuse(err.message);
+  });
+  if (parent.status === 'running') throw refuse(`run ${parent.id} is still training: continue it once it has ended`);
   try {
-    parent = await findRun(store, id);
-    if (parent.status === 'running') throw new Error(`Run ${parent.id} is still training: continue it once it has ended`);
     savedModelDir(store, parent);
   } catch (err) {
-    throw new JobSpecError(`Cannot continue training: ${(err as Error).message}`);
+    throw refuse(`${(err as Error).message}${await keptByOthers(store, parent)}`);
   }
   return parent;
+}
+
+/** Where keepModels kept the model of the parent's architecture instead: " (runs of TinyCNN that kept theirs: …3f9a)". */
+async function keptByOthers(store: RunStore, parent: RunRecord): Promise<string> {
+  const hash = parent.summary?.architectureHash;
+  const { records } = await store.list();
+  const kept = records.filter((r) => r.savedModel && r.id !== parent.id && r.model === parent.model && r.summary?.architectureHash === hash);
+  return kept.length ? ` (runs of ${parent.model} that kept theirs: ${kept.slice(0, 3).map((r) => shortRunId(r.id)).join(', ')})` : '';
 }
