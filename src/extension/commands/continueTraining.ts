@@ -43,7 +43,7 @@ async function askEpochs(record: RunRecord): Promise<number | undefined> {
   const { optimizer, learningRate, batchSize } = record.config;
   const answer = await vscode.window.showInputBox({
     title: `Continue training ${record.annotations?.name ?? record.model} from epoch ${from}`,
-    prompt: `How many more epochs? They train as a new run from epoch ${from + 1}, with this run's weights, ${optimizer} state and settings (learning rate ${learningRate}, batch size ${batchSize}).`,
+    prompt: `How many more epochs? They train as a new run from epoch ${from + 1}, with this run's weights, its ${optimizer} state and its settings (learning rate ${learningRate}, batch size ${batchSize}).`,
     value: String(record.config.epochs),
     validateInput: (text) => (epochsIn(text) === undefined ? `A whole number of epochs, from 1 to ${MAX_EPOCHS}` : undefined),
   });
