@@ -2,6 +2,7 @@
 // in the comparison panel; its details' Continue Training… asks how many more epochs, the window
 // trains them as a job, and the new run's curve goes on from the parent's, joined to it.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FrameLocator } from 'playwright-core';
@@ -9,24 +10,11 @@ import type { RunRecord } from '../../src/engine/types';
 import { repoRoot } from './lib/install';
 import { scenario, startVsCode, type VsCode } from './harness';
 
-// TinyCNN on 6,000 images: an epoch takes a few seconds.
-const modelFile = `import * as tf from '@tensorflow/tfjs';
-
-export function TinyCNN() {
-  return tf.sequential({
-    layers: [
-      tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' }),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', activation: 'relu' }),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.flatten(),
-      tf.layers.dense({ units: 10 }),
-    ],
-  });
-}
-
-export const training = { epochs: 2, limit: 6000, testLimit: 1000 };
-`;
+// The study's file, its TinyCNN trained on 6,000 images: an epoch takes a few seconds.
+const modelFile = readFileSync(path.join(repoRoot, 'examples/mnist.model.ts'), 'utf8').replace(
+  /export const training = \{[^}]*\};/,
+  'export const training = { epochs: 2, limit: 6000, testLimit: 1000 };',
+);
 const tinyCnnLine = modelFile.split('\n').findIndex((l) => l.startsWith('export function TinyCNN')) + 1;
 
 interface Point {
@@ -57,7 +45,7 @@ describe('Continue Training', () => {
 
   before(async () => {
     vsc = await startVsCode({
-      contents: { 'tiny.model.ts': modelFile },
+      contents: { 'mnist.model.ts': modelFile },
       settings: { 'archlab.backend': 'auto', 'archlab.keepModels': 'all' },
     });
   }, { timeout: 240_000 });
@@ -66,10 +54,10 @@ describe('Continue Training', () => {
 
   it('continues a run from the panel: asks for epochs, trains them as a job, and draws the curve on from the parent', { timeout: 240_000 }, scenario(async (t) => {
     await vsc.waitForActivation();
-    await vsc.openFile('tiny.model.ts');
+    await vsc.openFile('mnist.model.ts');
     await vsc.clickCodeLensAbove(tinyCnnLine, 'Train', 45_000);
     const parent = await waitForRun('the parent run completed', (r) => r.model === 'TinyCNN' && r.status === 'completed', 120_000);
-    assert.equal(parent.savedModel?.epoch, 2);
+    assert.deepEqual([parent.config.limit, parent.savedModel?.epoch], [6000, 2]);
 
     await vsc.runCommand('ArchLab: Open Comparison Panel');
     const panel = await vsc.webview('ArchLab: Compare');
