@@ -2,7 +2,7 @@
 // where its parent stopped (its loss, its epoch numbers, its optimizer's moments and step count),
 // so that on the fused engine it ends exactly where one uninterrupted run of as many epochs does.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -22,9 +22,9 @@ before(async () => {
 });
 after(() => rm(root, { recursive: true, force: true }));
 
-/** One run of `model` on the first 2,000 training images, on one thread, keeping every model. */
-async function train(model: string, backend: 'fused' | 'wasm', epochs: number): Promise<RunRecord> {
-  const spec: JobSpec = {
+/** `model` of the study's file on the first 2,000 training images, on one thread, keeping every model. */
+function trainSpec(model: string, backend: 'fused' | 'wasm', epochs: number): JobSpec {
+  return {
     file: EXAMPLE,
     models: [model],
     backend,
@@ -33,7 +33,10 @@ async function train(model: string, backend: 'fused' | 'wasm', epochs: number): 
     keepModels: 'all',
     overrides: { epochs, limit: LIMIT, testLimit: 1000, batchSize: BATCH, seed: 7 },
   };
-  const [record] = await runJob(spec);
+}
+
+async function train(model: string, backend: 'fused' | 'wasm', epochs: number): Promise<RunRecord> {
+  const [record] = await runJob(trainSpec(model, backend, epochs));
   assert.equal(record.status, 'completed', record.error?.message);
   return record;
 }
@@ -98,6 +101,22 @@ describe('Continue Training', () => {
     assert.equal(await savedSteps(afresh), BATCHES_PER_EPOCH);
     assert.notEqual(afresh.epochs[0].loss, straight.epochs[2].loss);
     assert.notEqual(afresh.savedModel?.sha256, straight.savedModel?.sha256);
+  });
+
+  test("fused engine with dropout: the continued run's masks are those the uninterrupted run draws", async () => {
+    const file = join(root, 'dropout.model.ts');
+    await writeFile(
+      file,
+      "import * as tf from '@tensorflow/tfjs';\n" +
+        'export const Dropped = () => tf.sequential({ layers: [tf.layers.flatten({ inputShape: [28, 28, 1] }), tf.layers.dense({ units: 32, activation: "relu" }), tf.layers.dropout({ rate: 0.3 }), tf.layers.dense({ units: 10 })] });\n',
+    );
+    const run = async (epochs: number) => (await runJob({ ...trainSpec('Dropped', 'fused', epochs), file }))[0];
+    const parent = await run(1);
+    const child = await continueRun({ runId: parent.id, epochs: 1, backend: 'fused', threads: 1, storeRoot: root, keepModels: 'all' });
+    const straight = await run(2);
+    assert.equal(child.backend.engine, 'wasm-fused');
+    assert.equal(child.epochs[0].loss, straight.epochs[1].loss);
+    assert.equal(child.savedModel?.sha256, straight.savedModel?.sha256);
   });
 
   test("tfjs engine: the MLP's continued epoch is the uninterrupted run's, to float rounding", async () => {
