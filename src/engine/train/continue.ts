@@ -33,8 +33,7 @@ export interface ContinueSpec extends JobEnv {
 export async function continueRun(spec: ContinueSpec, hooks: JobHooks = {}): Promise<RunRecord> {
   const began = performance.now();
   const store = storeOf(spec);
-  const parent = await parentRun(store, spec.runId);
-  const saved = parent.savedModel as SavedModelRef;
+  const { parent, saved } = await parentRun(store, spec.runId);
   const macs = parent.summary?.macs ?? 0;
   // The wasm backend's thread count, as a job training this model would choose it.
   const threads = spec.threads ?? autoThreadCount([macs], spec.cores ?? os.cpus().length);
@@ -68,8 +67,8 @@ export async function continueRun(spec: ContinueSpec, hooks: JobHooks = {}): Pro
   }
 }
 
-/** The run to continue, when it can be: it exists, has ended, and kept its trained model. */
-async function parentRun(store: RunStore, id: string): Promise<RunRecord> {
+/** The run to continue and its saved model, when it can be: it exists, has ended, and kept its trained model. */
+async function parentRun(store: RunStore, id: string): Promise<{ parent: RunRecord; saved: SavedModelRef }> {
   const refuse = (message: string) => new JobSpecError(`Cannot continue training: ${message}`);
   const parent = await findRun(store, id).catch((err: Error) => {
     throw refuse(err.message);
@@ -80,7 +79,7 @@ async function parentRun(store: RunStore, id: string): Promise<RunRecord> {
   } catch (err) {
     throw refuse(`${(err as Error).message}${await keptByOthers(store, parent)}`);
   }
-  return parent;
+  return { parent, saved: parent.savedModel! };
 }
 
 /** Where keepModels kept the model of the parent's architecture instead: " (runs of TinyCNN that kept theirs: …3f9a)". */
