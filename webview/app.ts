@@ -3,6 +3,7 @@
 import type { SweepRecord } from '../src/engine/sweep/types';
 import type { HostToWebview, PanelRun, PanelState } from '../src/shared/webview-protocol';
 import { latestPerArchitecture } from './architecture';
+import { curveStart } from './lineage';
 import { ChartsView } from './charts/chartsView';
 import { CompareView } from './compare/compareView';
 import { RunDiffView } from './diff/runDiffView';
@@ -50,6 +51,7 @@ export class App {
       this.pad.showTestImage(image, label);
       this.pad.element.scrollIntoView({ block: 'nearest' });
     },
+    { get: (id) => this.runs.runs.get(id), show: (id) => this.rowClicked(id, false) },
   );
   private readonly runDiff = new RunDiffView(this.images.load, readTheme());
   readonly compare: CompareView;
@@ -230,7 +232,12 @@ export class App {
       return;
     }
     this.dirty.table = true;
+    const details = this.state.detailsRunId ? this.runs.runs.get(this.state.detailsRunId) : undefined;
+    const parentsDrawn = new Set(this.selectedRuns().flatMap((r) => (r.parent ? [r.parent.id] : [])));
     for (const id of changes.runs) {
+      // A continued run's details and curves show its parent's name and last epoch.
+      if (details?.parent?.id === id) this.dirty.details = true;
+      if (parentsDrawn.has(id)) this.dirty.curves = true;
       const run = this.runs.runs.get(id);
       if (!run) {
         this.table.forget(id);
@@ -300,9 +307,14 @@ export class App {
   private curveRuns(): CurveRun[] {
     const palette = this.charts.palette;
     const groupColor = this.colorOf();
-    return this.selectedRuns()
-      .slice(0, MAX_CURVE_RUNS)
-      .map((run, i) => ({ run, color: groupColor?.(run) ?? palette[i % palette.length], live: this.runs.live.get(run.id) }));
+    const drawn = this.selectedRuns().slice(0, MAX_CURVE_RUNS);
+    const drawnIds = new Set(drawn.map((r) => r.id));
+    return drawn.map((run, i) => ({
+      run,
+      color: groupColor?.(run) ?? palette[i % palette.length],
+      live: this.runs.live.get(run.id),
+      start: curveStart(run, this.runs.runs, Boolean(run.parent && drawnIds.has(run.parent.id))),
+    }));
   }
 
   /** The compared runs, oldest first, each in its group's colour or its own. */

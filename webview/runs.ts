@@ -1,4 +1,5 @@
 // The webview's copy of the workspace's runs, kept current by the host's snapshot and increments.
+import { epochsBefore } from '../src/engine/runs/continued';
 import type { BatchProgress } from '../src/engine/types';
 import type { HostToWebview, PanelRun } from '../src/shared/webview-protocol';
 
@@ -86,13 +87,16 @@ export class RunsState {
   /** How far a running run is, from its latest batch or, before any, its finished epochs. */
   progress(run: PanelRun): RowProgress {
     const total = Math.max(1, run.config.epochs);
+    // A continued run's epochs are numbered on from its parent's: "epoch 4/5" is its first of two.
+    const before = epochsBefore(run);
+    const last = before + total;
     const batch = this.batches.get(run.id);
-    if (batch && batch.epoch > run.epochs.length) {
-      const fraction = (batch.epoch - 1 + batch.batch / Math.max(1, batch.batchesPerEpoch)) / total;
+    if (batch && batch.epoch > before + run.epochs.length) {
+      const fraction = (batch.epoch - 1 - before + batch.batch / Math.max(1, batch.batchesPerEpoch)) / total;
       const loss = Number.isFinite(batch.loss) ? `, loss ${batch.loss.toFixed(3)}` : '';
-      return { fraction: Math.min(1, fraction), text: `epoch ${batch.epoch}/${total}${loss}` };
+      return { fraction: Math.min(1, fraction), text: `epoch ${batch.epoch}/${last}${loss}` };
     }
-    return { fraction: Math.min(1, run.epochs.length / total), text: `epoch ${Math.min(total, run.epochs.length + 1)}/${total}` };
+    return { fraction: Math.min(1, run.epochs.length / total), text: `epoch ${before + Math.min(total, run.epochs.length + 1)}/${last}` };
   }
 }
 

@@ -23,10 +23,18 @@ function program(): Command {
 
   cli
     .command('train')
-    .description('train the architectures of a model file, one after another, and print the results table')
-    .argument('<file>', 'model file (.ts, .js or .mjs)')
+    .description(
+      "train the architectures of a model file, one after another, and print the results table;\n" +
+        "or, with --resume RUN, train a run's saved model more epochs as a new run (Continue Training)",
+    )
+    .argument('[file]', 'model file (.ts, .js or .mjs); none with --resume')
     .option('--model <name>', 'train only this architecture (repeatable, or comma-separated names)', modelNames)
-    .option('--epochs <n>', 'number of epochs', positiveInteger)
+    .option('--epochs <n>', 'number of epochs (with --resume: how many more; default: as many as that run was set to train)', positiveInteger)
+    .option(
+      '--resume <run>',
+      "continue training a run (id, or a part only its id contains) from its saved weights and optimizer state, with its settings and source, " +
+        'as a new run whose epochs go on from its own (not to be confused with sweep --resume, which goes on with an interrupted sweep)',
+    )
     .option('--batch-size <n>', 'batch size', positiveInteger)
     .option('--lr <x>', 'learning rate', positiveNumber)
     .option('--dataset <name>', 'mnist, fashion-mnist, or a folder of IDX files')
@@ -40,7 +48,7 @@ function program(): Command {
     .option('--json', 'print machine-readable results on stdout')
     .option('--runs-dir <dir>', 'where run records go (default .archlab/runs)')
     .addOption(new Option('--keep-models <policy>', 'which runs keep their trained model: all, per architecture the best or the latest, or none').choices(KEEP_MODELS).default(DEFAULT_KEEP_MODELS))
-    .action(async (file: string, options: TrainOptions) => {
+    .action(async (file: string | undefined, options: TrainOptions) => {
       process.exitCode = await trainCommand(file, options);
     });
 
@@ -55,7 +63,7 @@ function program(): Command {
     .option('--parallel <n>', 'trials at once, each in its own process (default 1; with --queue: trials on the queue at once)', positiveInteger)
     .option('--queue <url>', 'put trials on a BullMQ queue in Redis (redis://HOST:PORT, rediss:// for TLS) for agents to train')
     .option('--no-fallback', 'with --queue: fail when Redis cannot be reached instead of running the trials here')
-    .option('--resume <id>', 'go on with an interrupted sweep: finished trials stay, the others run again')
+    .option('--resume <id>', 'go on with an interrupted sweep (a sweep id): finished trials stay, the others run again; to train a run\'s model further, see train --resume')
     .option('--dataset <name>', 'mnist, fashion-mnist, or a folder of IDX files')
     .option('--fashion-mnist-dir <dir>', 'folder holding the Fashion-MNIST IDX files (no download)')
     .addOption(backendOption('auto'))

@@ -1,6 +1,7 @@
 // Training progress on the terminal: a live bar per epoch when attached to a terminal, otherwise one
 // plain line per epoch. Everything goes to stderr so that stdout carries only results.
 import { SingleBar } from 'cli-progress';
+import { lastEpoch } from '../engine/runs/continued';
 import type { EpochMetrics, TrainingEvent } from '../engine/types';
 
 export class ProgressDisplay {
@@ -18,7 +19,8 @@ export class ProgressDisplay {
     switch (event.type) {
       case 'runStarted':
         this.model = event.record.model;
-        this.epochs = event.record.config.epochs;
+        // A continued run's epochs go on from its parent's: "epoch 3/4".
+        this.epochs = lastEpoch(event.record);
         return;
       case 'batch':
         if (this.live) this.showBatch(event.epoch, event.batch, event.batchesPerEpoch, event.loss, event.acc);

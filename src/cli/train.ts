@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { RunStore } from '../engine/runs/store';
 import { resultsTable } from '../engine/runs/table';
 import type { BackendPreference, KeepModels, RunError, RunRecord, TrainingConfig } from '../engine/types';
-import type { TrainerToHost } from '../shared/protocol';
+import type { ContinueRequest, TrainerToHost, TrainRequest } from '../shared/protocol';
 import { TrainerProcess } from '../shared/trainer-process';
 import { checkDatasetOption, checkModelFile } from './checks';
 import { EXIT, errorLine, printError, shownPath, UsageError } from './output';
@@ -18,6 +18,8 @@ const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 export const STOP_GRACE_MS = 2_000;
 
 export interface TrainOptions {
+  /** A run to continue training (Continue Training) instead of a model file's architectures. */
+  resume?: string;
   model?: string[];
   epochs?: number;
   batchSize?: number;
@@ -35,9 +37,34 @@ export interface TrainOptions {
   keepModels?: KeepModels;
 }
 
-export async function trainCommand(file: string, options: TrainOptions): Promise<number> {
-  checkModelFile(file);
-  if (options.dataset !== undefined) checkDatasetOption(options.dataset);
+/** Settings a continued run takes from the run it continues, by their flags. */
+const PARENT_SETTINGS: [keyof TrainOptions, string][] = [
+  ['model', '--model'],
+  ['batchSize', '--batch-size'],
+  ['lr', '--lr'],
+  ['dataset', '--dataset'],
+  ['limit', '--limit'],
+  ['testLimit', '--test-limit'],
+  ['quick', '--quick'],
+  ['seed', '--seed'],
+];
+
+/** What the trainer child is asked to train: a model file's architectures, or a run's saved model further. */
+function jobOf(file: string | undefined, options: TrainOptions): Pick<TrainRequest, 'file' | 'models' | 'overrides'> | Pick<ContinueRequest, 'runId' | 'epochs'> {
+  if (options.resume === undefined) {
+    if (file === undefined) throw new UsageError('missing model file: archlab train FILE trains its architectures, archlab train --resume RUN continues a run');
+    checkModelFile(file);
+    if (options.dataset !== undefined) checkDatasetOption(options.dataset);
+    return { file, models: options.model, overrides: overridesOf(options) };
+  }
+  if (file !== undefined) throw new UsageError(`--resume trains the run's saved model with the source it was trained from: leave out the model file (${file})`);
+  const given = PARENT_SETTINGS.filter(([key]) => options[key] !== undefined).map(([, flag]) => flag);
+  if (given.length) throw new UsageError(`--resume trains with the settings of the run it continues: leave out ${given.join(', ')}`);
+  return { runId: options.resume, epochs: options.epochs };
+}
+
+export async function trainCommand(file: string | undefined, options: TrainOptions): Promise<number> {
+  const job = jobOf(file, options);
   const store = cliStore(options.runsDir);
   const display = new ProgressDisplay(Boolean(process.stdout.isTTY && process.stderr.isTTY));
   await repairOrphanedRuns(store, (line) => display.line(line));
@@ -45,10 +72,7 @@ export async function trainCommand(file: string, options: TrainOptions): Promise
   const unrecorded = new Set<string>();
   const trainer = new TrainerProcess(
     {
-      type: 'train',
-      file,
-      models: options.model,
-      overrides: overridesOf(options),
+      ...('runId' in job ? { type: 'continue' as const, ...job } : { type: 'train' as const, ...job }),
       backend: options.backend,
       threads: options.threads,
       storeRoot: store.root,
@@ -211,6 +235,7 @@ function essentials(record: RunRecord, unrecorded: boolean) {
     backend: record.backend,
     dataset: record.dataset?.name,
     savedModel: record.savedModel,
+    parent: record.parent,
     startedAt: record.startedAt,
     finishedAt: record.finishedAt,
   };

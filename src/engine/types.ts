@@ -259,7 +259,11 @@ export interface RunRecord {
   savedModel?: SavedModelRef;
   /** Why the trained model could not be saved (e.g. a layer tfjs cannot serialize). */
   savedModelError?: string;
-  /** The run whose saved model this one went on training from. */
+  /**
+   * The run whose saved model this one went on training from (Continue Training), and the epoch of
+   * that model: this run's epochs are numbered on from it (epochs + 1, ...), while `config.epochs`
+   * counts this run's own. The parent's record may since have been deleted.
+   */
   parent?: { id: string; epochs: number };
 }
 

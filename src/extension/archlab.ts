@@ -17,7 +17,8 @@ import { SweepSessions } from './sweeps/sweepSessions';
 import { startTrialTrainer } from './sweeps/trialTrainer';
 import { WorkspaceRuns } from './runs/runsModel';
 import { quickRunOverrides, readSettings, type ArchlabSettings } from './settings';
-import type { TrainingConfig } from '../engine/types';
+import { epochsBefore } from '../engine/runs/continued';
+import type { RunRecord, TrainingConfig } from '../engine/types';
 
 const INSPECT_TIMEOUT_MS = 60_000;
 
@@ -53,12 +54,10 @@ export class ArchLab implements vscode.Disposable {
           const env = { backend: settings.backend, threads: settings.threads, cores, storeRoot: root, runsDir: this.store.runsDir, datasetOptions: { fashionMnistDir: settings.fashionMnistDir }, searchPaths: [root] };
           return startTrialTrainer(request.trial, env, options);
         }
+        const job = request.continue ? { type: 'continue' as const, ...request.continue } : { type: 'train' as const, file: request.file, models: request.models, overrides: request.overrides };
         return new TrainerProcess(
           {
-            type: 'train',
-            file: request.file,
-            models: request.models,
-            overrides: request.overrides,
+            ...job,
             backend: settings.backend,
             threads: settings.threads,
             cores,
@@ -116,6 +115,17 @@ export class ArchLab implements vscode.Disposable {
       models,
       overrides: { ...base, ...overrides },
       label: mode === 'quick' ? `${what} (quick run)` : what,
+    });
+  }
+
+  /** Queues training a run's saved model `epochs` more epochs, as a new run (Continue Training). */
+  continueTraining(record: RunRecord, epochs: number): Job {
+    const from = record.savedModel?.epoch ?? epochsBefore(record) + record.epochs.length;
+    return this.jobs.enqueue({
+      file: this.runs.fileOf(record),
+      models: [record.model],
+      label: `${record.annotations?.name ?? record.model} (continued from epoch ${from})`,
+      continue: { runId: record.id, epochs },
     });
   }
 

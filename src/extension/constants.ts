@@ -16,6 +16,7 @@ export const Commands = {
   createExampleModels: 'archlab.createExampleModels',
   showArchitectureGraph: 'archlab.showArchitectureGraph',
   exportModel: 'archlab.exportModel',
+  continueTraining: 'archlab.continueTraining',
   deleteSavedModel: 'archlab.deleteSavedModel',
   sweepModel: 'archlab.sweepModel',
   stopSweep: 'archlab.stopSweep',

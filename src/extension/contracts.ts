@@ -36,6 +36,8 @@ export interface RunActions {
   diffSources(leftRunId: string, rightRunId: string): Promise<void>;
   /** Asks where, then writes the run's trained model there (the Export Model command). */
   exportModel(runId: string): Promise<void>;
+  /** Asks how many more epochs, then queues the run's saved model to train them (the Continue Training command). */
+  continueTraining(runId: string): Promise<void>;
   /** Deletes the run's trained model once the user confirms; the record stays. */
   deleteSavedModel(runId: string): Promise<void>;
   /** Each run's prediction for one image in its dataset's layout (the drawing pad). */

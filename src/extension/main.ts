@@ -5,6 +5,7 @@ import type { RunError } from '../engine/types';
 import { ArchLab } from './archlab';
 import { ModelCodeLensProvider } from './codelens/provider';
 import { registerModelCommands } from './commands/models';
+import { registerContinueTraining } from './commands/continueTraining';
 import { registerCommand } from './commands/register';
 import { registerRunCommands } from './commands/runs';
 import { registerSavedModelCommands } from './commands/savedModels';
@@ -80,6 +81,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerModelCommands(lab, context.extensionUri),
     ...registerGraphCommand(lab, inspections, context.extensionUri),
     ...registerSavedModelCommands(lab),
+    registerContinueTraining(lab),
     ...registerSweepCommands(lab),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(`${Settings.section}.${Settings.runsFolder}`) || e.affectsConfiguration(`${Settings.section}.${Settings.modelGlob}`)) {

@@ -30,6 +30,15 @@ export interface TrainRequest {
   keepModels?: KeepModels;
 }
 
+/** Continue Training: a run's saved model trained more epochs, as a new run linked to it. */
+export interface ContinueRequest extends Omit<TrainRequest, 'type' | 'file' | 'models' | 'overrides'> {
+  type: 'continue';
+  /** The run to go on from: its id, or a part that only its id contains. */
+  runId: string;
+  /** How many more epochs; absent: as many as that run was set to train. */
+  epochs?: number;
+}
+
 export interface InspectRequest {
   type: 'inspect';
   file: string;
@@ -79,6 +88,7 @@ export interface PlanSweepRequest {
 
 export type HostToTrainer =
   | TrainRequest
+  | ContinueRequest
   | InspectRequest
   | TrialRequest
   | PredictorRequest

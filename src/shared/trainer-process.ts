@@ -4,7 +4,7 @@ import type { RunError, RunRecord } from '../engine/types';
 import type { InspectReport } from '../engine/models';
 import type { Decision } from '../engine/sweep/asha';
 import type { SweepRecord } from '../engine/sweep/types';
-import type { HostToTrainer, InspectRequest, PlanSweepRequest, PredictorRequest, TrainerToHost, TrainRequest, TrialRequest } from './protocol';
+import type { ContinueRequest, HostToTrainer, InspectRequest, PlanSweepRequest, PredictorRequest, TrainerToHost, TrainRequest, TrialRequest } from './protocol';
 import { ChildProcessError, describeExit, exitCodeOf } from './child-error';
 
 export interface TrainerOptions {
@@ -21,7 +21,7 @@ export type TrainerOutcome =
   | { kind: 'failed'; error: ChildProcessError; usage?: boolean };
 
 /** What one child serves. */
-export type TrainerRequest = TrainRequest | InspectRequest | PredictorRequest | TrialRequest | PlanSweepRequest;
+export type TrainerRequest = TrainRequest | ContinueRequest | InspectRequest | PredictorRequest | TrialRequest | PlanSweepRequest;
 
 const STDERR_TAIL = 8_000;
 // A Record over the union's tags: a new TrainerToHost variant does not type-check until it is listed

@@ -50,6 +50,8 @@ export type WebviewToHost =
   | { type: 'resumeSweep'; sweepId: string }
   | { type: 'openSource'; runId: string }
   | { type: 'exportModel'; runId: string }
+  /** Asks how many more epochs, then trains the run's saved model further as a new run. */
+  | { type: 'continueTraining'; runId: string }
   | { type: 'deleteSavedModel'; runId: string }
   | { type: 'diffSources'; leftRunId: string; rightRunId: string }
   | { type: 'exportTable'; format: TableFormat; runIds: string[] }

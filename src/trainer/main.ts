@@ -2,7 +2,7 @@
 // All TensorFlow.js work happens here so the extension host never loads tfjs or blocks.
 import type { RunError, RunRecord } from '../engine/types';
 import { PredictionServer } from './predictions';
-import type { HostToTrainer, InspectRequest, PlanSweepRequest, PredictModel, TrainerToHost, TrainRequest, TrialRequest } from '../shared/protocol';
+import type { ContinueRequest, HostToTrainer, InspectRequest, PlanSweepRequest, PredictModel, TrainerToHost, TrainRequest, TrialRequest } from '../shared/protocol';
 import type { Decision } from '../engine/sweep/asha';
 import { planSweep } from '../engine/sweep/plan';
 import { SweepStore } from '../engine/sweep/store';
@@ -11,7 +11,7 @@ import { initBackend } from '../engine/backend';
 import { inspectModelFile, toRunError } from '../engine/models';
 import { interruptedRecord, WINDOW_CLOSED } from '../engine/runs/interrupted';
 import { RunStore } from '../engine/runs/store';
-import { JobSpecError, runJob } from '../engine/train';
+import { continueRun, JobSpecError, runJob, type JobHooks } from '../engine/train';
 
 const abort = new AbortController();
 let hostGone = false;
@@ -30,30 +30,29 @@ function describeFailure(err: unknown): RunError {
   return located.line === undefined && err instanceof Error ? { ...located, stderr: err.stack } : located;
 }
 
-async function train(request: TrainRequest): Promise<void> {
-  const records = await runJob(
-    {
-      file: request.file,
-      models: request.models,
-      overrides: request.overrides,
-      backend: request.backend,
-      threads: request.threads,
-      cores: request.cores,
-      storeRoot: request.storeRoot,
-      runsDir: request.runsDir,
-      searchPaths: request.searchPaths,
-      keepModels: request.keepModels,
-      datasetOptions: { fashionMnistDir: request.fashionMnistDir, signal: abort.signal },
-    },
-    {
-      signal: abort.signal,
-      onEvent: (event) => void send({ type: 'event', event }),
-      onLog: (message) => void send({ type: 'log', message }),
-      onWarning: (message) => void send({ type: 'warning', message }),
-      onStoreError: (err, record) =>
-        void send({ type: 'notRecorded', runId: record.id, message: err.withAlternative(request.runsFolderAlternative ?? 'set archlab.runsFolder to another folder') }),
-    },
-  );
+async function train(request: TrainRequest | ContinueRequest): Promise<void> {
+  const env = {
+    backend: request.backend,
+    threads: request.threads,
+    cores: request.cores,
+    storeRoot: request.storeRoot,
+    runsDir: request.runsDir,
+    searchPaths: request.searchPaths,
+    keepModels: request.keepModels,
+    datasetOptions: { fashionMnistDir: request.fashionMnistDir, signal: abort.signal },
+  };
+  const hooks: JobHooks = {
+    signal: abort.signal,
+    onEvent: (event) => void send({ type: 'event', event }),
+    onLog: (message) => void send({ type: 'log', message }),
+    onWarning: (message) => void send({ type: 'warning', message }),
+    onStoreError: (err, record) =>
+      void send({ type: 'notRecorded', runId: record.id, message: err.withAlternative(request.runsFolderAlternative ?? 'set archlab.runsFolder to another folder') }),
+  };
+  const records =
+    request.type === 'continue'
+      ? [await continueRun({ ...env, runId: request.runId, epochs: request.epochs }, hooks)]
+      : await runJob({ ...env, file: request.file, models: request.models, overrides: request.overrides }, hooks);
   // Cancelled because the host went away (the window closed or reloaded), not because the user asked: say so.
   if (hostGone) await markInterrupted(new RunStore(request.storeRoot, request.runsDir), records, request.hostGoneReason ?? WINDOW_CLOSED);
   await send({ type: 'trained', records });
@@ -116,10 +115,10 @@ async function plan(request: PlanSweepRequest): Promise<void> {
   await send({ type: 'sweepPlanned', sweep: record });
 }
 
-async function serve(request: TrainRequest | InspectRequest | TrialRequest | PlanSweepRequest): Promise<void> {
+async function serve(request: TrainRequest | ContinueRequest | InspectRequest | TrialRequest | PlanSweepRequest): Promise<void> {
   busy = true;
   try {
-    if (request.type === 'train') await train(request);
+    if (request.type === 'train' || request.type === 'continue') await train(request);
     else if (request.type === 'trial') await trial(request);
     else if (request.type === 'planSweep') await plan(request);
     else await inspect(request);
@@ -133,6 +132,7 @@ async function serve(request: TrainRequest | InspectRequest | TrialRequest | Pla
 process.on('message', (message: HostToTrainer) => {
   switch (message.type) {
     case 'train':
+    case 'continue':
     case 'inspect':
     case 'trial':
     case 'planSweep':

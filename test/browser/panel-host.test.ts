@@ -18,6 +18,7 @@ describe('webview messages are validated before the host acts', () => {
       { type: 'rerun', runId: 'r1' },
       { type: 'openSource', runId: 'r1' },
       { type: 'exportModel', runId: 'r1' },
+      { type: 'continueTraining', runId: 'r1' },
       { type: 'deleteSavedModel', runId: 'r1' },
       { type: 'predict', requestId: 3, runIds: ['r1', 'r2'], pixels: [0, 0.5, 1] },
       { type: 'delete', runIds: ['r1', 'r2'] },

@@ -25,7 +25,7 @@ describe('comparison panel: saved models', () => {
     const bare = makeRun({ model: 'MLP', accuracy: 0.95 });
     await panel.send({ type: 'snapshot', runs: [toPanel(run), toPanel(bare)], warnings: [] });
     await showDetails(panel, run.id);
-    assert.equal(await panel.page.locator('.details .saved-model').textContent(), "Trained model: 5.6 MB after epoch 5 (with adam's state) Export Model…Delete Saved Model");
+    assert.equal(await panel.page.locator('.details .saved-model').textContent(), "Trained model: 5.6 MB after epoch 5 (with adam's state) Continue Training…Export Model…Delete Saved Model");
     await panel.page.click('.details vscode-button[data-action="exportModel"]');
     await panel.page.click('.details vscode-button[data-action="deleteSavedModel"]');
     const posted = await panel.posted();

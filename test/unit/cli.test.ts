@@ -82,7 +82,7 @@ test('bad arguments are usage errors: exit code 2 and a message', () => {
   ]) {
     const { code, stderr } = archlab(...args);
     assert.equal(code, 2, `archlab ${args.join(' ')}`);
-    assert.match(stderr, /error|no such model file/, `archlab ${args.join(' ')}`);
+    assert.match(stderr, /error|no such model file|missing model file/, `archlab ${args.join(' ')}`);
   }
 });
 

@@ -62,8 +62,8 @@ test('markdown: a table with right-aligned number columns', () => {
 
 test('csv: plain numbers plus file, status, epochs, start and run id', () => {
   const lines = resultsTable([study[0], { ...failed, model: 'Needs, "quotes"' }], 'csv').trimEnd().split('\n');
-  assert.equal(lines[0], 'Model,Params,Test accuracy (%),Loss,Learning time (s),Backend,File,Status,Epochs,Started,Run id,Name,Starred,Note');
-  assert.equal(lines[1], 'MLP,25450,95.96,0.1372,12.34,tfjs-wasm (2 threads),examples/mnist.model.ts,completed,5,2026-11-25T04:00:00.000Z,20261125-040000-000-mlp-0000,,,');
+  assert.equal(lines[0], 'Model,Params,Test accuracy (%),Loss,Learning time (s),Backend,File,Status,Epochs,Started,Run id,Name,Starred,Note,Continued from,From epoch');
+  assert.equal(lines[1], 'MLP,25450,95.96,0.1372,12.34,tfjs-wasm (2 threads),examples/mnist.model.ts,completed,5,2026-11-25T04:00:00.000Z,20261125-040000-000-mlp-0000,,,,,');
   assert.match(lines[2], /^"Needs, ""quotes""",,,,,tfjs-wasm \(2 threads\),examples\/mnist.model.ts,failed,0,/);
 });
 
@@ -77,6 +77,16 @@ test("a run's name, star and note are in every format", () => {
   assert.match(text[0], /^Model\s+Params.*Backend\s+Note$/);
   assert.match(text[2], /^★ baseline \(StrongCNN\)\s+467,818 .* Dropout 0\.25\. \/ Keep\.$/);
   const csv = resultsTable([named], 'csv').trimEnd();
-  assert.match(csv, /^StrongCNN,467818,.*,baseline,yes,"Dropout 0\.25\.\nKeep\."$/m);
+  assert.match(csv, /^StrongCNN,467818,.*,baseline,yes,"Dropout 0\.25\.\nKeep\.",,$/m);
   assert.equal(resultsTable(study, 'markdown').split('\n')[0].includes('Note'), false, 'no Note column when no run has a note');
+});
+
+test('a continued run names the run it went on from and the epoch, in every format', () => {
+  const parent = study[0];
+  const continued: RunRecord = { ...run('MLP', 25450, 0.9712, 0.0951, 4.1), id: '20261125-050000-000-mlp-7c1e', parent: { id: parent.id, epochs: 5 } };
+  const text = resultsTable([parent, continued], 'text').split('\n');
+  assert.match(text[2], /^MLP\s+25,450\s+95\.96%/);
+  assert.match(text[3], /^MLP \(continued from …0000 at epoch 5\)\s+25,450\s+97\.12%/);
+  const csv = resultsTable([continued], 'csv').trimEnd().split('\n');
+  assert.match(csv[1], /,20261125-040000-000-mlp-0000,5$/);
 });

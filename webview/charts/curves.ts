@@ -6,6 +6,8 @@ import type { CurveOptions } from '../../src/shared/webview-protocol';
 import type { EpochMetrics } from '../../src/engine/types';
 import type { PanelRun } from '../../src/shared/webview-protocol';
 import { runLabel as labelOf } from '../format';
+import { epochsBefore } from '../../src/engine/runs/continued';
+import type { CurveStart } from '../lineage';
 import type { LivePoint } from '../runs';
 import { type ChartTheme, withAlpha } from '../theme';
 import { axis, baseOptions, Chart } from './chartjs';
@@ -34,6 +36,8 @@ export interface CurveRun {
   color: string;
   /** Batch progress since the panel opened, for a running run. */
   live?: readonly LivePoint[];
+  /** A continued run's curves carry on from its parent's (see lineage.ts). */
+  start?: CurveStart;
 }
 
 // `grace` pads the y range by a fixed amount: with one epoch, or curves that barely move, the range
@@ -97,10 +101,17 @@ function toggleRun(chart: CurvesChart, index: number): void {
   chart.update('none');
 }
 
-/** x of each epoch's point: its number, or the training seconds at its end. */
-function epochXs(epochs: readonly EpochMetrics[], x: CurveOptions['x']): number[] {
-  let seconds = 0;
-  return epochs.map((e) => (x === 'epoch' ? e.epoch : (seconds += e.seconds)));
+/**
+ * Each point's epoch and x: the epoch's number, or the training seconds at its end (after
+ * `start.seconds` of the runs a continued run went on from). A continued run whose parent is drawn
+ * starts at the parent's last point.
+ */
+function curvePoints(run: PanelRun, x: CurveOptions['x'], start: CurveStart | undefined): { epochs: EpochMetrics[]; xs: number[] } {
+  let seconds = start?.seconds ?? 0;
+  const xs = run.epochs.map((e) => (x === 'epoch' ? e.epoch : (seconds += e.seconds)));
+  const anchor = start?.anchor;
+  if (!anchor) return { epochs: run.epochs, xs };
+  return { epochs: [anchor, ...run.epochs], xs: [x === 'epoch' ? anchor.epoch : start.seconds, ...xs] };
 }
 
 /** The points of one series, smoothed when asked; non-finite values are left out. */
@@ -145,19 +156,19 @@ export function updateCurves(chart: CurvesChart, part: CurvePart, runs: readonly
     datasets.push({ ...line, label, key: `${runId}${series}`, data: options.smoothing > 0 ? points.smoothed : points.raw, primary });
     primary = false;
   };
-  for (const { run, color, live } of runs) {
+  for (const { run, color, live, start } of runs) {
     runId = run.id;
-    const xs = epochXs(run.epochs, options.x);
+    const { epochs, xs } = curvePoints(run, options.x, start);
     const label = labelOf(run);
     runLabel = label;
     primary = true;
     for (const split of part.splits) {
       const pick = split === 'train' ? metric.train : metric.test;
-      add(`${label} ${split}`, color, seriesPoints(xs, run.epochs.map(pick), options.smoothing), split === 'test' ? { borderDash: [6, 4] } : {});
+      add(`${label} ${split}`, color, seriesPoints(xs, epochs.map(pick), options.smoothing), split === 'test' ? { borderDash: [6, 4] } : {});
     }
     // Within-epoch progress has no time of its own in the record, so it is drawn against epochs only.
     if (live?.length && part.splits.includes('train') && options.x === 'epoch') {
-      const after = run.epochs.length;
+      const after = run.epochs.at(-1)?.epoch ?? epochsBefore(run);
       const fresh = live.filter((p) => p.x > after);
       add(`${label} live`, color, seriesPoints(fresh.map((p) => p.x), fresh.map(metric.live), options.smoothing), { borderWidth: 1, borderDash: [2, 2] });
     }

@@ -2,6 +2,7 @@
 // one column per run, and which rows differ between them.
 import type { PanelRun } from '../../src/shared/webview-protocol';
 import { sweepOf } from '../groups/grouping';
+import { epochsText } from '../table/columns';
 import { formatBackend, formatInt, formatLoss, formatPercent, formatSeconds, formatStarted } from '../format';
 
 /** More columns would not fit beside each other in a panel. */
@@ -50,7 +51,7 @@ const FACTS: Fact[] = [
   { section: 'Run', label: 'Started', text: (r) => formatStarted(r.startedAt) },
   { section: 'Run', label: 'Source', text: (r) => r.source.sha256.slice(0, 12) },
   { section: 'Training', label: 'Dataset', text: (r) => r.dataset?.name ?? r.config.dataset },
-  { section: 'Training', label: 'Epochs', text: (r) => `${r.epochs.length}/${r.config.epochs}` },
+  { section: 'Training', label: 'Epochs', text: epochsText },
   { section: 'Training', label: 'Batch size', text: (r) => String(r.config.batchSize) },
   { section: 'Training', label: 'Learning rate', text: (r) => String(r.config.learningRate) },
   { section: 'Training', label: 'Optimizer', text: (r) => r.config.optimizer },

@@ -2,12 +2,13 @@
 // accuracy, misclassified images.
 import type { Misclassified, RunAnnotations, RunError } from '../../src/engine/types';
 import type { PanelImage, PanelRun } from '../../src/shared/webview-protocol';
-import { clear, el } from '../dom';
+import { append, clear, el } from '../dom';
 import { formatStarted } from '../format';
 import { runGraph } from '../graph/runGraph';
 import { readTheme } from '../theme';
 import { AnnotationEditor } from './annotationEditor';
 import { confusionHeatmap } from './confusion';
+import { continuedLine } from './continued';
 import { imageTile } from './images';
 import { savedModelLine } from './savedModel';
 import { configList, layersTable, perClassAccuracy } from './summary';
@@ -23,6 +24,12 @@ export type ImageLoader = (runId: string, indices: number[]) => Promise<PanelIma
 /** Sends a test image to the drawing pad, with what it shows. */
 export type TryImage = (image: PanelImage, label: string) => void;
 
+/** The other runs of the panel, for a continued run's link to the run it went on from. */
+export interface RunLinks {
+  get(id: string): PanelRun | undefined;
+  show(id: string): void;
+}
+
 export class DetailsView {
   readonly element = el('section', { className: 'details' });
   /** Rebuilt for every record; the editor beside it stays, so typing survives a running run's epochs. */
@@ -30,6 +37,8 @@ export class DetailsView {
   private readonly body = el('div');
   private readonly editor: AnnotationEditor;
   private run: PanelRun | undefined;
+  /** The parent shown for a continued run: its deletion (or return) redraws the details. */
+  private parent: PanelRun | undefined;
   private gallery = el('div', { className: 'gallery' });
   private galleryTitle = el('h4', {});
   /** Guards against a slow answer for a previous run or cell overwriting the current one. */
@@ -39,6 +48,7 @@ export class DetailsView {
     private readonly loadImages: ImageLoader,
     annotate: (runId: string, change: RunAnnotations) => void,
     private readonly tryImage: TryImage,
+    private readonly links: RunLinks,
   ) {
     this.editor = new AnnotationEditor(annotate);
     this.element.append(this.head, this.editor.element, this.body);
@@ -50,9 +60,11 @@ export class DetailsView {
   }
 
   show(run: PanelRun | undefined): void {
-    if (run && run === this.run) return;
+    const parent = run?.parent && this.links.get(run.parent.id);
+    if (run && run === this.run && parent === this.parent) return;
     const sameRun = run?.id === this.run?.id && run?.results === this.run?.results;
     this.run = run;
+    this.parent = parent;
     clear(this.head);
     clear(this.body);
     this.editor.element.hidden = !run;
@@ -63,9 +75,11 @@ export class DetailsView {
     const classNames = run.dataset?.classNames ?? [];
     this.editor.show(run);
     const name = run.annotations?.name;
-    this.head.append(
+    append(
+      this.head,
       el('h2', {}, name ? `${name} ` : run.model, name ? el('span', { className: 'muted' }, run.model) : null),
       el('p', { className: 'muted' }, `${run.file} · ${run.status} · started ${formatStarted(run.startedAt)}`),
+      continuedLine(run, parent, this.links.show),
     );
     this.body.append(
       ...(run.error ? [el('pre', { className: 'error' }, errorText(run.error))] : []),

@@ -8,7 +8,7 @@ export function configList(run: PanelRun): HTMLElement {
   const validation = typeof c.validation === 'object' ? `${c.validation.split * 100}% of training set` : c.validation;
   const entries: [string, string | undefined][] = [
     ['Dataset', c.dataset],
-    ['Epochs', String(c.epochs)],
+    ['Epochs', epochsText(run)],
     ['Batch size', String(c.batchSize)],
     ['Learning rate', String(c.learningRate)],
     ['Optimizer', c.optimizer],
@@ -59,6 +59,14 @@ export function perClassAccuracy(accuracy: number[], classNames: string[]): HTML
     );
   });
   return el('div', { className: 'per-class' }, ...rows);
+}
+
+/** "5", or for a continued run the epochs it trained after its parent's: "2 (epochs 4–5)". */
+function epochsText(run: PanelRun): string {
+  const count = run.config.epochs;
+  if (!run.parent) return String(count);
+  const first = run.parent.epochs + 1;
+  return `${count} (${count === 1 ? `epoch ${first}` : `epochs ${first}–${first + count - 1}`})`;
 }
 
 /** The fused engine with its threads and build, or TensorFlow.js (records before the engine existed say nothing). */

@@ -1,6 +1,7 @@
 // The parallel coordinates' axes: what each reads from a run, and the ranges brushed on them,
 // which filter the runs table.
 import type { PanelRun } from '../../src/shared/webview-protocol';
+import { epochsTrained } from '../table/columns';
 
 export const AXIS_KEYS = ['learningRate', 'batchSize', 'epochs', 'params', 'macs', 'testAccuracy', 'testLoss', 'learningTime'] as const;
 export type AxisKey = (typeof AXIS_KEYS)[number];
@@ -23,7 +24,7 @@ const finite = (v: number | undefined) => (v !== undefined && Number.isFinite(v)
 export const AXES: Axis[] = [
   { key: 'learningRate', label: 'Learning rate', log: true, value: (r) => positive(r.config.learningRate) },
   { key: 'batchSize', label: 'Batch size', log: true, value: (r) => positive(r.config.batchSize) },
-  { key: 'epochs', label: 'Epochs', log: false, value: (r) => r.epochs.length },
+  { key: 'epochs', label: 'Epochs', log: false, value: epochsTrained },
   { key: 'params', label: 'Params', log: true, value: (r) => positive(r.summary?.params.total) },
   { key: 'macs', label: 'MACs', log: true, value: (r) => positive(r.summary?.macs) },
   { key: 'testAccuracy', label: 'Test accuracy (%)', log: false, value: (r) => finite(r.results && r.results.testAccuracy * 100) },

@@ -1,4 +1,5 @@
 // The runs table's columns: what each shows and how it sorts.
+import { epochsBefore, lastEpoch } from '../../src/engine/runs/continued';
 import type { PanelRun } from '../../src/shared/webview-protocol';
 import { formatBackend, formatInt, formatLoss, formatPercent, formatSeconds, formatStarted } from '../format';
 
@@ -49,13 +50,23 @@ export const COLUMNS: Column[] = [
   column('testAccuracy', 'Test accuracy', (r) => r.results?.testAccuracy, (r) => orBlank(r.results?.testAccuracy, formatPercent)),
   column('testLoss', 'Test loss', (r) => r.results?.testLoss, (r) => orBlank(r.results?.testLoss, formatLoss)),
   column('learningTime', 'Learning time', learningSeconds, (r) => orBlank(learningSeconds(r), formatSeconds)),
-  column('epochs', 'Epochs', (r) => r.epochs.length, (r) => `${r.epochs.length}/${r.config.epochs}`),
+  column('epochs', 'Epochs', epochsTrained, epochsText),
   column('backend', 'Backend', (r) => formatBackend(r), formatBackend, false),
   column('status', 'Status', (r) => r.status, (r) => r.status, false),
   column('started', 'Started', (r) => r.startedAt, (r) => formatStarted(r.startedAt), false),
 ];
 
 export const COLUMN_BY_KEY = new Map(COLUMNS.map((c) => [c.key, c]));
+
+/** Epochs the run's model has trained: a continued run's count its parent's too. */
+export function epochsTrained(run: PanelRun): number {
+  return epochsBefore(run) + run.epochs.length;
+}
+
+/** "3/5": epochs trained of the last one planned (numbered on from the parent's for a continued run). */
+export function epochsText(run: PanelRun): string {
+  return `${epochsTrained(run)}/${lastEpoch(run)}`;
+}
 
 /** Training seconds so far: the final figure once done, the sum of epochs while running. */
 export function learningSeconds(run: PanelRun): number | undefined {

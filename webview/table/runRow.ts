@@ -41,12 +41,13 @@ function starButton(run: PanelRun): HTMLElement {
   return el('button', { className: 'star', title: starred ? 'Starred (S on the row to unstar)' : 'Star this run (S on the row)', attrs: { type: 'button', tabindex: '-1', 'aria-pressed': String(starred), 'aria-label': label } }, starred ? '★' : '☆');
 }
 
-/** A renamed run shows its name, and its model after it. */
+/** A renamed run shows its name, and its model after it; a continued run, the epoch it went on from. */
 function modelCell(td: HTMLElement, run: PanelRun): void {
   const name = run.annotations?.name;
   if (name) td.append(el('span', { className: 'run-name' }, name), el('span', { className: 'muted' }, ` ${run.model}`));
   else td.textContent = run.model;
-  td.title = [name && `${name} (${run.model})`, run.error?.message].filter(Boolean).join('\n');
+  if (run.parent) td.append(el('span', { className: 'muted continued-mark' }, ` ↳ from epoch ${run.parent.epochs}`));
+  td.title = [name && `${name} (${run.model})`, run.parent && `Continued from run ${run.parent.id} at epoch ${run.parent.epochs}`, run.error?.message].filter(Boolean).join('\n');
 }
 
 function statusCell(td: HTMLElement, row: RunRow, progress: RowProgress): void {

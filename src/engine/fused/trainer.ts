@@ -129,15 +129,27 @@ export class FusedTrainer {
    * model's order of trainable weights (kernel, then bias, layer by layer).
    */
   optimizerSlots(): Float32Array[][] {
-    return this.shared.optimizer.slotOffsets.map((offset) =>
-      this.graph.layers.flatMap((layer, index) => {
-        const p = this.shared.params[index];
-        if (!p || !layer.trainable) return [];
-        const views = [this.rt.f32(p.kernel + offset, p.kernelCount).slice()];
-        if (p.biasCount) views.push(this.rt.f32(p.bias + offset, p.biasCount).slice());
-        return views;
-      }),
-    );
+    return this.shared.optimizer.slotOffsets.map((offset) => this.optimizerSlotViews(offset).map((view) => view.slice()));
+  }
+
+  /**
+   * Continues from a saved optimizer state, before the first step: `slots` as optimizerSlots
+   * returns them, `steps` the steps taken before. The per-step scalars are replayed up to that
+   * count, so Adam's bias correction (and the dropout masks' seeds) go on from there exactly as
+   * in a run that never stopped.
+   */
+  loadOptimizerState(slots: Float32Array[][], steps: number): void {
+    if (this.step !== 0) throw new Error('The optimizer state can only be loaded before the first step');
+    const offsets = this.shared.optimizer.slotOffsets;
+    if (slots.length !== offsets.length) throw new Error(`The saved optimizer state has ${slots.length} slots per weight, ${this.options.optimizer} has ${offsets.length}`);
+    offsets.forEach((offset, s) => {
+      const views = this.optimizerSlotViews(offset);
+      if (slots[s].length !== views.length || views.some((view, i) => view.length !== slots[s][i].length)) {
+        throw new Error("The saved optimizer state does not match the model's trainable weights");
+      }
+      views.forEach((view, i) => view.set(slots[s][i]));
+    });
+    for (; this.step < steps; this.step++) this.optimizer.next();
   }
 
   /** Copies the trained weights into the tfjs model. */
@@ -156,6 +168,17 @@ export class FusedTrainer {
 
   dispose(): void {
     this.rt.dispose();
+  }
+
+  /** One optimizer slot's values in WebAssembly memory, per trainable weight in the model's order. */
+  private optimizerSlotViews(offset: number): Float32Array[] {
+    return this.graph.layers.flatMap((layer, index) => {
+      const p = this.shared.params[index];
+      if (!p || !layer.trainable) return [];
+      const views = [this.rt.f32(p.kernel + offset, p.kernelCount)];
+      if (p.biasCount) views.push(this.rt.f32(p.bias + offset, p.biasCount));
+      return views;
+    });
   }
 
   private loadWeights(): void {

@@ -2,11 +2,12 @@
 // text for a terminal, Markdown for notes, or CSV (with more columns) for spreadsheets. A run's own
 // name and star show in its Model cell, and its note in a Note column when any run has one.
 import type { BackendInfo, RunRecord } from '../types';
+import { continuedText } from './continued';
 
 export type TableFormat = 'text' | 'markdown' | 'csv';
 
 const HEADERS = ['Model', 'Params', 'Test accuracy', 'Loss', 'Learning time', 'Backend'];
-const CSV_EXTRA_HEADERS = ['File', 'Status', 'Epochs', 'Started', 'Run id', 'Name', 'Starred', 'Note'];
+const CSV_EXTRA_HEADERS = ['File', 'Status', 'Epochs', 'Started', 'Run id', 'Name', 'Starred', 'Note', 'Continued from', 'From epoch'];
 // Columns holding numbers are right-aligned in text and Markdown.
 const NUMERIC = [false, true, true, true, true, false];
 
@@ -38,10 +39,14 @@ export function backendLabel(backend: BackendInfo): string {
   return backend.threads && backend.threads > 1 ? `${name} (${backend.threads} threads)` : name;
 }
 
-/** "★ small and good (TinyCNN)" for a starred run named by its user; the model name alone otherwise. */
-export function modelLabel(record: Pick<RunRecord, 'model' | 'annotations'>): string {
+/**
+ * "★ small and good (TinyCNN)" for a starred run named by its user, the model name alone otherwise;
+ * a continued run says from where: "TinyCNN (continued from …3f9a at epoch 2)".
+ */
+export function modelLabel(record: Pick<RunRecord, 'model' | 'annotations' | 'parent'>): string {
   const { name, starred } = record.annotations ?? {};
-  return `${starred ? '★ ' : ''}${name ? `${name} (${record.model})` : record.model}`;
+  const continued = continuedText(record);
+  return `${starred ? '★ ' : ''}${name ? `${name} (${record.model})` : record.model}${continued ? ` (${continued})` : ''}`;
 }
 
 function displayRow(record: RunRecord): string[] {
@@ -98,6 +103,8 @@ function csvTable(records: RunRecord[]): string {
       record.annotations?.name ?? '',
       record.annotations?.starred ? 'yes' : '',
       record.annotations?.note ?? '',
+      record.parent?.id ?? '',
+      record.parent ? String(record.parent.epochs) : '',
     ];
   });
   const headers = [...HEADERS.slice(0, 2), 'Test accuracy (%)', 'Loss', 'Learning time (s)', 'Backend', ...CSV_EXTRA_HEADERS];

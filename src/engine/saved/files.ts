@@ -12,7 +12,13 @@ export const WEIGHTS_BIN = 'weights.bin';
 /** The folder of a record's saved model; throws with the reason when it has none. */
 export function savedModelDir(store: Pick<RunStore, 'root'>, record: RunRecord): string {
   if (!record.savedModel) {
-    const why = record.savedModelError ?? (record.status === 'running' ? 'it is still running and has not finished an epoch' : 'its trained model was not kept (see archlab.keepModels) or was deleted');
+    const why =
+      record.savedModelError ??
+      (record.status === 'running'
+        ? 'it is still running and has not finished an epoch'
+        : record.status === 'failed'
+          ? 'it failed, and a failed run keeps none'
+          : 'its trained model was not kept (the archlab.keepModels setting, --keep-models on the command line) or was deleted');
     throw new Error(`Run ${record.id} has no saved model: ${why}`);
   }
   const { path } = record.savedModel;

@@ -4,8 +4,11 @@
 // tfjs would embed cannot describe ArchLab's loss function anyway.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { io, Variable, type Optimizer } from '@tensorflow/tfjs-core';
+import { dispose, io, Variable, type Optimizer } from '@tensorflow/tfjs-core';
 import type { OptimizerName } from '../types';
+
+/** A tensor with its name, as optimizers get and set their weights. */
+export type NamedTensor = Awaited<ReturnType<Optimizer['getWeights']>>[number];
 
 const STATE_JSON = 'optimizer.json';
 const STATE_BIN = 'optimizer.bin';
@@ -32,13 +35,26 @@ export async function writeOptimizerState(dir: string, optimizer: Optimizer, nam
   return name;
 }
 
-/** Restores a saved state into an optimizer of the same kind, already used by a compiled model. */
-export async function readOptimizerState(dir: string, optimizer: Optimizer, name: OptimizerName): Promise<void> {
-  const state = JSON.parse(await readFile(join(dir, STATE_JSON), 'utf8')) as StateFile;
-  if (state.optimizer !== name) {
-    throw new Error(`The saved optimizer state is ${state.optimizer}'s; this run trains with ${name}`);
-  }
+/** A saved optimizer state: its tensors in the order getWeights gave them (the step count, 'iter', first). */
+export interface SavedOptimizerState {
+  optimizer: OptimizerName;
+  weights: NamedTensor[];
+}
+
+/** Reads the state saved beside a model; undefined when none was (an optimizer that cannot export it). The caller disposes the tensors. */
+export async function readOptimizerState(dir: string): Promise<SavedOptimizerState | undefined> {
+  const text = await readFile(join(dir, STATE_JSON), 'utf8').catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return undefined;
+    throw err;
+  });
+  if (text === undefined) return undefined;
+  const state = JSON.parse(text) as StateFile;
   const bytes = await readFile(join(dir, STATE_BIN));
   const tensors = io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, state.weights);
-  await optimizer.setWeights(state.weights.map((spec) => ({ name: spec.name, tensor: tensors[spec.name] })));
+  const weights = state.weights.map((spec) => ({ name: spec.name, tensor: tensors[spec.name] }));
+  if (weights[0]?.name !== 'iter') {
+    dispose(weights.map((w) => w.tensor));
+    throw new Error(`${join(dir, STATE_JSON)} does not start with the optimizer's step count`);
+  }
+  return { optimizer: state.optimizer, weights };
 }

@@ -43,7 +43,8 @@ export async function saveRunModel(store: RunStore, record: RunRecord, model: La
       path: displayPath(target, store.root),
       bytes: await folderBytes(target),
       sha256: createHash('sha256').update(weights).digest('hex'),
-      epoch: record.epochs.length,
+      // The epoch's own number: a continued run's go on from its parent's.
+      epoch: record.epochs.at(-1)?.epoch ?? 0,
       optimizer,
     };
     delete record.savedModelError;

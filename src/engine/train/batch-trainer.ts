@@ -6,6 +6,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { FusedTrainer } from '../fused/trainer';
 import type { Tf } from '../tf';
 import type { EngineName, OptimizerName } from '../types';
+import type { SavedOptimizerState } from '../saved/optimizer-state';
 import { compileForTraining } from './loss';
 
 export interface BatchTrainer {
@@ -21,6 +22,8 @@ export interface BatchTrainer {
    * compiled optimizer the optimizer's state, so that saving the model saves both.
    */
   syncModel(): Promise<void>;
+  /** Continues from a saved optimizer state (a continued run's parent's), before the first step. */
+  restoreOptimizer(state: SavedOptimizerState): Promise<void>;
   dispose(): void;
 }
 
@@ -68,6 +71,12 @@ export class TfjsBatchTrainer implements BatchTrainer {
   }
 
   async syncModel(): Promise<void> {}
+
+  async restoreOptimizer(state: SavedOptimizerState): Promise<void> {
+    // tfjs's optimizers take their step count from 'iter' (Adam recomputes its beta powers from it)
+    // and their slots by position, in the order of the model's trainable weights.
+    await this.optimizer.setWeights(state.weights);
+  }
 
   dispose(): void {
     this.optimizer.dispose();
@@ -123,6 +132,17 @@ export class FusedBatchTrainer implements BatchTrainer {
     const previous = await this.optimizer.getWeights();
     await this.optimizer.setWeights(named);
     for (const { tensor } of [...previous, ...named]) tensor.dispose();
+  }
+
+  async restoreOptimizer(state: SavedOptimizerState): Promise<void> {
+    // The saved weights are getWeights's: 'iter', then each slot's values for every trainable weight.
+    const [iter, ...slotWeights] = state.weights;
+    const count = this.model.trainableWeights.length;
+    const slots = (SLOT_SUFFIXES[this.options.optimizer] ?? []).map((_, s) => slotWeights.slice(s * count, (s + 1) * count).map((w) => w.tensor.dataSync() as Float32Array));
+    if (slotWeights.length !== slots.length * count) {
+      throw new Error(`The saved ${state.optimizer} state holds ${slotWeights.length} tensors; ${this.options.optimizer} on this model needs ${slots.length * count}`);
+    }
+    this.fused.loadOptimizerState(slots, iter.tensor.dataSync()[0]);
   }
 
   dispose(): void {

@@ -18,6 +18,11 @@ const DIVERGED_BATCHES = 10;
 
 export interface FitOptions {
   epochs: number;
+  /**
+   * The first epoch's number (default 1): a continued run goes on from its parent's last epoch, as
+   * Keras's initial_epoch. Its epochs are shuffled as they would have been in one run.
+   */
+  firstEpoch?: number;
   batchSize: number;
   seed: number;
   learningRate: number;
@@ -52,10 +57,12 @@ export async function fitModel(trainer: BatchTrainer, data: RunData, options: Fi
   if (count === 0) throw new Error('The training set is empty');
   const batchesPerEpoch = Math.ceil(count / batchSize);
   const random = seededRandom(options.seed);
+  const first = options.firstEpoch ?? 1;
+  for (let skipped = 1; skipped < first; skipped++) shuffledIndices(count, random);
   const checkCancelled = cancellationPoint(signal);
   const history: EpochMetrics[] = [];
 
-  for (let epoch = 1; epoch <= options.epochs; epoch++) {
+  for (let epoch = first; epoch < first + options.epochs; epoch++) {
     const order = shuffledIndices(count, random);
     const started = performance.now();
     let lastEvent = -Infinity;

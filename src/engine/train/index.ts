@@ -6,53 +6,22 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { initBackend } from '../backend';
 import { loadTfjsNode } from '../backend/tfjs-node';
-import { loadDataset, type DatasetOptions } from '../datasets';
 import { loadModelFile, resolveTrainingConfig, type Architecture, type LoadedModelFile } from '../models';
-import { RunStore } from '../runs/store';
-import { DEFAULT_TRAINING, type BackendPreference, type KeepModels, type RunRecord, type TrainingConfig, type TrainingEvent } from '../types';
+import { DEFAULT_TRAINING, type BackendPreference, type RunRecord, type TrainingConfig } from '../types';
 import type { Tf } from '../tf';
 import type { SourceSnapshot } from './record';
-import { failRun, runArchitecture, type RunContext } from './run-model';
+import { JobSpecError, runContext, storeOf, type JobEnv, type JobHooks } from './job';
+import { failRun, runArchitecture } from './run-model';
 import { threadsForArchitectures } from './threads';
 
-export interface JobSpec {
+export { JobSpecError, type JobEnv, type JobHooks } from './job';
+export { continueRun, type ContinueSpec } from './continue';
+
+export interface JobSpec extends JobEnv {
   file: string;
   /** Export names to train, in this order; all of the file's architectures when absent. */
   models?: string[];
   overrides?: Partial<TrainingConfig>;
-  backend?: BackendPreference;
-  /** WebAssembly threads; when absent, chosen from the models' size (see threads.ts). */
-  threads?: number;
-  /** Cores the automatic thread choice may use (default: all): a share when jobs run side by side. */
-  cores?: number;
-  /** Workspace folder (or the CLI's working directory): records go to <storeRoot>/.archlab/runs. */
-  storeRoot: string;
-  /** Another folder for the records, e.g. the CLI's --runs-dir. */
-  runsDir?: string;
-  /** The store itself, when the caller writes records too (one store keeps one record's writes in order). */
-  store?: RunStore;
-  datasetOptions?: DatasetOptions;
-  searchPaths?: string[];
-  /** Which runs keep their trained model (default DEFAULT_KEEP_MODELS). */
-  keepModels?: KeepModels;
-}
-
-export interface JobHooks {
-  signal?: AbortSignal;
-  onEvent?: (event: TrainingEvent) => void;
-  onLog?: (message: string) => void;
-  /** A run record could not be written: the job goes on, the run's results are still returned. */
-  onStoreError?: RunContext['onStoreError'];
-  /** Exports of the file that are not architectures, when the whole file trains. */
-  onWarning?: (message: string) => void;
-}
-
-/** A job that cannot start as asked (an unknown architecture name): nothing is recorded. */
-export class JobSpecError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'JobSpecError';
-  }
 }
 
 type LoadResult = { loaded: LoadedModelFile } | { error: unknown };
@@ -78,26 +47,10 @@ export async function runJob(spec: JobSpec, hooks: JobHooks = {}): Promise<RunRe
     early = { tf, result: await load(tf) };
     threads = 'loaded' in early.result ? threadsForArchitectures(early.result.loaded.architectures, spec.models, cores) : 1;
   }
-  const { tf, backend } = await initBackend(preference, { threads: threads ?? 1, searchPaths: spec.searchPaths });
-  const result = early?.tf === tf ? early.result : await load(tf);
+  const started = await initBackend(preference, { threads: threads ?? 1, searchPaths: spec.searchPaths });
+  const result = early?.tf === started.tf ? early.result : await load(started.tf);
   if ('loaded' in result) checkRequested(spec.models, result.loaded);
-  hooks.onLog?.(`Backend: ${backend.name} ${backend.version}${backend.fallbackReason ? ` (${backend.fallbackReason})` : ''}`);
-  const ctx: RunContext = {
-    tf,
-    backend,
-    store: spec.store ?? new RunStore(spec.storeRoot, spec.runsDir),
-    source: await readSource(file),
-    // loadDataset keeps loaded datasets in memory: models trained in a row parse the data once.
-    loadDataset: (name) => loadDataset(name, { ...spec.datasetOptions, signal: hooks.signal, onProgress: hooks.onLog }),
-    signal: hooks.signal,
-    onEvent: hooks.onEvent,
-    onLog: hooks.onLog,
-    onStoreError: hooks.onStoreError,
-    keepModels: spec.keepModels,
-    preference,
-    fusedThreads: spec.threads,
-    cores: spec.cores,
-  };
+  const ctx = runContext(spec, hooks, started, storeOf(spec), await readSource(file));
 
   if ('error' in result) {
     const config = { ...DEFAULT_TRAINING, ...spec.overrides };

@@ -9,6 +9,7 @@ import { backendLabel } from '../runs/table';
 import { TrialPruned, type TrialHooks } from '../sweep/trial-hooks';
 import type { Tf } from '../tf';
 import { applyKeepPolicy } from '../saved/keep';
+import type { SavedOptimizerState } from '../saved/optimizer-state';
 import { saveRunModel } from '../saved/save';
 import { DEFAULT_KEEP_MODELS, type BackendInfo, type BackendPreference, type KeepModels, type ModelSummary, type RunRecord, type RunStatus, type TrainingConfig, type TrainingEvent } from '../types';
 import { prepareRunData, seededRandom } from './data';
@@ -45,37 +46,45 @@ export interface RunContext {
   keepModels?: KeepModels;
 }
 
+/** A model to train and its summary, or why there is none. */
+export type BuiltModel = { model: LayersModel; summary: ModelSummary } | { error: unknown };
+
+/** Where a continued run starts: after its parent's last epoch, with its parent's optimizer state when one was saved. */
+export interface StartPoint {
+  firstEpoch: number;
+  optimizer?: SavedOptimizerState;
+}
+
 /** Trains one architecture. Never throws for problems of the model or the data: they end the record. */
 export async function runArchitecture(ctx: RunContext, arch: Architecture, config: TrainingConfig): Promise<RunRecord> {
   const { store } = ctx;
   const started = performance.now();
   const record = newRecord({ id: ctx.trial?.runId ?? store.newRunId(arch.name), model: arch.name, storeRoot: store.root, source: ctx.source, config, backend: ctx.backend });
   if (ctx.trial) record.sweep = ctx.trial.sweep;
-  let model: LayersModel | undefined;
-  let buildError: unknown;
+  let built: BuiltModel;
   try {
-    model = withSeededMathRandom(config.seed, () => arch.build());
-    record.summary = summarizeModel(model, arch.name);
+    const model = withSeededMathRandom(config.seed, () => arch.build());
+    built = { model, summary: summarizeModel(model, arch.name) };
+    record.summary = built.summary;
   } catch (err) {
-    buildError = err;
+    built = { error: err };
   }
+  return runBuilt(ctx, record, built, started);
+}
+
+/** Records the run's start, trains and ends it; the model is disposed afterwards. */
+export async function runBuilt(ctx: RunContext, record: RunRecord, built: BuiltModel, started: number, start?: StartPoint): Promise<RunRecord> {
   try {
     await saveRecord(ctx, record);
     ctx.onEvent?.({ type: 'runStarted', runId: record.id, record: structuredClone(record) });
-    const built = model && record.summary ? { model, summary: record.summary } : { error: buildError };
-    return await trainAndEvaluate(ctx, record, built, started);
+    return await trainAndEvaluate(ctx, record, built, started, start);
   } finally {
-    model?.dispose();
+    if ('model' in built) built.model.dispose();
   }
 }
 
 /** The run after its start: ends the record as completed, failed or cancelled. */
-async function trainAndEvaluate(
-  ctx: RunContext,
-  record: RunRecord,
-  built: { model: LayersModel; summary: ModelSummary } | { error: unknown },
-  started: number,
-): Promise<RunRecord> {
+async function trainAndEvaluate(ctx: RunContext, record: RunRecord, built: BuiltModel, started: number, start?: StartPoint): Promise<RunRecord> {
   const { tf } = ctx;
   const config = record.config;
   const emit = (event: TrainingEvent) => ctx.onEvent?.(event);
@@ -101,9 +110,11 @@ async function trainAndEvaluate(
     });
     trainer = choice.trainer;
     record.backend = choice.backend;
+    if (start?.optimizer) await trainer.restoreOptimizer(start.optimizer);
     ctx.onLog?.(`${record.model}: training on ${data.train.count} images (${backendLabel(record.backend)})`);
     await fitModel(trainer, data, {
       ...config,
+      firstEpoch: start?.firstEpoch,
       outputsProbabilities: summary.outputsProbabilities,
       signal: ctx.signal,
       onBatch: (progress) => emit({ type: 'batch', runId: record.id, ...progress }),

@@ -1,6 +1,7 @@
 // Queues training jobs, runs each in its own trainer child up to the concurrency limit, and turns
 // what the child says (or how it dies) into run records and progress.
 import type { TrialJob, TrialRunHooks } from '../../engine/sweep/trial';
+import { epochsBefore, lastEpoch } from '../../engine/runs/continued';
 import type { RunRecord, TrainingConfig, TrainingEvent } from '../../engine/types';
 import type { TrainerToHost } from '../../shared/protocol';
 import type { ChildProcessError } from '../../shared/child-error';
@@ -16,6 +17,8 @@ export interface JobRequest {
   label: string;
   /** Set when the job is one trial of a sweep: its variant, and the sweep's say at ASHA's rungs. */
   trial?: { job: TrialJob; decide: TrialRunHooks['decide'] };
+  /** Set when the job trains a run's saved model further (Continue Training): `file` and `models` are that run's. */
+  continue?: { runId: string; epochs: number };
 }
 
 export type JobState = 'queued' | 'running' | 'stopping' | 'done';
@@ -198,8 +201,10 @@ export class JobManager {
       case 'runStarted': {
         job.runIds.push(event.runId);
         job.runStartedAt = this.now();
-        const { model, config } = event.record;
-        job.progress = { model, epoch: 1, epochs: config.epochs, batch: 0, batchesPerEpoch: 0, elapsedMs: 0 };
+        const { record } = event;
+        // A continued run's epochs are numbered on from its parent's.
+        const firstEpoch = epochsBefore(record) + 1;
+        job.progress = { model: record.model, epoch: firstEpoch, ...(record.parent && { firstEpoch }), epochs: lastEpoch(record), batch: 0, batchesPerEpoch: 0, elapsedMs: 0 };
         const pid = job.trainer?.pid;
         if (pid !== undefined) this.quietly(`record the trainer of ${event.runId}`, this.deps.locks.acquire(event.runId, pid));
         break;

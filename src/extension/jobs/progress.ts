@@ -2,6 +2,9 @@
 export interface JobProgress {
   model: string;
   epoch: number;
+  /** The run's first epoch: 1, or for a continued run the one after its parent's last. */
+  firstEpoch?: number;
+  /** The run's last epoch. */
   epochs: number;
   batch: number;
   batchesPerEpoch: number;
@@ -10,10 +13,11 @@ export interface JobProgress {
 }
 
 /** Fraction of the run done, 0..1. Epochs and batches are 1-based as the engine reports them. */
-export function runFraction(p: Pick<JobProgress, 'epoch' | 'epochs' | 'batch' | 'batchesPerEpoch'>): number {
-  const total = p.epochs * p.batchesPerEpoch;
+export function runFraction(p: Pick<JobProgress, 'epoch' | 'firstEpoch' | 'epochs' | 'batch' | 'batchesPerEpoch'>): number {
+  const first = p.firstEpoch ?? 1;
+  const total = (p.epochs - first + 1) * p.batchesPerEpoch;
   if (total <= 0) return 0;
-  return Math.min(1, ((p.epoch - 1) * p.batchesPerEpoch + p.batch) / total);
+  return Math.min(1, ((p.epoch - first) * p.batchesPerEpoch + p.batch) / total);
 }
 
 export function etaSeconds(p: JobProgress): number | undefined {

@@ -22,6 +22,7 @@ const REQUEST_NAMES: Record<WebviewToHost['type'], string> = {
   resumeSweep: 'resume the sweep',
   openSource: 'open the source',
   exportModel: 'export the model',
+  continueTraining: 'continue training',
   deleteSavedModel: 'delete the saved model',
   diffSources: 'compare the sources',
   exportTable: 'export the table',
@@ -140,6 +141,8 @@ export class ComparisonPanel implements vscode.Disposable {
         return this.actions.openSource(message.runId);
       case 'exportModel':
         return this.actions.exportModel(message.runId);
+      case 'continueTraining':
+        return this.actions.continueTraining(message.runId);
       case 'deleteSavedModel':
         return this.actions.deleteSavedModel(message.runId);
       case 'diffSources':

@@ -31,6 +31,7 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
     case 'rerun':
     case 'openSource':
     case 'exportModel':
+    case 'continueTraining':
     case 'deleteSavedModel':
       return isId(m.runId) ? { type: m.type, runId: m.runId } : undefined;
     case 'delete':

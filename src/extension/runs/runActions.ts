@@ -42,6 +42,9 @@ export function createRunActions(lab: RunActionsHost): RunActions {
     exportModel: async (runId) => {
       await vscode.commands.executeCommand(Commands.exportModel, runId);
     },
+    continueTraining: async (runId) => {
+      await vscode.commands.executeCommand(Commands.continueTraining, runId);
+    },
     deleteSavedModel: async (runId) => {
       await vscode.commands.executeCommand(Commands.deleteSavedModel, runId);
     },
