@@ -46,7 +46,12 @@ async function main(): Promise<void> {
   const order = shuffledIndices(dataset.train.count, seededRandom(1));
   const imageSize = 28 * 28;
   const batchAt = (batch: number) => gatherBatch(dataset.train, order.subarray(batch * BATCH_SIZE, (batch + 1) * BATCH_SIZE), imageSize);
+  // As training runs: an engine that keeps the split itself gathers each batch from indices.
   const step = async (batch: number) => {
+    if (trainer.trainSplitBatch) {
+      await trainer.trainSplitBatch(dataset.train, order.subarray(batch * BATCH_SIZE, (batch + 1) * BATCH_SIZE));
+      return;
+    }
     const { images, labels } = batchAt(batch);
     await trainer.trainBatch(images, labels, labels.length);
   };

@@ -26,6 +26,8 @@ export interface Shared {
   stepSeed: number;
   /** Two floats: the batch's mean loss and accuracy. */
   metrics: number;
+  /** Where a training step's batch comes from (struct Gather in gather.c). */
+  gather: number;
 }
 
 export interface Plan {
@@ -35,6 +37,8 @@ export interface Plan {
   labels: number;
   /** Inference: the model's outputs (probabilities when it ends in softmax, else logits). */
   output: number;
+  /** Training: the batch's image indices in an attached split (gathered by the step's first kernel). */
+  indices: number;
 }
 
 interface Forward {
@@ -297,6 +301,8 @@ export function lowerPlan(rt: FusedRuntime, graph: FusedGraph, shared: Shared, b
   const lo = new Lowering(rt, batch);
   const input = lo.buffer(batch * size(graph.inputShape));
   const labels = lo.buffer(batch);
+  const indices = train ? lo.buffer(batch) : 0;
+  if (train) lo.call('gather_batch', shared.gather, input, labels);
   const fwd = forward(lo, graph, shared, input, train);
   const logits = fwd.outputs[fwd.outputs.length - 1];
   let output = logits;
@@ -310,5 +316,5 @@ export function lowerPlan(rt: FusedRuntime, graph: FusedGraph, shared: Shared, b
     lo.call('softmax', logits, output, batch, graph.classes);
   }
   const id = rt.define(lo.finish());
-  return { id, batch, input, labels, output };
+  return { id, batch, input, labels, output, indices };
 }

@@ -8,6 +8,7 @@ import { lowerPlan, type LayerParams, type Plan, type Shared } from './lower';
 import type { Variant } from './module';
 import { optimizerSpec, type OptimizerSpec } from './optimizer';
 import { FusedRuntime } from './runtime';
+import { SplitGather, type EngineSplit } from './splits';
 
 export interface FusedOptions {
   optimizer: OptimizerName;
@@ -31,7 +32,9 @@ export class FusedTrainer {
   private readonly optimizer: OptimizerSpec;
   private readonly scalars: number;
   private readonly plans = new Map<string, Plan>();
-  private readonly planBase: number;
+  /** Where plans start: past the parameters and any split in engine memory. */
+  private planBase: number;
+  private readonly gather: SplitGather;
   private step = 0;
 
   /** Throws FusedUnsupported (with the reason) for models the engine cannot train. */
@@ -67,11 +70,13 @@ export class FusedTrainer {
       this.scalars = rt.alloc(this.optimizer.scalars * 4);
       const stepSeed = rt.alloc(4);
       const metrics = rt.alloc(8);
+      this.gather = new SplitGather(rt);
       this.shared = {
         params,
         optimizer: { kernel: this.optimizer.kernel, slotOffsets: this.optimizer.slots.map((_, i) => regionBytes * (2 + i)), scalars: this.optimizer.scalars },
         stepSeed,
         metrics,
+        gather: this.gather.address,
       };
       this.planBase = rt.mark();
       this.loadWeights();
@@ -95,6 +100,30 @@ export class FusedTrainer {
     this.rt.f32(plan.input, images.length).set(images);
     const labelView = this.rt.i32(plan.labels, count);
     for (let i = 0; i < count; i++) labelView[i] = labels[i];
+    this.gather.none();
+    return this.runStep(plan);
+  }
+
+  /**
+   * Copies a split (images flattened, integer labels) into engine memory, once per job: steps then
+   * name their images by index (trainIndices). Best before the first step: plans made earlier are
+   * dropped and laid out again past it.
+   */
+  attachSplit(images: Float32Array, labels: ArrayLike<number>, count: number): EngineSplit {
+    const split = this.gather.attach(images, labels, count);
+    this.planBase = this.rt.mark();
+    this.plans.clear();
+    return split;
+  }
+
+  /** One optimizer step on images `indices` of an attached split. */
+  trainIndices(split: EngineSplit, indices: ArrayLike<number>): BatchMetrics {
+    const plan = this.plan(indices.length, true);
+    this.gather.select(split, indices, plan.indices);
+    return this.runStep(plan);
+  }
+
+  private runStep(plan: Plan): BatchMetrics {
     this.rt.f32(this.scalars, this.optimizer.scalars).set(this.optimizer.next());
     this.rt.u32(this.shared.stepSeed, 1)[0] = (Math.imul(this.options.seed, 0x9e3779b1) ^ ++this.step) >>> 0;
     this.rt.run(plan.id);
@@ -105,6 +134,7 @@ export class FusedTrainer {
   /** Times one training step's kernels on one thread (the bench's --profile): ms per kernel. */
   profileStep(images: Float32Array, labels: ArrayLike<number>, count: number): Map<string, number> {
     const plan = this.plan(count, true);
+    this.gather.none();
     this.rt.f32(plan.input, images.length).set(images);
     this.rt.i32(plan.labels, count).set(Array.from(labels));
     this.rt.f32(this.scalars, this.optimizer.scalars).set(this.optimizer.next());

@@ -6,6 +6,8 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { FusedTrainer } from '../fused/trainer';
 import type { Tf } from '../tf';
 import type { EngineName, OptimizerName } from '../types';
+import type { Split } from '../datasets';
+import type { EngineSplit } from '../fused/splits';
 import type { SavedOptimizerState } from '../saved/optimizer-state';
 import { compileForTraining } from './loss';
 
@@ -15,6 +17,8 @@ export interface BatchTrainer {
   readonly evalBatchSize: number;
   /** One optimizer step; images flattened in the model's input layout, integer labels. */
   trainBatch(images: Float32Array, labels: Int32Array, count: number): Promise<{ loss: number; acc: number }>;
+  /** One optimizer step on images `indices` of a split, for an engine that keeps the split itself (else undefined). */
+  trainSplitBatch?(split: Split, indices: Uint32Array): Promise<{ loss: number; acc: number }>;
   /** Outputs (count x classes) in inference mode: probabilities if the model ends in softmax, else logits. */
   predict(images: Float32Array, count: number): Promise<Float32Array>;
   /**
@@ -96,6 +100,7 @@ export class FusedBatchTrainer implements BatchTrainer {
   readonly engine = 'wasm-fused';
 
   private readonly optimizer: Optimizer;
+  private readonly splits = new WeakMap<Split, EngineSplit>();
 
   /** Evaluation reuses the training batch's memory (a larger batch would need its own). */
   constructor(
@@ -111,6 +116,16 @@ export class FusedBatchTrainer implements BatchTrainer {
 
   async trainBatch(images: Float32Array, labels: Int32Array, count: number): Promise<{ loss: number; acc: number }> {
     return this.fused.trainBatch(images, labels, count);
+  }
+
+  /** The split is copied into the engine at its first batch (the job's training split: once). */
+  async trainSplitBatch(split: Split, indices: Uint32Array): Promise<{ loss: number; acc: number }> {
+    let attached = this.splits.get(split);
+    if (!attached) {
+      attached = this.fused.attachSplit(split.images, split.labels, split.count);
+      this.splits.set(split, attached);
+    }
+    return this.fused.trainIndices(attached, indices);
   }
 
   async predict(images: Float32Array, count: number): Promise<Float32Array> {

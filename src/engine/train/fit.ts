@@ -50,6 +50,11 @@ export function cancellationPoint(signal: AbortSignal | undefined): () => Promis
   };
 }
 
+function batchOf(data: RunData, indices: Uint32Array): [Float32Array, Int32Array] {
+  const { images, labels } = gatherBatch(data.train, indices, data.imageSize);
+  return [images, labels];
+}
+
 export async function fitModel(trainer: BatchTrainer, data: RunData, options: FitOptions): Promise<EpochMetrics[]> {
   const { batchSize, signal } = options;
   const { imageShape, numClasses } = data.info;
@@ -72,8 +77,9 @@ export async function fitModel(trainer: BatchTrainer, data: RunData, options: Fi
     const saturatedLoss = 2 * Math.log(numClasses);
     for (let batch = 0; batch < batchesPerEpoch; batch++) {
       const indices = order.subarray(batch * batchSize, Math.min((batch + 1) * batchSize, count));
-      const { images, labels } = gatherBatch(data.train, indices, data.imageSize);
-      const { loss, acc } = await trainer.trainBatch(images, labels, indices.length);
+      const { loss, acc } = trainer.trainSplitBatch
+        ? await trainer.trainSplitBatch(data.train, indices)
+        : await trainer.trainBatch(...batchOf(data, indices), indices.length);
       saturated = options.outputsProbabilities && loss > saturatedLoss ? saturated + 1 : 0;
       if (!(Math.abs(loss) < DIVERGED_LOSS) || saturated >= DIVERGED_BATCHES) {
         const shown = Number.isFinite(loss) ? loss.toPrecision(3) : String(loss);
