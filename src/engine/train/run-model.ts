@@ -113,7 +113,8 @@ async function trainAndEvaluate(ctx: RunContext, record: RunRecord, built: Built
     if (start?.optimizer) await trainer.restoreOptimizer(start.optimizer);
     ctx.onLog?.(`${record.model}: training on ${data.train.count} images (${backendLabel(record.backend)})`);
     await fitModel(trainer, data, {
-      ...config,
+      // record.config: a quick run's (one epoch), not the config the run was started with.
+      ...record.config,
       firstEpoch: start?.firstEpoch,
       outputsProbabilities: summary.outputsProbabilities,
       signal: ctx.signal,
