@@ -168,4 +168,6 @@ test('a quick run of a model file set to train 2 epochs trains one, and its reco
   assert.equal(record.config.epochs, 1);
   assert.equal(record.epochs.length, 1, 'one epoch trained');
   assert.equal(events.filter((e) => e.type === 'epoch').length, 1);
+  const started = events.find((e) => e.type === 'runStarted');
+  assert.equal(started?.type === 'runStarted' && started.record.config.epochs, 1, 'progress shows epoch 1/1 from the start');
 });

@@ -4,7 +4,7 @@
 import type { BatchPosition, EpochMetrics } from '../types';
 import type { BatchTrainer } from './batch-trainer';
 import { gatherBatch, seededRandom, shuffledIndices, type RunData } from './data';
-import { evaluateSplit } from './evaluate';
+import { evaluateSplit, type Evaluation } from './evaluate';
 
 const BATCH_EVENT_INTERVAL_MS = 250;
 const YIELD_INTERVAL_MS = 20;
@@ -31,6 +31,8 @@ export interface FitOptions {
   signal?: AbortSignal;
   onBatch?: (progress: BatchPosition) => void;
   onEpoch?: (metrics: EpochMetrics) => Promise<void> | void;
+  /** Each epoch's whole evaluation on the validation split (the run may use the last as its test). */
+  onValidated?: (evaluation: Evaluation) => void;
 }
 
 export class TrainingStopped extends Error {
@@ -120,6 +122,7 @@ export async function fitModel(trainer: BatchTrainer, data: RunData, options: Fi
       });
       metrics.valLoss = evaluation.loss;
       metrics.valAcc = evaluation.accuracy;
+      options.onValidated?.(evaluation);
     }
     history.push(metrics);
     await options.onEpoch?.(metrics);

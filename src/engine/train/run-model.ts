@@ -13,7 +13,7 @@ import type { SavedOptimizerState } from '../saved/optimizer-state';
 import { saveRunModel } from '../saved/save';
 import { DEFAULT_KEEP_MODELS, type BackendInfo, type BackendPreference, type KeepModels, type ModelSummary, type RunRecord, type RunStatus, type TrainingConfig, type TrainingEvent } from '../types';
 import { prepareRunData, seededRandom } from './data';
-import { evaluateSplit } from './evaluate';
+import { evaluateSplit, type Evaluation } from './evaluate';
 import type { BatchTrainer } from './batch-trainer';
 import { chooseTrainer } from './choose-trainer';
 import { cancellationPoint, fitModel, TrainingStopped } from './fit';
@@ -59,7 +59,9 @@ export interface StartPoint {
 export async function runArchitecture(ctx: RunContext, arch: Architecture, config: TrainingConfig): Promise<RunRecord> {
   const { store } = ctx;
   const started = performance.now();
-  const record = newRecord({ id: ctx.trial?.runId ?? store.newRunId(arch.name), model: arch.name, storeRoot: store.root, source: ctx.source, config, backend: ctx.backend });
+  // A quick run is one epoch from its start (its image counts wait for the dataset's size).
+  const recorded = config.quick ? { ...config, epochs: 1 } : config;
+  const record = newRecord({ id: ctx.trial?.runId ?? store.newRunId(arch.name), model: arch.name, storeRoot: store.root, source: ctx.source, config: recorded, backend: ctx.backend });
   if (ctx.trial) record.sweep = ctx.trial.sweep;
   let built: BuiltModel;
   try {
@@ -112,6 +114,7 @@ async function trainAndEvaluate(ctx: RunContext, record: RunRecord, built: Built
     record.backend = choice.backend;
     if (start?.optimizer) await trainer.restoreOptimizer(start.optimizer);
     ctx.onLog?.(`${record.model}: training on ${data.train.count} images (${backendLabel(record.backend)})`);
+    let validated: Evaluation | undefined;
     await fitModel(trainer, data, {
       // record.config: a quick run's (one epoch), not the config the run was started with.
       ...record.config,
@@ -126,13 +129,18 @@ async function trainAndEvaluate(ctx: RunContext, record: RunRecord, built: Built
         emit({ type: 'epoch', runId: record.id, metrics });
         await ctx.trial?.afterEpoch(metrics, record);
       },
+      onValidated: (evaluation) => (validated = evaluation),
     });
-    const test = await evaluateSplit(trainer, data.test, {
-      numClasses: data.info.numClasses,
-      imageShape: data.info.imageShape,
-      outputsProbabilities: summary.outputsProbabilities,
-      afterBatch: cancellationPoint(ctx.signal),
-    });
+    // Validating on the test split (the default) already evaluated the final weights on it.
+    const test =
+      data.validation === data.test && validated
+        ? validated
+        : await evaluateSplit(trainer, data.test, {
+            numClasses: data.info.numClasses,
+            imageShape: data.info.imageShape,
+            outputsProbabilities: summary.outputsProbabilities,
+            afterBatch: cancellationPoint(ctx.signal),
+          });
     record.results = {
       testAccuracy: test.accuracy,
       testLoss: test.loss,
