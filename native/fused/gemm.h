@@ -46,7 +46,7 @@ struct Product {
 void pack_rows4(float *restrict dst, const float *r0, const float *r1, const float *r2, const float *r3, int kc);
 /** Rows k = 0..len-1 of B (element (k, j) at b[k*sbk + j*sbn]) into panels of NR columns, `panel_stride` floats apart. */
 void pack_b_run(float *restrict dst, int panel_stride, const float *b, int sbk, int sbn, int cols, int len);
-static inline v128_t finish(v128_t acc, const float *c, int load, const float *bias, int act) {
+static inline v128_t tile_result(v128_t acc, const float *c, int load, const float *bias, int act) {
   if (load) acc = wasm_f32x4_add(acc, wasm_v128_load(c));
   if (bias) acc = wasm_f32x4_add(acc, wasm_v128_load(bias));
   if (act == ACT_RELU) acc = wasm_f32x4_max(acc, wasm_f32x4_splat(0.0f));
@@ -60,8 +60,8 @@ static inline v128_t finish(v128_t acc, const float *c, int load, const float *b
 static inline void store_tile(const v128_t *acc, float *c, int ldc, int rows, int cols, int load, const float *bias, int act) {
   if (rows == MR && (cols == NR || cols == 4)) {
     for (int r = 0; r < MR; r++, c += ldc) {
-      wasm_v128_store(c, finish(acc[2 * r], c, load, bias, act));
-      if (cols == NR) wasm_v128_store(c + 4, finish(acc[2 * r + 1], c + 4, load, bias ? bias + 4 : 0, act));
+      wasm_v128_store(c, tile_result(acc[2 * r], c, load, bias, act));
+      if (cols == NR) wasm_v128_store(c + 4, tile_result(acc[2 * r + 1], c + 4, load, bias ? bias + 4 : 0, act));
     }
     return;
   }

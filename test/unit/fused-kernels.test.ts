@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { winogradTile } from '../../src/engine/fused/lower-conv';
 import { seededRandom } from '../../src/engine/train/data';
 import { engineTf } from '../../src/engine/tf';
 import type { OptimizerName } from '../../src/engine/types';
@@ -51,10 +52,12 @@ describe('fused layers match tfjs', () => {
         ]),
       ));
   }
-  // 3x3 at stride 1 with channel counts in fours of 8 or more go through Winograd's F(2x2, 3x3):
-  // odd sizes leave partial 2x2 tiles at the edges, 12 filters a partial column panel. SGD: Adam
-  // turns a gradient that is zero but for rounding into a full step, in either engine.
-  for (const [padding, size, batch] of [['same', 7, 7], ['valid', 9, 1], ['same', 10, 64]] as const) {
+  // 3x3 at stride 1 with channel counts in fours go through Winograd's minimal filtering, F(2x2,
+  // 3x3) for outputs of 5x5 and 6x6, F(4x4, 3x3) from 7x7 on (see winogradTile): 6x6 'same' both
+  // ways, 7x7 'valid' to 5x5 forward and F(4x4) for its 7x7 input gradient, odd sizes with partial
+  // tiles at the edges; 12 filters leave a partial column panel. SGD: Adam turns a gradient that is
+  // zero but for rounding into a full step, in either engine.
+  for (const [padding, size, batch] of [['same', 6, 7], ['valid', 7, 1], ['valid', 9, 2], ['same', 10, 64], ['same', 8, 5], ['valid', 14, 3], ['same', 16, 64]] as const) {
     it(`conv2d 3x3 ${padding} on ${size}x${size}, batch ${batch}, by Winograd`, () =>
       check(
         `winograd ${padding} ${size}x${size} batch ${batch}`,
@@ -68,6 +71,9 @@ describe('fused layers match tfjs', () => {
         { batch, optimizer: 'sgd', learningRate: 0.1 },
       ));
   }
+  it('Winograd tiles of 4 where they compute fewer products than tiles of 2', () => {
+    assert.deepEqual([5, 6, 7, 14, 28].map((n) => winogradTile(n, n)), [2, 2, 4, 4, 4]);
+  });
   it('conv2d with a rectangular kernel and no bias', () =>
     check('conv 3x2 no bias', seeded(() => [tf.layers.conv2d({ ...input([7, 6, 2]), filters: 8, kernelSize: [3, 2], padding: 'same', useBias: false }), tf.layers.flatten(), tf.layers.dense({ units: 3 })])));
   for (const [poolSize, strides, padding] of [[2, 2, 'valid'], [3, 2, 'same'], [3, 1, 'valid'], [2, 2, 'same']] as const) {

@@ -22,7 +22,7 @@ const PAGE = 65536;
 const SPINS = 20000;
 const STOP = -1;
 
-type Exports = Record<string, (...args: number[]) => void> & { __heap_base: WebAssembly.Global; set_stack(top: number): void; product_work_floats(): number; winograd_work_floats(c: number, co: number): number };
+type Exports = Record<string, (...args: number[]) => void> & { __heap_base: WebAssembly.Global; set_stack(top: number): void; product_work_floats(): number; winograd_work_floats(c: number, co: number, m: number): number };
 
 // The same barrier runs on the main thread and in the workers, as source text there: so it names
 // the control words by number (0 COUNT, 1 GENERATION, 3 FAILED), nothing from outside itself.
@@ -116,9 +116,9 @@ export class FusedRuntime {
     }
   }
 
-  /** Scratch floats per thread of a Winograd convolution with c input and co output channels. */
-  winogradWorkFloats(c: number, co: number): number {
-    return this.kernels.winograd_work_floats(c, co);
+  /** Scratch floats per thread of a Winograd convolution with c input and co output channels, tiles of m x m outputs. */
+  winogradWorkFloats(c: number, co: number, m: number): number {
+    return this.kernels.winograd_work_floats(c, co, m);
   }
 
   /** `bytes` of memory, 64-byte aligned, for the life of the runtime. */
