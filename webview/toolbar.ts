@@ -72,7 +72,7 @@ export class Toolbar {
       this.buttons.set(action, button);
       actions.append(button);
     }
-    const grouping = select('Group by', GROUPINGS, state.groupBy, callbacks.onGroupBy, 'group-by').element;
+    const grouping = select('Group by', GROUPINGS, state.groupBy, (by) => callbacks.onGroupBy(by), 'group-by').element;
     this.element = el('div', { className: 'toolbar' }, el('div', { className: 'filters' }, this.text, this.status, starred.element, grouping, this.count), actions);
   }
 

@@ -93,7 +93,8 @@ export class ArchLab implements vscode.Disposable {
       settings: () => this.settings(),
       remoteEvent: (event) => this.runs.apply(event),
       // BullMQ (2 MB) is a bundle of its own, so that activation does not parse it.
-      loadQueue: async () => require(context.asAbsolutePath(join('dist', 'queue.js'))),
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a bundle of its own, found at run time
+      loadQueue: async () => require(context.asAbsolutePath(join('dist', 'queue.js'))) as typeof import('../engine/sweep/queue/choose'),
       queueUnreachable: (message) => {
         log.warn(message);
         void vscode.window.showWarningMessage(`ArchLab: ${message}`);

@@ -21,9 +21,10 @@ const THREADED_WORKER = 'tfjs-backend-wasm-threaded-simd.worker.js';
  */
 export async function withThreadedWasm<T>(tf: Tf, threads: number, setThreadsCount: (n: number) => void, init: () => Promise<T>): Promise<T> {
   const workerFile = writeWorkerFile();
-  const { createObjectURL } = URL;
-  const { cpus } = os;
-  const realCpus = cpus();
+  // Descriptors, so that the originals go back exactly as they were.
+  const createObjectURL = Object.getOwnPropertyDescriptor(URL, 'createObjectURL')!;
+  const cpus = Object.getOwnPropertyDescriptor(os, 'cpus')!;
+  const realCpus = os.cpus();
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
   setThreadsCount(threads);
   URL.createObjectURL = () => workerFile;
@@ -31,8 +32,8 @@ export async function withThreadedWasm<T>(tf: Tf, threads: number, setThreadsCou
   try {
     return await init();
   } finally {
-    URL.createObjectURL = createObjectURL;
-    os.cpus = cpus;
+    Object.defineProperty(URL, 'createObjectURL', createObjectURL);
+    Object.defineProperty(os, 'cpus', cpus);
   }
 }
 
@@ -46,6 +47,7 @@ function writeWorkerFile(): string {
   const modulePath = join(outDir, THREADED_MODULE);
   // The worker source is a template string whose "\n" escapes became real newlines: tfjs escapes
   // them again before use, and so must this.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS file of tfjs's package, found at run time
   const { wasmWorkerContents } = require(join(outDir, THREADED_WORKER)) as { wasmWorkerContents: string };
   const source =
     wasmWorkerContents.replace(/\n/g, '\\n') +

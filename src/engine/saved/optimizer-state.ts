@@ -39,6 +39,6 @@ export async function readOptimizerState(dir: string, optimizer: Optimizer, name
     throw new Error(`The saved optimizer state is ${state.optimizer}'s; this run trains with ${name}`);
   }
   const bytes = await readFile(join(dir, STATE_BIN));
-  const tensors = io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, state.weights);
+  const tensors = io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), state.weights);
   await optimizer.setWeights(state.weights.map((spec) => ({ name: spec.name, tensor: tensors[spec.name] })));
 }

@@ -86,7 +86,7 @@ function parameterDef(name: (typeof TRAINING_PARAMETERS)[number], raw: unknown, 
     try {
       checkTrainingExport({ [name]: v });
     } catch (err) {
-      throw new Error(`${where}${(err as Error).message.replace(`training.${name}`, '')}`);
+      throw new Error(`${where}${(err as Error).message.replace(`training.${name}`, '')}`, { cause: err });
     }
   };
   if (Array.isArray(raw)) {
@@ -110,8 +110,8 @@ function parameterDef(name: (typeof TRAINING_PARAMETERS)[number], raw: unknown, 
   if (raw.log !== undefined && typeof raw.log !== 'boolean') throw new Error(`${at}.log must be true or false`);
   if (raw.step !== undefined && !(typeof raw.step === 'number' && raw.step > 0)) throw new Error(`${at}.step must be a number greater than 0`);
   const log = raw.log === true ? true : undefined;
-  if (name === 'learningRate') return { kind: 'float', min, max, log, step: raw.step as number | undefined };
-  const step = raw.step === undefined ? 1 : (raw.step as number);
+  if (name === 'learningRate') return { kind: 'float', min, max, log, step: raw.step };
+  const step = raw.step ?? 1;
   if (!Number.isInteger(step)) throw new Error(`${at}.step must be a whole number for ${name}`);
   return { kind: 'int', min, max, step, log };
 }

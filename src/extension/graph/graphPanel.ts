@@ -95,7 +95,7 @@ export function registerGraphCommand(lab: GraphHost, inspections: Pick<EditorIns
 
   return [
     inspections.onDidChange((uri) => uri.fsPath === shown?.file && refresh()),
-    { dispose: () => shown?.panel.dispose() },
+    { dispose: () => void shown?.panel.dispose() },
     registerCommand(lab.log, {
       id: Commands.showArchitectureGraph,
       failure: 'Could not show the architecture graph',

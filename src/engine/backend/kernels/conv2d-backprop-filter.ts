@@ -18,8 +18,9 @@ export function conv2DBackpropFilterConfig(stock: StockKernels): KernelConfig {
     const { x, dy } = inputs;
     // The wasm backend has no Conv2DBackpropFilter to fall back to, and its forward Conv2D is
     // channels-last only, so this is the one layout a wasm model can train with.
-    if (attrs.dataFormat !== 'NHWC') {
-      throw new Error(`Conv2DBackpropFilter on wasm supports channels-last (NHWC) data only, not ${attrs.dataFormat}`);
+    const dataFormat = attrs.dataFormat as string;
+    if (dataFormat !== 'NHWC') {
+      throw new Error(`Conv2DBackpropFilter on wasm supports channels-last (NHWC) data only, not ${dataFormat}`);
     }
     const info = backend_util.computeConv2DInfo(
       x.shape as Shape4,
