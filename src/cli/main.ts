@@ -5,6 +5,7 @@ import { inspectCommand, type InspectOptions } from './inspect';
 import { integer, modelNames, positiveInteger, positiveNumber } from './options';
 import { EXIT, exitWhenFlushed, printError, UsageError } from './output';
 import { BACKEND_PREFERENCES, DEFAULT_KEEP_MODELS, KEEP_MODELS } from '../engine/types';
+import { SWEEP_METHODS } from '../engine/sweep/types';
 import { exportCommand, predictCommand, type PredictOptions, type StoreOptions } from './models';
 import { agentCommand, type AgentCliOptions } from './agent';
 import { sweepCommand, type SweepOptions } from './sweep';
@@ -49,7 +50,7 @@ function program(): Command {
     .description("train variants of an architecture that takes hp: its file's sweep spec, trials side by side or on a queue")
     .argument('[file]', 'model file (.ts, .js or .mjs); optional with --resume')
     .option('--model <name>', 'the architecture to sweep (default: the one with a sweep spec)', modelNames)
-    .addOption(new Option('--method <name>', 'search method (default: the spec\'s)').choices(['grid', 'random', 'asha']))
+    .addOption(new Option('--method <name>', 'search method (default: the spec\'s)').choices(SWEEP_METHODS))
     .option('--trials <n>', 'number of trials (random, asha; a cap for grid)', positiveInteger)
     .option('--epochs <n>', 'epochs of a trial that runs to the end', positiveInteger)
     .option('--parallel <n>', 'trials at once, each in its own process (default 1; with --queue: trials on the queue at once)', positiveInteger)
