@@ -95,7 +95,7 @@ export function activate(context: vscode.ExtensionContext): void {
 }
 
 /** A CLI run killed in a terminal writes nothing more: its heartbeat stops, and this notices. */
-function watchOrphans(lab: ArchLab, log: vscode.LogOutputChannel): vscode.Disposable {
+function watchOrphans(lab: Pick<ArchLab, 'closeOrphans'>, log: vscode.LogOutputChannel): vscode.Disposable {
   const timer = setInterval(() => void lab.closeOrphans().catch((err: unknown) => log.warn(`Could not check running runs: ${String(err)}`)), HEARTBEAT_MS);
   return { dispose: () => clearInterval(timer) };
 }

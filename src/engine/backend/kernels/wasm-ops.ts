@@ -2,7 +2,7 @@
 // XNNPACK-backed ones (Conv2D, BatchMatMul) and the stock versions stay reachable as fallbacks.
 import { getKernel, type KernelConfig, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
 
-/** The parts of the wasm backend (`BackendWasm`) the replacement kernels use. */
+/** The parts of the wasm backend (`BackendWasm`) the replacement kernels use (tfjs-internals.ts's WASM_BACKEND_METHODS). */
 export interface WasmBackend {
   makeOutput(shape: number[], dtype: 'float32' | 'int32' | 'bool'): TensorInfo;
   disposeData(dataId: object): boolean;
