@@ -7,7 +7,8 @@ import { afterEach, beforeEach, test } from 'node:test';
 import { closeOrphanedRuns, orphanedRecord } from '../../src/engine/runs/interrupted';
 import { RunStore } from '../../src/engine/runs/store';
 import { StoreWriteError } from '../../src/engine/runs/write-error';
-import { DEFAULT_TRAINING, RUN_SCHEMA_VERSION, type RunRecord } from '../../src/engine/types';
+import { RUN_SCHEMA_VERSION, type RunRecord } from '../../src/engine/types';
+import { runRecord } from '../support/records';
 
 let root: string;
 beforeEach(async () => {
@@ -16,18 +17,8 @@ beforeEach(async () => {
 afterEach(() => rm(root, { recursive: true, force: true }));
 
 function record(store: RunStore, model: string, startedAt: string): RunRecord {
-  return {
-    schemaVersion: RUN_SCHEMA_VERSION,
-    id: store.newRunId(model, new Date(startedAt)),
-    model,
-    file: 'mnist.model.ts',
-    source: { text: 'export {}', sha256: 'abc' },
-    config: DEFAULT_TRAINING,
-    backend: { name: 'cpu', version: '4.22.0' },
-    status: 'running',
-    startedAt,
-    epochs: [],
-  };
+  const id = store.newRunId(model, new Date(startedAt));
+  return runRecord({ id, model, source: { text: 'export {}', sha256: 'abc' }, status: 'running', startedAt });
 }
 
 test('records go to <root>/.archlab/runs with a schema version, and come back newest first', async () => {
