@@ -15,6 +15,13 @@ import { EXIT, shownPath, UsageError } from './output';
 import { cliStore, repairOrphanedRuns } from './runs-folder';
 import { SweepProgress } from './sweep-progress';
 
+/** What `archlab sweep --json` prints. */
+export interface SweepJson {
+  sweepsDir: string;
+  runsDir: string;
+  sweep: SweepRecord;
+}
+
 const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 export interface SweepOptions {
@@ -119,7 +126,8 @@ export async function sweepCommand(file: string | undefined, options: SweepOptio
   }
 
   if (options.json) {
-    process.stdout.write(JSON.stringify({ sweepsDir: sweeps.dir, runsDir: runs.runsDir, sweep }, null, 2) + '\n');
+    const json: SweepJson = { sweepsDir: sweeps.dir, runsDir: runs.runsDir, sweep };
+    process.stdout.write(JSON.stringify(json, null, 2) + '\n');
   } else {
     process.stdout.write('\n' + sweepTable(sweep) + '\n' + paretoSummary(sweep));
     process.stdout.write(`\nSweep record: ${shownPath(join(sweeps.dir, sweep.id + '.json'))}; run records: ${shownPath(runs.runsDir)}\n`);

@@ -103,7 +103,8 @@ export async function trainCommand(file: string, options: TrainOptions): Promise
   }
 
   if (options.json) {
-    process.stdout.write(JSON.stringify({ runsDir: store.runsDir, runs: records.map((r) => essentials(r, unrecorded.has(r.id))) }, null, 2) + '\n');
+    const json: TrainJson = { runsDir: store.runsDir, runs: records.map((r) => essentials(r, unrecorded.has(r.id))) };
+    process.stdout.write(JSON.stringify(json, null, 2) + '\n');
   } else {
     if (records.length) process.stdout.write('\n' + resultsTable(records, 'text'));
     process.stdout.write(`\nRun records: ${shownPath(store.runsDir)}\n`);
@@ -191,6 +192,12 @@ function overridesOf(options: TrainOptions): Partial<TrainingConfig> {
   return Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
 }
 /** What scripts need from a run; the full record (curves, confusion, source) is in the store. */
+/** What `archlab train --json` prints. */
+export interface TrainJson {
+  runsDir: string;
+  runs: ReturnType<typeof essentials>[];
+}
+
 function essentials(record: RunRecord, unrecorded: boolean) {
   return {
     id: record.id,

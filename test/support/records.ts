@@ -1,6 +1,8 @@
 // One builder for the run records that tests make by hand: a valid record of the current schema
 // with a default for every required field, so that a test states only the fields it is about and a
 // new required field is added here once.
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import {
   DEFAULT_TRAINING,
   RUN_SCHEMA_VERSION,
@@ -52,4 +54,15 @@ export function runResults(testAccuracy: number, testLoss: number, learningTimeS
     misclassified: [],
     testExamples: 10_000,
   };
+}
+
+/** A JSON file the code under test wrote, as the type the code writes it with. */
+export async function readJson<T>(path: string): Promise<T> {
+  return JSON.parse(await readFile(path, 'utf8')) as T;
+}
+
+/** Every run record of a runs folder as it is on disk (the temporary files of atomic writes left out). */
+export async function readRunRecords(runsDir: string): Promise<RunRecord[]> {
+  const names = (await readdir(runsDir)).filter((n) => n.endsWith('.json') && !n.startsWith('.'));
+  return Promise.all(names.map((n) => readJson<RunRecord>(join(runsDir, n))));
 }
