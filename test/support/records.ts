@@ -1,27 +1,27 @@
 // One builder for the run records that tests make by hand: a valid record of the current schema
 // with a default for every required field, so that a test states only the fields it is about and a
 // new required field is added here once.
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
 import {
   DEFAULT_TRAINING,
   RUN_SCHEMA_VERSION,
   type ModelSummary,
   type RunRecord,
   type RunResults,
-} from '../../src/engine/types';
+} from "../../src/engine/types";
 
 export function runRecord(fields: Partial<RunRecord> = {}): RunRecord {
   return {
     schemaVersion: RUN_SCHEMA_VERSION,
-    id: 'run',
-    model: 'MLP',
-    file: 'mnist.model.ts',
-    source: { text: '', sha256: '' },
+    id: "run",
+    model: "MLP",
+    file: "mnist.model.ts",
+    source: { text: "", sha256: "" },
     config: DEFAULT_TRAINING,
-    backend: { name: 'cpu', version: '4.22.0' },
-    status: 'completed',
-    startedAt: '2026-11-25T04:00:00.000Z',
+    backend: { name: "cpu", version: "4.22.0" },
+    status: "completed",
+    startedAt: "2026-11-25T04:00:00.000Z",
     epochs: [],
     ...fields,
   };
@@ -37,7 +37,7 @@ export function modelSummary(name: string, params: number, fields: Partial<Model
     params: { total: params, trainable: params, nonTrainable: 0 },
     macs: 0,
     outputsProbabilities: false,
-    architectureHash: 'h',
+    architectureHash: "h",
     ...fields,
   };
 }
@@ -58,11 +58,11 @@ export function runResults(testAccuracy: number, testLoss: number, learningTimeS
 
 /** A JSON file the code under test wrote, as the type the code writes it with. */
 export async function readJson<T>(path: string): Promise<T> {
-  return JSON.parse(await readFile(path, 'utf8')) as T;
+  return JSON.parse(await readFile(path, "utf8")) as T;
 }
 
 /** Every run record of a runs folder as it is on disk (the temporary files of atomic writes left out). */
 export async function readRunRecords(runsDir: string): Promise<RunRecord[]> {
-  const names = (await readdir(runsDir)).filter((n) => n.endsWith('.json') && !n.startsWith('.'));
+  const names = (await readdir(runsDir)).filter((n) => n.endsWith(".json") && !n.startsWith("."));
   return Promise.all(names.map((n) => readJson<RunRecord>(join(runsDir, n))));
 }
