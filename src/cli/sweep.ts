@@ -10,7 +10,8 @@ import { queueRunnerOrFallback } from '../engine/sweep/queue/choose';
 import { paretoSummary, sweepTable } from '../engine/sweep/report';
 import { SweepStore } from '../engine/sweep/store';
 import type { SweepRecord } from '../engine/sweep/types';
-import type { BackendPreference, TrainingConfig } from '../engine/types';
+import type { BackendPreference } from '../engine/types';
+import { trainingOverrides } from './options';
 import { EXIT, shownPath, UsageError } from './output';
 import { cliStore, repairOrphanedRuns } from './runs-folder';
 import { SweepProgress } from './sweep-progress';
@@ -59,7 +60,7 @@ export async function sweepCommand(file: string | undefined, options: SweepOptio
     if (!file) throw new UsageError('give the model file to sweep, or --resume ID');
     if (!existsSync(file)) throw new UsageError(`no such model file: ${file}`);
     const planned = await planSweep(
-      { file, model: options.model?.[0], method: options.method, trials: options.trials, epochs: options.epochs, overrides: overridesOf(options), storeRoot: root },
+      { file, model: options.model?.[0], method: options.method, trials: options.trials, epochs: options.epochs, overrides: trainingOverrides({ dataset: options.dataset, limit: options.limit, testLimit: options.testLimit, seed: options.seed }), storeRoot: root },
       (model) => sweeps.newId(model),
       'local',
     );
@@ -135,14 +136,4 @@ export async function sweepCommand(file: string | undefined, options: SweepOptio
   }
   if (sweep.status !== 'completed') return EXIT.cancelled;
   return sweep.trials.some((t) => t.status === 'completed') ? EXIT.ok : EXIT.failed;
-}
-
-function overridesOf(options: SweepOptions): Partial<TrainingConfig> {
-  const overrides: Partial<TrainingConfig> = {
-    dataset: options.dataset,
-    limit: options.limit,
-    testLimit: options.testLimit,
-    seed: options.seed,
-  };
-  return Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
 }

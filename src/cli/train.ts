@@ -5,7 +5,8 @@
 import { join } from 'node:path';
 import type { RunStore } from '../engine/runs/store';
 import { resultsTable } from '../engine/runs/table';
-import type { BackendPreference, KeepModels, RunError, RunRecord, TrainingConfig } from '../engine/types';
+import type { BackendPreference, KeepModels, RunError, RunRecord } from '../engine/types';
+import { trainingOverrides, type TrainingFlags } from './options';
 import type { TrainerToHost } from '../shared/protocol';
 import { TrainerProcess } from '../shared/trainer-process';
 import { checkDatasetOption, checkModelFile } from './checks';
@@ -17,19 +18,11 @@ const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 /** How long a stop request may take before the child is killed: a batch ends well within it. */
 export const STOP_GRACE_MS = 2_000;
 
-export interface TrainOptions {
+export interface TrainOptions extends TrainingFlags {
   model?: string[];
-  epochs?: number;
-  batchSize?: number;
-  lr?: number;
-  dataset?: string;
   fashionMnistDir?: string;
   backend: BackendPreference;
   threads?: number;
-  limit?: number;
-  quick?: boolean;
-  testLimit?: number;
-  seed?: number;
   json?: boolean;
   runsDir?: string;
   keepModels?: KeepModels;
@@ -48,7 +41,7 @@ export async function trainCommand(file: string, options: TrainOptions): Promise
       type: 'train',
       file,
       models: options.model,
-      overrides: overridesOf(options),
+      overrides: trainingOverrides(options),
       backend: options.backend,
       threads: options.threads,
       storeRoot: store.root,
@@ -178,26 +171,13 @@ async function endRunning(store: RunStore, runs: RunRecord[], status: 'cancelled
   return ended;
 }
 
-function overridesOf(options: TrainOptions): Partial<TrainingConfig> {
-  const overrides: Partial<TrainingConfig> = {
-    epochs: options.epochs,
-    batchSize: options.batchSize,
-    learningRate: options.lr,
-    dataset: options.dataset,
-    limit: options.limit,
-    testLimit: options.testLimit,
-    seed: options.seed,
-    quick: options.quick || undefined,
-  };
-  return Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
-}
-/** What scripts need from a run; the full record (curves, confusion, source) is in the store. */
 /** What `archlab train --json` prints. */
 export interface TrainJson {
   runsDir: string;
   runs: ReturnType<typeof essentials>[];
 }
 
+/** What scripts need from a run; the full record (curves, confusion, source) is in the store. */
 function essentials(record: RunRecord, unrecorded: boolean) {
   return {
     id: record.id,

@@ -6,6 +6,7 @@ import { fashionMnistCacheFolder, loadFashionMnist, loadFashionMnistTestImage } 
 import { loadFolderTestImage, loadIdxFolder } from './folder';
 import { loadMnist, mnistDataDir } from './mnist';
 import type { Dataset, DatasetOptions, RawImage } from './types';
+import { sharedPromise } from '../shared-promise';
 
 export { DatasetError } from './errors';
 export type { Dataset, DatasetOptions, RawImage, Split } from './types';
@@ -64,13 +65,7 @@ export async function loadDataset(spec: string, opts: DatasetOptions = {}): Prom
   throwIfCancelled(opts.signal, `Loading ${spec}`);
   const source = sourceOf(spec);
   const key = cacheKey(source, opts);
-  let dataset = loaded.get(key);
-  if (!dataset) {
-    dataset = load(source, opts);
-    loaded.set(key, dataset);
-    dataset.catch(() => loaded.delete(key));
-  }
-  return dataset;
+  return sharedPromise(loaded, key, () => load(source, opts));
 }
 
 /** Raw pixels of one test image, read without the training set (for viewing misclassified images). */
