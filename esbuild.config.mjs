@@ -43,6 +43,7 @@ function writeTypeScriptPluginPackage() {
 }
 
 // Entry points are built when present, so a partial checkout still builds what it has.
+/** @param {{ entryPoints: string[] }} b */
 const present = (b) => b.entryPoints.every((p) => existsSync(p));
 
 if (existsSync('src/typescript-plugin/index.ts')) writeTypeScriptPluginPackage();

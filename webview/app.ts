@@ -252,8 +252,8 @@ export class App {
   private recolor(): void {
     const before = this.colorSlots;
     const by = this.state.groupBy;
-    this.colorSlots = by === 'none' ? new Map() : groupColorSlots(this.runs.runs.values(), by);
-    this.groupLabels = by === 'none' ? new Map() : new Map(groupRuns([...this.runs.runs.values()], by).map((g) => [g.key, g.label]));
+    this.colorSlots = by === 'none' ? new Map<string, number>() : groupColorSlots(this.runs.runs.values(), by);
+    this.groupLabels = by === 'none' ? new Map<string, string>() : new Map(groupRuns([...this.runs.runs.values()], by).map((g) => [g.key, g.label]));
     if (before.size !== this.colorSlots.size || [...before].some(([key, slot]) => this.colorSlots.get(key) !== slot)) {
       this.dirty = { ...this.dirty, curves: true, summaries: true, table: true, compare: true, parallel: true };
     }

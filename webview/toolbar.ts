@@ -4,19 +4,15 @@ import type { PanelRun, PanelState, WebviewToHost } from '../src/shared/webview-
 import { checkbox, select } from './controls';
 import { MAX_COMPARED } from './compare/compareRows';
 import { el } from './dom';
-import type { GroupBy } from './groups/grouping';
+import { GROUP_BYS, type GroupBy } from './groups/grouping';
 import type { RowFilters } from './table/sortFilter';
 
 type ValueElement = HTMLElement & { value: string };
 type ButtonElement = HTMLElement & { disabled: boolean };
 
-const GROUPINGS: { value: GroupBy; label: string }[] = [
-  { value: 'none', label: 'None' },
-  { value: 'architecture', label: 'Architecture' },
-  { value: 'file', label: 'File' },
-  { value: 'sweep', label: 'Sweep' },
-  { value: 'dataset', label: 'Dataset' },
-];
+// A Record over GroupBy: a grouping added to GROUP_BYS does not type-check until it has its label.
+const GROUPING_LABELS: Record<GroupBy, string> = { none: 'None', architecture: 'Architecture', file: 'File', sweep: 'Sweep', dataset: 'Dataset' };
+const GROUPINGS = GROUP_BYS.map((value) => ({ value, label: GROUPING_LABELS[value] }));
 
 export interface ToolbarCallbacks {
   onFilters(filters: RowFilters): void;
@@ -72,7 +68,7 @@ export class Toolbar {
       this.buttons.set(action, button);
       actions.append(button);
     }
-    const grouping = select('Group by', GROUPINGS, state.groupBy, callbacks.onGroupBy, 'group-by').element;
+    const grouping = select('Group by', GROUPINGS, state.groupBy, (by) => callbacks.onGroupBy(by), 'group-by').element;
     this.element = el('div', { className: 'toolbar' }, el('div', { className: 'filters' }, this.text, this.status, starred.element, grouping, this.count), actions);
   }
 

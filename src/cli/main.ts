@@ -5,13 +5,18 @@ import { inspectCommand, type InspectOptions } from './inspect';
 import { integer, modelNames, positiveInteger, positiveNumber } from './options';
 import { EXIT, exitWhenFlushed, printError, UsageError } from './output';
 import { BACKEND_PREFERENCES, DEFAULT_KEEP_MODELS, KEEP_MODELS } from '../engine/types';
+import { SWEEP_METHODS } from '../engine/sweep/types';
 import { exportCommand, predictCommand, type PredictOptions, type StoreOptions } from './models';
 import { agentCommand, type AgentCliOptions } from './agent';
 import { sweepCommand, type SweepOptions } from './sweep';
 import { trainCommand, type TrainOptions } from './train';
 
+// Options that several commands take, defined once.
 const backendOption = (fallback: string) =>
   new Option('--backend <name>', 'what trains: auto, the fused WebAssembly engine, or a TensorFlow.js backend').choices(BACKEND_PREFERENCES).default(fallback);
+const datasetOption = () => new Option('--dataset <name>', 'mnist, fashion-mnist, or a folder of IDX files');
+const fashionMnistDirOption = () => new Option('--fashion-mnist-dir <dir>', 'folder holding the Fashion-MNIST IDX files (no download)');
+const runsDirOption = () => new Option('--runs-dir <dir>', 'where run records are (default .archlab/runs)');
 
 function program(): Command {
   const cli = new Command('archlab')
@@ -37,8 +42,8 @@ function program(): Command {
     )
     .option('--batch-size <n>', 'batch size', positiveInteger)
     .option('--lr <x>', 'learning rate', positiveNumber)
-    .option('--dataset <name>', 'mnist, fashion-mnist, or a folder of IDX files')
-    .option('--fashion-mnist-dir <dir>', 'folder holding the Fashion-MNIST IDX files (no download)')
+    .addOption(datasetOption())
+    .addOption(fashionMnistDirOption())
     .addOption(backendOption('auto'))
     .option('--threads <n>', 'threads (default: every core, up to 4, for a model of 50 K MACs per image or more on the fused engine, 5 M on the wasm backend; else 1)', positiveInteger)
     .option('--limit <n>', 'train on the first N training images only', positiveInteger)
@@ -46,7 +51,7 @@ function program(): Command {
     .option('--quick', 'a Quick Run: one epoch on as many images as each model trains in seconds (a full epoch for small models)')
     .option('--seed <n>', 'seed for weight initialization and shuffling', integer)
     .option('--json', 'print machine-readable results on stdout')
-    .option('--runs-dir <dir>', 'where run records go (default .archlab/runs)')
+    .addOption(runsDirOption())
     .addOption(new Option('--keep-models <policy>', 'which runs keep their trained model: all, per architecture the best or the latest, or none').choices(KEEP_MODELS).default(DEFAULT_KEEP_MODELS))
     .action(async (file: string | undefined, options: TrainOptions) => {
       process.exitCode = await trainCommand(file, options);
@@ -57,22 +62,22 @@ function program(): Command {
     .description("train variants of an architecture that takes hp: its file's sweep spec, trials side by side or on a queue")
     .argument('[file]', 'model file (.ts, .js or .mjs); optional with --resume')
     .option('--model <name>', 'the architecture to sweep (default: the one with a sweep spec)', modelNames)
-    .addOption(new Option('--method <name>', 'search method (default: the spec\'s)').choices(['grid', 'random', 'asha']))
+    .addOption(new Option('--method <name>', 'search method (default: the spec\'s)').choices(SWEEP_METHODS))
     .option('--trials <n>', 'number of trials (random, asha; a cap for grid)', positiveInteger)
     .option('--epochs <n>', 'epochs of a trial that runs to the end', positiveInteger)
     .option('--parallel <n>', 'trials at once, each in its own process (default 1; with --queue: trials on the queue at once)', positiveInteger)
     .option('--queue <url>', 'put trials on a BullMQ queue in Redis (redis://HOST:PORT, rediss:// for TLS) for agents to train')
     .option('--no-fallback', 'with --queue: fail when Redis cannot be reached instead of running the trials here')
     .option('--resume <id>', 'go on with an interrupted sweep (a sweep id): finished trials stay, the others run again; to train a run\'s model further, see train --resume')
-    .option('--dataset <name>', 'mnist, fashion-mnist, or a folder of IDX files')
-    .option('--fashion-mnist-dir <dir>', 'folder holding the Fashion-MNIST IDX files (no download)')
+    .addOption(datasetOption())
+    .addOption(fashionMnistDirOption())
     .addOption(backendOption('auto'))
     .option('--threads <n>', 'WebAssembly threads per trial', positiveInteger)
     .option('--limit <n>', 'train each trial on the first N training images only', positiveInteger)
     .option('--test-limit <n>', 'evaluate on the first N test images only', positiveInteger)
     .option('--seed <n>', 'seed for weight initialization and shuffling of every trial', integer)
     .option('--json', 'print the sweep record on stdout')
-    .option('--runs-dir <dir>', 'where run records go (default .archlab/runs)')
+    .addOption(runsDirOption())
     .action(async (file: string | undefined, options: SweepOptions) => {
       process.exitCode = await sweepCommand(file, options);
     });
@@ -84,7 +89,7 @@ function program(): Command {
     .option('--concurrency <n>', 'trials at once, each in its own process', positiveInteger, 1)
     .addOption(backendOption('auto'))
     .option('--threads <n>', 'WebAssembly threads per trial', positiveInteger)
-    .option('--fashion-mnist-dir <dir>', 'folder holding the Fashion-MNIST IDX files (no download)')
+    .addOption(fashionMnistDirOption())
     .action(async (options: AgentCliOptions) => {
       process.exitCode = await agentCommand(options);
     });
@@ -94,7 +99,7 @@ function program(): Command {
     .description("write a run's trained model as a TensorFlow.js layers model (model.json, weights.bin) with a README")
     .argument('<run>', 'run id (or a part of it only one run id contains)')
     .argument('<folder>', 'where to write it (created when missing; must not hold a model yet)')
-    .option('--runs-dir <dir>', 'where run records are (default .archlab/runs)')
+    .addOption(runsDirOption())
     .action(async (run: string, folder: string, options: StoreOptions) => {
       process.exitCode = await exportCommand(run, folder, options);
     });
@@ -106,8 +111,8 @@ function program(): Command {
     .argument('<image>', 'a PNG or PGM picture (preprocessed as the dataset was), or the index of a test image')
     .option('--top <n>', 'how many classes to show', positiveInteger, 3)
     .option('--json', 'print the prediction as JSON')
-    .option('--fashion-mnist-dir <dir>', 'folder holding the Fashion-MNIST IDX files (no download)')
-    .option('--runs-dir <dir>', 'where run records are (default .archlab/runs)')
+    .addOption(fashionMnistDirOption())
+    .addOption(runsDirOption())
     .addOption(backendOption('cpu'))
     .action(async (run: string, image: string, options: PredictOptions) => {
       process.exitCode = await predictCommand(run, image, options);

@@ -43,6 +43,16 @@ export async function exportCommand(id: string, folder: string, options: StoreOp
   return EXIT.ok;
 }
 
+/** What `archlab predict --json` prints: the true label for a test image, the classes by probability. */
+export interface PredictJson {
+  run: string;
+  model: string;
+  input: string;
+  label: number | undefined;
+  prediction: number;
+  top: { label: number; probability: number; class: string }[];
+}
+
 export async function predictCommand(id: string, input: string, options: PredictOptions): Promise<number> {
   const store = storeOf(options);
   const record = await runWithModel(store, id);
@@ -69,7 +79,8 @@ export async function predictCommand(id: string, input: string, options: Predict
   const names = record.dataset?.classNames ?? [];
   const top = prediction.top.slice(0, options.top).map((p) => ({ ...p, class: names[p.label] ?? String(p.label) }));
   if (options.json) {
-    process.stdout.write(JSON.stringify({ run: record.id, model: record.model, input, label, prediction: top[0].label, top }, null, 2) + '\n');
+    const json: PredictJson = { run: record.id, model: record.model, input, label, prediction: top[0].label, top };
+    process.stdout.write(JSON.stringify(json, null, 2) + '\n');
     return EXIT.ok;
   }
   const accuracy = record.results ? `, ${(record.results.testAccuracy * 100).toFixed(2)}% test accuracy` : '';

@@ -10,10 +10,18 @@ import { queueRunnerOrFallback } from '../engine/sweep/queue/choose';
 import { paretoSummary, sweepTable } from '../engine/sweep/report';
 import { SweepStore } from '../engine/sweep/store';
 import type { SweepRecord } from '../engine/sweep/types';
-import type { BackendPreference, TrainingConfig } from '../engine/types';
+import type { BackendPreference } from '../engine/types';
+import { trainingOverrides } from './options';
 import { EXIT, shownPath, UsageError } from './output';
 import { cliStore, repairOrphanedRuns } from './runs-folder';
 import { SweepProgress } from './sweep-progress';
+
+/** What `archlab sweep --json` prints. */
+export interface SweepJson {
+  sweepsDir: string;
+  runsDir: string;
+  sweep: SweepRecord;
+}
 
 const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
@@ -52,7 +60,7 @@ export async function sweepCommand(file: string | undefined, options: SweepOptio
     if (!file) throw new UsageError('give the model file to sweep, or --resume ID');
     if (!existsSync(file)) throw new UsageError(`no such model file: ${file}`);
     const planned = await planSweep(
-      { file, model: options.model?.[0], method: options.method, trials: options.trials, epochs: options.epochs, overrides: overridesOf(options), storeRoot: root },
+      { file, model: options.model?.[0], method: options.method, trials: options.trials, epochs: options.epochs, overrides: trainingOverrides({ dataset: options.dataset, limit: options.limit, testLimit: options.testLimit, seed: options.seed }), storeRoot: root },
       (model) => sweeps.newId(model),
       'local',
     );
@@ -119,7 +127,8 @@ export async function sweepCommand(file: string | undefined, options: SweepOptio
   }
 
   if (options.json) {
-    process.stdout.write(JSON.stringify({ sweepsDir: sweeps.dir, runsDir: runs.runsDir, sweep }, null, 2) + '\n');
+    const json: SweepJson = { sweepsDir: sweeps.dir, runsDir: runs.runsDir, sweep };
+    process.stdout.write(JSON.stringify(json, null, 2) + '\n');
   } else {
     process.stdout.write('\n' + sweepTable(sweep) + '\n' + paretoSummary(sweep));
     process.stdout.write(`\nSweep record: ${shownPath(join(sweeps.dir, sweep.id + '.json'))}; run records: ${shownPath(runs.runsDir)}\n`);
@@ -127,14 +136,4 @@ export async function sweepCommand(file: string | undefined, options: SweepOptio
   }
   if (sweep.status !== 'completed') return EXIT.cancelled;
   return sweep.trials.some((t) => t.status === 'completed') ? EXIT.ok : EXIT.failed;
-}
-
-function overridesOf(options: SweepOptions): Partial<TrainingConfig> {
-  const overrides: Partial<TrainingConfig> = {
-    dataset: options.dataset,
-    limit: options.limit,
-    testLimit: options.testLimit,
-    seed: options.seed,
-  };
-  return Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
 }

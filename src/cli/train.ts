@@ -5,8 +5,9 @@
 import { join } from 'node:path';
 import type { RunStore } from '../engine/runs/store';
 import { resultsTable } from '../engine/runs/table';
-import type { BackendPreference, KeepModels, RunError, RunRecord, TrainingConfig } from '../engine/types';
+import type { BackendPreference, KeepModels, RunError, RunRecord } from '../engine/types';
 import type { ContinueRequest, TrainerToHost, TrainRequest } from '../shared/protocol';
+import { trainingOverrides, type TrainingFlags } from './options';
 import { TrainerProcess } from '../shared/trainer-process';
 import { checkDatasetOption, checkModelFile } from './checks';
 import { EXIT, errorLine, printError, shownPath, UsageError } from './output';
@@ -17,21 +18,13 @@ const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 /** How long a stop request may take before the child is killed: a batch ends well within it. */
 export const STOP_GRACE_MS = 2_000;
 
-export interface TrainOptions {
+export interface TrainOptions extends TrainingFlags {
   /** A run to continue training (Continue Training) instead of a model file's architectures. */
   resume?: string;
   model?: string[];
-  epochs?: number;
-  batchSize?: number;
-  lr?: number;
-  dataset?: string;
   fashionMnistDir?: string;
   backend: BackendPreference;
   threads?: number;
-  limit?: number;
-  quick?: boolean;
-  testLimit?: number;
-  seed?: number;
   json?: boolean;
   runsDir?: string;
   keepModels?: KeepModels;
@@ -55,7 +48,7 @@ function jobOf(file: string | undefined, options: TrainOptions): Pick<TrainReque
     if (file === undefined) throw new UsageError('missing model file: archlab train FILE trains its architectures, archlab train --resume RUN continues a run');
     checkModelFile(file);
     if (options.dataset !== undefined) checkDatasetOption(options.dataset);
-    return { file, models: options.model, overrides: overridesOf(options) };
+    return { file, models: options.model, overrides: trainingOverrides(options) };
   }
   if (file !== undefined) throw new UsageError(`--resume trains the run's saved model with the source it was trained from: leave out the model file (${file})`);
   const given = PARENT_SETTINGS.filter(([key]) => options[key] !== undefined).map(([, flag]) => flag);
@@ -127,7 +120,8 @@ export async function trainCommand(file: string | undefined, options: TrainOptio
   }
 
   if (options.json) {
-    process.stdout.write(JSON.stringify({ runsDir: store.runsDir, runs: records.map((r) => essentials(r, unrecorded.has(r.id))) }, null, 2) + '\n');
+    const json: TrainJson = { runsDir: store.runsDir, runs: records.map((r) => essentials(r, unrecorded.has(r.id))) };
+    process.stdout.write(JSON.stringify(json, null, 2) + '\n');
   } else {
     if (records.length) process.stdout.write('\n' + resultsTable(records, 'text'));
     process.stdout.write(`\nRun records: ${shownPath(store.runsDir)}\n`);
@@ -201,19 +195,12 @@ async function endRunning(store: RunStore, runs: RunRecord[], status: 'cancelled
   return ended;
 }
 
-function overridesOf(options: TrainOptions): Partial<TrainingConfig> {
-  const overrides: Partial<TrainingConfig> = {
-    epochs: options.epochs,
-    batchSize: options.batchSize,
-    learningRate: options.lr,
-    dataset: options.dataset,
-    limit: options.limit,
-    testLimit: options.testLimit,
-    seed: options.seed,
-    quick: options.quick || undefined,
-  };
-  return Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+/** What `archlab train --json` prints. */
+export interface TrainJson {
+  runsDir: string;
+  runs: ReturnType<typeof essentials>[];
 }
+
 /** What scripts need from a run; the full record (curves, confusion, source) is in the store. */
 function essentials(record: RunRecord, unrecorded: boolean) {
   return {

@@ -12,7 +12,7 @@ let merged: Tf | undefined;
 export function engineTf(): Tf {
   if (!merged) {
     registerChainedOps();
-    merged = Object.freeze({ ...core, ...layers }) as Tf;
+    merged = Object.freeze({ ...core, ...layers });
   }
   return merged;
 }

@@ -91,8 +91,7 @@ export class ArchLab implements vscode.Disposable {
       jobs: this.jobs,
       settings: () => this.settings(),
       remoteEvent: (event) => this.runs.apply(event),
-      // BullMQ (2 MB) is a bundle of its own, so that activation does not parse it.
-      loadQueue: async () => require(context.asAbsolutePath(join('dist', 'queue.js'))),
+      loadQueue: async () => loadQueueBundle(context),
       queueUnreachable: (message) => {
         log.warn(message);
         void vscode.window.showWarningMessage(`ArchLab: ${message}`);
@@ -184,4 +183,13 @@ export class ArchLab implements vscode.Disposable {
         return { error: new ChildProcessError('The trainer answered an inspection with something else.') };
     }
   }
+}
+
+type QueueModule = typeof import('../engine/sweep/queue/choose');
+
+/** BullMQ (2 MB) is a bundle of its own, so that activation does not parse it. */
+function loadQueueBundle(context: vscode.ExtensionContext): QueueModule {
+  const bundle = context.asAbsolutePath(join('dist', 'queue.js'));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a bundle found at run time, loaded only for a queue sweep
+  return require(bundle) as QueueModule;
 }

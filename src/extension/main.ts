@@ -77,7 +77,7 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     registerCommand(log, { id: Commands.openComparisonPanel, failure: 'Could not open the comparison panel', run: () => panel.show() }),
     ...registerTrainCommands(lab),
-    ...registerRunCommands(lab, actions.delete),
+    ...registerRunCommands(lab, (runIds) => actions.delete(runIds)),
     ...registerModelCommands(lab, context.extensionUri),
     ...registerGraphCommand(lab, inspections, context.extensionUri),
     ...registerSavedModelCommands(lab),
@@ -91,14 +91,14 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   lab.reload().then(
     () => log.info(`Loaded ${lab.runs.list().length} runs from ${lab.store.runsDir}.`),
-    (err: unknown) => showError(log, 'Could not read the run records', err),
+    (err: unknown) => void showError(log, 'Could not read the run records', err),
   );
   log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms.`);
 }
 
 /** A CLI run killed in a terminal writes nothing more: its heartbeat stops, and this notices. */
-function watchOrphans(lab: ArchLab, log: vscode.LogOutputChannel): vscode.Disposable {
-  const timer = setInterval(() => lab.closeOrphans().catch((err: unknown) => log.warn(`Could not check running runs: ${String(err)}`)), HEARTBEAT_MS);
+function watchOrphans(lab: Pick<ArchLab, 'closeOrphans'>, log: vscode.LogOutputChannel): vscode.Disposable {
+  const timer = setInterval(() => void lab.closeOrphans().catch((err: unknown) => log.warn(`Could not check running runs: ${String(err)}`)), HEARTBEAT_MS);
   return { dispose: () => clearInterval(timer) };
 }
 

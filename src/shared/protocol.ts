@@ -71,6 +71,7 @@ export interface PredictModel {
   outputsProbabilities: boolean;
 }
 
+/** One run's answer for an image (the drawing pad's): its classes by probability, or why there is none. */
 export interface PredictionResult {
   runId: string;
   /** Classes by probability, most probable first. */

@@ -20,9 +20,6 @@ export interface PanelImage {
   pixels: number[];
 }
 
-/** One run's answer for the drawing pad's image: its classes by probability, or why there is none. */
-export type PanelPrediction = PredictionResult;
-
 export type TableFormat = 'markdown' | 'csv';
 
 export type GraphFormat = 'svg' | 'png';
@@ -34,7 +31,7 @@ export type HostToWebview =
   /** Live progress of running jobs between two epoch records. */
   | { type: 'batches'; progress: BatchProgress[] }
   | { type: 'testImages'; requestId: number; runId: string; images: PanelImage[] }
-  | { type: 'predictions'; requestId: number; results: PanelPrediction[] }
+  | { type: 'predictions'; requestId: number; results: PredictionResult[] }
   /** Every sweep record of the workspace, newest first: after the snapshot, and whenever one changes. */
   | { type: 'sweeps'; sweeps: SweepRecord[] }
   | { type: 'notice'; level: 'info' | 'error'; message: string };

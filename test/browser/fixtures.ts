@@ -1,6 +1,7 @@
 // Run records for the panel tests and the bench, shaped like the engine's (src/engine/types.ts).
-import { RUN_SCHEMA_VERSION, type EpochMetrics, type RunRecord, type RunStatus } from '../../src/engine/types';
+import type { EpochMetrics, RunRecord, RunStatus } from '../../src/engine/types';
 import type { PanelRun } from '../../src/shared/webview-protocol';
+import { runRecord } from '../support/records';
 
 export interface RunSpec {
   id?: string;
@@ -58,8 +59,7 @@ export function makeRun(spec: RunSpec = {}): RunRecord {
   const model = spec.model ?? 'MLP';
   const testExamples = 1000;
   const { confusion, misclassified } = confusionFor(testExamples, accuracy);
-  const record: RunRecord = {
-    schemaVersion: RUN_SCHEMA_VERSION,
+  const record = runRecord({
     id: spec.id ?? `run-${String(counter).padStart(5, '0')}`,
     model,
     file: spec.file ?? 'examples/mnist.model.ts',
@@ -83,7 +83,7 @@ export function makeRun(spec: RunSpec = {}): RunRecord {
     },
     epochs: Array.from({ length: done }, (_, i) => epochMetrics(i + 1, totalEpochs, accuracy)),
     dataset: { name: 'mnist', imageShape: [28, 28, 1], numClasses: 10, classNames: CLASS_NAMES, trainSize: 60000, testSize: testExamples },
-  };
+  });
   if (status === 'completed') {
     record.finishedAt = record.startedAt;
     record.results = {

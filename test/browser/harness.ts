@@ -116,7 +116,7 @@ export async function openPanel(browser: Browser, savedState?: PanelState | Reco
 export function chartData(panel: PanelPage, name: string): Promise<{ label: string; data: unknown[] }[]> {
   return panel.page.evaluate((chartName) => {
     const charts = (window as unknown as { archlabPanel: { charts: Record<string, { data: { datasets: { label: string; data: unknown[] }[] } }> } }).archlabPanel.charts;
-    return charts[chartName].data.datasets.map((d) => ({ label: d.label, data: JSON.parse(JSON.stringify(d.data)) }));
+    return charts[chartName].data.datasets.map((d) => ({ label: d.label, data: JSON.parse(JSON.stringify(d.data)) as unknown[] }));
   }, name);
 }
 

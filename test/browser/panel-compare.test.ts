@@ -49,7 +49,7 @@ describe('comparison panel: side by side', () => {
     assert.deepEqual(await panel.page.$$eval('.compare-table thead th[data-run-id]', (ths) => ths.map((t) => (t as HTMLElement).dataset.runId)), runs.map((r) => r.id));
     assert.equal(await panel.page.locator('input[data-control="diff-only"]').isChecked(), true, '"only what differs" is on by default');
     const differing = await compareRowLabels(panel);
-    for (const label of ['Model', 'Learning rate', 'Params', 'Test accuracy', 'Test loss', 'Learning time']) assert.ok(differing.includes(label), `${label} differs: ${differing}`);
+    for (const label of ['Model', 'Learning rate', 'Params', 'Test accuracy', 'Test loss', 'Learning time']) assert.ok(differing.includes(label), `${label} differs: ${differing.join(',')}`);
     for (const label of ['Batch size', 'Optimizer', 'Dataset', 'Seed', 'File']) assert.ok(!differing.includes(label), `${label} is shared and hidden`);
     assert.deepEqual(await cellTexts(panel, 'Learning rate'), [{ text: '0.001', best: false }, { text: '0.003', best: false }, { text: '0.001', best: false }]);
     assert.deepEqual((await cellTexts(panel, 'Test accuracy')).map((c) => c.best), [false, true, false], 'the best accuracy is marked');

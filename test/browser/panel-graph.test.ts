@@ -56,7 +56,9 @@ async function degrees(panel: PanelPage): Promise<Map<string, { in: number; out:
 }
 
 const shares = (panel: PanelPage) =>
-  panel.page.$$eval('.arch-graph-canvas .arch-node', (nodes) => Object.fromEntries(nodes.map((n) => [(n as SVGElement).dataset.node, Number((n as SVGElement).dataset.share)])));
+  panel.page.$$eval('.arch-graph-canvas .arch-node', (nodes) =>
+    Object.fromEntries(nodes.map((n): [string, number] => [(n as SVGElement).dataset.node ?? '', Number((n as SVGElement).dataset.share)])),
+  );
 
 describe('comparison panel: architecture graph', () => {
   let browser: Browser;

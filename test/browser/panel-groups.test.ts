@@ -113,9 +113,9 @@ describe('comparison panel: groups', () => {
       return charts.accuracy.data.datasets.filter((d) => d.label.endsWith('train')).map((d) => d.borderColor);
     });
     assert.equal(borders.length, 3);
-    assert.equal(new Set(borders).size, 2, `two runs of one architecture share a colour, the third has another: ${borders}`);
+    assert.equal(new Set(borders).size, 2, `two runs of one architecture share a colour, the third has another: ${borders.join(',')}`);
     const pareto = (await chartData(panel, 'pareto')).map((d) => d.label);
-    assert.equal(pareto.length, 3, `the front and one dataset per group: ${pareto}`);
+    assert.equal(pareto.length, 3, `the front and one dataset per group: ${pareto.join(',')}`);
 
     const first = (await groupRows(panel)).find((g) => g.key === `arch:${summaries.original.architectureHash}`)!;
     await panel.page.click(`tr[data-group-key="${first.key}"] .group-label`);

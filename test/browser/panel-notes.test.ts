@@ -48,7 +48,7 @@ describe('comparison panel: names, notes and stars', () => {
     assert.ok(!(await modelCells(panel)).some((t) => t.startsWith('baseline')));
     await hostSaves(panel, cnn, { name: 'baseline', note: 'Dropout would help.\nTry lr 3e-3.' });
     assert.equal(await panel.page.locator('[data-annotation-status]').textContent(), 'Saved in the run record');
-    assert.ok((await modelCells(panel)).includes('baseline CNN'), `${await modelCells(panel)}`);
+    assert.ok((await modelCells(panel)).includes('baseline CNN'), (await modelCells(panel)).join(','));
     assert.equal(await panel.page.locator(`.runs-table tr[data-run-id="${cnn.id}"] td[data-column="note"]`).textContent(), 'Dropout would help.\nTry lr 3e-3.');
     assert.equal(await panel.page.locator('.details h2').textContent(), 'baseline CNN');
     assert.ok((await chartData(panel, 'loss')).some((d) => d.label === 'baseline train'), 'the curves are labelled with the name');

@@ -2,7 +2,8 @@
 // is asked for its prediction, and the answers are shown side by side; test images can be sent too.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { PanelPrediction, WebviewToHost } from '../../src/shared/webview-protocol';
+import type { PredictionResult } from '../../src/shared/protocol';
+import type { WebviewToHost } from '../../src/shared/webview-protocol';
 import { makeRun, studyRuns, toPanel } from './fixtures';
 import { launchBrowser, openPanel, type Browser, type PanelPage } from './harness';
 
@@ -28,7 +29,7 @@ async function drawSeven(panel: PanelPage): Promise<void> {
   await panel.settle();
 }
 
-function answer(request: Predict, label: number): PanelPrediction[] {
+function answer(request: Predict, label: number): PredictionResult[] {
   return request.runIds.map((runId, i) => ({ runId, top: [{ label, probability: 0.9 - i * 0.1 }, { label: 1, probability: 0.05 + i * 0.05 }, { label: 2, probability: 0.01 }] }));
 }
 

@@ -84,7 +84,7 @@ describe('comparison panel: parallel coordinates', () => {
     // running run, which trains at 1e-3 too (it has no results yet, so it is not drawn).
     await drag(panel, 0, 2e-3, 5e-4);
     const range = (await panel.state())?.brushes.learningRate;
-    assert.ok(range && range[0] > 1e-4 && range[0] < 1e-3 && range[1] > 1e-3 && range[1] < 1e-2, `brushed ${range}`);
+    assert.ok(range && range[0] > 1e-4 && range[0] < 1e-3 && range[1] > 1e-3 && range[1] < 1e-2, `brushed ${String(range)}`);
     assert.deepEqual(await models(panel), ['Live', 'Net-0.001-128', 'Net-0.001-32', 'Net-0.001-64']);
     const colors = await lineColors(panel);
     const inside = colors.filter((c) => c.label.startsWith('Net-0.001-'));
@@ -98,7 +98,7 @@ describe('comparison panel: parallel coordinates', () => {
     assert.ok(drawnInside.alpha > 150 && drawnInside.b > drawnInside.r + 60, `inside: ${JSON.stringify(drawnInside)}`);
     assert.ok(drawnOutside.alpha > 0 && drawnOutside.alpha < 90, `outside: ${JSON.stringify(drawnOutside)}`);
     assert.match((await panel.page.locator('[data-parallel-summary]').textContent()) ?? '', /^3 of 9 completed runs inside the ranges$/);
-    assert.equal(await panel.page.locator('input[data-range="learningRate-min"]').inputValue(), String(Number(range![0].toPrecision(4))));
+    assert.equal(await panel.page.locator('input[data-range="learningRate-min"]').inputValue(), String(Number(range[0].toPrecision(4))));
     // A second axis narrows it further: batch sizes from 50 up, and then accuracy, which the running run lacks.
     await drag(panel, 1, 50, 200);
     assert.deepEqual(await models(panel), ['Live', 'Net-0.001-128', 'Net-0.001-64']);

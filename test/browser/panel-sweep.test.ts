@@ -86,7 +86,7 @@ type ShownPoint = { x: number; y: number; trial: { trial: number } };
 function sweepChart(panel: PanelPage, name: string): Promise<{ label: string; data: ShownPoint[] }[]> {
   return panel.page.evaluate((chartName) => {
     const charts = (window as unknown as { archlabPanel: { sweepCharts: () => Record<string, { data: { datasets: { label: string; data: unknown[] }[] } }> } }).archlabPanel.sweepCharts();
-    return charts[chartName].data.datasets.map((d) => ({ label: d.label, data: JSON.parse(JSON.stringify(d.data)) }));
+    return charts[chartName].data.datasets.map((d) => ({ label: d.label, data: JSON.parse(JSON.stringify(d.data)) as ShownPoint[] }));
   }, name);
 }
 

@@ -13,10 +13,12 @@ interface ContributedCommand {
   category?: string;
 }
 
-const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
+const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+  contributes: { commands: ContributedCommand[]; menus?: { commandPalette?: { command: string; when: string }[] } };
+};
 const commands: ContributedCommand[] = manifest.contributes.commands;
 const paletteWhen = new Map<string, string>(
-  (manifest.contributes.menus?.commandPalette ?? []).map((entry: { command: string; when: string }) => [entry.command, entry.when]),
+  (manifest.contributes.menus?.commandPalette ?? []).map((entry) => [entry.command, entry.when]),
 );
 const paletteTitle = (c: ContributedCommand) => (c.category ? `${c.category}: ${c.title}` : c.title);
 

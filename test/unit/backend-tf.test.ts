@@ -23,7 +23,7 @@ describe("the engine's tfjs namespace", () => {
         [1, -2],
         [3, -4],
       ]);
-      assert.equal((x.abs().square().sum() as Tensor).dataSync()[0], 30);
+      assert.equal(x.abs().square().sum<Tensor>().dataSync()[0], 30);
       assert.deepEqual(x.flatten().shape, [4]);
       assert.equal(x.asType('int32').dtype, 'int32');
       assert.equal(x.toFloat().dtype, 'float32');

@@ -1,7 +1,8 @@
 // What the lenses above architectures say, from symbols, the file's inspection and its runs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_TRAINING, RUN_SCHEMA_VERSION, type ModelSummary, type RunRecord } from '../../src/engine/types';
+import type { ModelSummary, RunRecord } from '../../src/engine/types';
+import { modelSummary, runRecord, runResults } from '../support/records';
 import type { InspectReport } from '../../src/engine/models';
 import { computeLenses, describeResult, formatMacs, type ArchitectureState, type LensInput } from '../../src/extension/codelens/lenses';
 import { Commands } from '../../src/extension/constants';
@@ -9,16 +10,7 @@ import { Commands } from '../../src/extension/constants';
 const FILE = '/w/mnist.model.ts';
 
 function summary(name: string, params: number, macs: number, hash: string): ModelSummary {
-  return {
-    name,
-    inputShape: [28, 28, 1],
-    outputShape: [10],
-    layers: [],
-    params: { total: params, trainable: params, nonTrainable: 0 },
-    macs,
-    outputsProbabilities: false,
-    architectureHash: hash,
-  };
+  return modelSummary(name, params, { macs, architectureHash: hash });
 }
 
 const report: InspectReport = {
@@ -40,33 +32,15 @@ const symbols = [
 ];
 
 function run(model: string, accuracy: number, seconds: number, hash: string, status: RunRecord['status'] = 'completed'): RunRecord {
-  return {
-    schemaVersion: RUN_SCHEMA_VERSION,
+  return runRecord({
     id: `r-${model}`,
     model,
-    file: 'mnist.model.ts',
-    source: { text: '', sha256: '' },
-    config: DEFAULT_TRAINING,
     backend: { name: 'wasm', version: '4.22.0' },
     status,
-    startedAt: '2026-11-25T04:00:00.000Z',
     summary: summary(model, 0, 0, hash),
-    epochs: [],
-    results:
-      status === 'completed'
-        ? {
-            testAccuracy: accuracy,
-            testLoss: 0.06,
-            learningTimeSec: seconds,
-            totalTimeSec: seconds + 2,
-            confusion: [],
-            perClassAccuracy: [],
-            misclassified: [],
-            testExamples: 10_000,
-          }
-        : undefined,
+    results: status === 'completed' ? runResults(accuracy, 0.06, seconds) : undefined,
     error: status === 'failed' ? { message: 'The trainer process was killed (SIGKILL).', exitCode: 137 } : undefined,
-  };
+  });
 }
 
 function lenses(states: Record<string, ArchitectureState> = {}, extra: Partial<LensInput> = {}) {

@@ -6,7 +6,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { DEFAULT_TRAINING, RUN_SCHEMA_VERSION, type RunRecord } from '../../src/engine/types';
+import type { RunRecord } from '../../src/engine/types';
+import { runRecord } from '../support/records';
 import type { RunsChange } from '../../src/extension/contracts';
 import { Inspector } from '../../src/extension/inspect/inspector';
 import { JobLocks } from '../../src/extension/jobs/jobLocks';
@@ -18,18 +19,7 @@ function emitter(changes: RunsChange[]): ChangeEmitter {
 }
 
 function record(id: string, model: string, startedAt: string, status: RunRecord['status'] = 'completed'): RunRecord {
-  return {
-    schemaVersion: RUN_SCHEMA_VERSION,
-    id,
-    model,
-    file: 'models/mnist.model.ts',
-    source: { text: '', sha256: '' },
-    config: DEFAULT_TRAINING,
-    backend: { name: 'cpu', version: '4.22.0' },
-    status,
-    startedAt,
-    epochs: [],
-  };
+  return runRecord({ id, model, file: 'models/mnist.model.ts', status, startedAt });
 }
 
 test('runs are listed newest first and found by file and model', () => {

@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunRecord, TrainingEvent } from '../../src/engine/types';
-import { DEFAULT_TRAINING, RUN_SCHEMA_VERSION } from '../../src/engine/types';
+import { DEFAULT_TRAINING } from '../../src/engine/types';
+import { runRecord } from '../support/records';
 import type { TrainerToHost } from '../../src/shared/protocol';
 import { ChildProcessError } from '../../src/shared/child-error';
 import { JobManager, type JobManagerDeps, type JobRequest, type TrainerHandle } from '../../src/extension/jobs/jobManager';
@@ -29,18 +30,7 @@ class FakeTrainer implements TrainerHandle {
 }
 
 function record(id: string, model: string, status: RunRecord['status'] = 'running'): RunRecord {
-  return {
-    schemaVersion: RUN_SCHEMA_VERSION,
-    id,
-    model,
-    file: 'm.model.ts',
-    source: { text: '', sha256: '' },
-    config: { ...DEFAULT_TRAINING, epochs: 2 },
-    backend: { name: 'cpu', version: '4.22.0' },
-    status,
-    startedAt: new Date(0).toISOString(),
-    epochs: [],
-  };
+  return runRecord({ id, model, file: 'm.model.ts', config: { ...DEFAULT_TRAINING, epochs: 2 }, status, startedAt: new Date(0).toISOString() });
 }
 
 function setup(maxConcurrentJobs = 1, overrides: Partial<JobManagerDeps> = {}) {

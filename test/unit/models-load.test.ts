@@ -25,7 +25,7 @@ async function rejection(promise: Promise<unknown>): Promise<ModelFileError> {
     () => assert.fail('expected the model file to be rejected'),
     (e: unknown) => e,
   );
-  assert.ok(err instanceof ModelFileError, `expected a ModelFileError, got ${err}`);
+  assert.ok(err instanceof ModelFileError, `expected a ModelFileError, got ${String(err)}`);
   return err;
 }
 
@@ -133,7 +133,7 @@ describe('loadModelFile imports', () => {
   it('resolves tfjs, tfjs-node (require), tfjs-core and tfjs-layers to the engine instance', async () => {
     let built = 0;
     const counting = { ...tf, sequential: (...args: Parameters<Tf['sequential']>) => (built++, tf.sequential(...args)) };
-    const loaded = await loadModelFile(path.join(fixtures, 'imports.model.js'), counting as Tf);
+    const loaded = await loadModelFile(path.join(fixtures, 'imports.model.js'), counting);
     assert.deepEqual(loaded.architectures.map((a) => a.name), ['ViaTfjs', 'ViaCore', 'ViaLayers', 'ViaNode']);
     built = 0;
     for (const architecture of loaded.architectures) {

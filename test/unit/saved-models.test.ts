@@ -7,6 +7,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import type { io } from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/engine/backend';
 import type { Architecture } from '../../src/engine/models';
 import { RunStore } from '../../src/engine/runs/store';
@@ -77,7 +78,7 @@ describe('a run keeps its trained model', () => {
     // Dense 64x16 + 16, Dense 16x3 + 3, float32.
     assert.equal(weights.length, (64 * 16 + 16 + 16 * 3 + 3) * 4);
     assert.ok(saved.bytes > weights.length);
-    const modelJson = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
+    const modelJson = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as io.ModelJSON;
     assert.equal(modelJson.format, 'layers-model');
     assert.deepEqual(modelJson.weightsManifest[0].paths, ['./weights.bin']);
     assert.match(await readFile(join(store.root, '.archlab', '.gitignore'), 'utf8'), /^models\/$/m);

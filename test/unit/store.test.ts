@@ -1,13 +1,14 @@
 // The run store: what the panel and the CLI can rely on when reading .archlab/runs.
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import { closeOrphanedRuns, orphanedRecord } from '../../src/engine/runs/interrupted';
 import { RunStore } from '../../src/engine/runs/store';
 import { StoreWriteError } from '../../src/engine/runs/write-error';
-import { DEFAULT_TRAINING, RUN_SCHEMA_VERSION, type RunRecord } from '../../src/engine/types';
+import { RUN_SCHEMA_VERSION, type RunRecord } from '../../src/engine/types';
+import { readJson, runRecord } from '../support/records';
 
 let root: string;
 beforeEach(async () => {
@@ -16,18 +17,8 @@ beforeEach(async () => {
 afterEach(() => rm(root, { recursive: true, force: true }));
 
 function record(store: RunStore, model: string, startedAt: string): RunRecord {
-  return {
-    schemaVersion: RUN_SCHEMA_VERSION,
-    id: store.newRunId(model, new Date(startedAt)),
-    model,
-    file: 'mnist.model.ts',
-    source: { text: 'export {}', sha256: 'abc' },
-    config: DEFAULT_TRAINING,
-    backend: { name: 'cpu', version: '4.22.0' },
-    status: 'running',
-    startedAt,
-    epochs: [],
-  };
+  const id = store.newRunId(model, new Date(startedAt));
+  return runRecord({ id, model, source: { text: 'export {}', sha256: 'abc' }, status: 'running', startedAt });
 }
 
 test('records go to <root>/.archlab/runs with a schema version, and come back newest first', async () => {
@@ -41,7 +32,7 @@ test('records go to <root>/.archlab/runs with a schema version, and come back ne
   const { records, warnings } = await store.list();
   assert.deepEqual(records.map((r) => r.model), ['TinyCNN', 'MLP']);
   assert.deepEqual(warnings, []);
-  const onDisk = JSON.parse(await readFile(join(store.runsDir, `${newer.id}.json`), 'utf8'));
+  const onDisk = await readJson<RunRecord>(join(store.runsDir, `${newer.id}.json`));
   assert.equal(onDisk.schemaVersion, RUN_SCHEMA_VERSION);
   assert.deepEqual(await store.get(newer.id), newer);
 });
@@ -130,7 +121,7 @@ test('a name, a note and a star are saved in the record and survive the trainer 
   assert.deepEqual(annotated?.annotations, { name: 'small and good', note: 'Try 6 filters next.', starred: true });
   // The trainer knows nothing of annotations: its next save leaves them as they are.
   await store.save({ ...run, epochs: [{ epoch: 1, loss: 0.5, acc: 0.8, seconds: 1 }] });
-  const onDisk = JSON.parse(await readFile(join(store.runsDir, `${run.id}.json`), 'utf8'));
+  const onDisk = await readJson<RunRecord>(join(store.runsDir, `${run.id}.json`));
   assert.equal(onDisk.schemaVersion, RUN_SCHEMA_VERSION);
   assert.deepEqual(onDisk.annotations, annotated?.annotations);
   assert.equal(onDisk.epochs.length, 1);
@@ -166,11 +157,11 @@ test('a running record names its owner; a reader marks it interrupted once that 
   // A process that ended (a pid far above any live one), one whose pid now belongs to another
   // process (this one, started at another time), and one on another host that stopped beating.
   const now = new Date('2026-11-25T05:00:00.000Z');
-  const dead = { ...saved, owner: { ...saved.owner!, pid: 2 ** 22 + 17 } };
+  const dead = { ...saved, owner: { ...saved.owner, pid: 2 ** 22 + 17 } };
   assert.match(orphanedRecord(dead, now)?.error?.message ?? '', /the process running it \(pid 4194321 on .+\) has ended/);
-  const reused = { ...saved, owner: { ...saved.owner!, pid: process.ppid, processStartedAt: '2000-01-01T00:00:00.000Z' } };
+  const reused = { ...saved, owner: { ...saved.owner, pid: process.ppid, processStartedAt: '2000-01-01T00:00:00.000Z' } };
   assert.match(orphanedRecord(reused, now)?.error?.message ?? '', /its pid now belongs to another process/);
-  const far = { ...saved, owner: { ...saved.owner!, host: 'elsewhere', heartbeatAt: '2026-11-25T04:58:00.000Z' } };
+  const far = { ...saved, owner: { ...saved.owner, host: 'elsewhere', heartbeatAt: '2026-11-25T04:58:00.000Z' } };
   assert.match(orphanedRecord(far, now)?.error?.message ?? '', /has not written it for 120 s/);
   assert.equal(orphanedRecord({ ...far, owner: { ...far.owner, heartbeatAt: '2026-11-25T04:59:50.000Z' } }, now), undefined);
 

@@ -2,41 +2,19 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { resultsTable } from '../../src/engine/runs/table';
-import { DEFAULT_TRAINING, RUN_SCHEMA_VERSION, type RunRecord } from '../../src/engine/types';
+import type { RunRecord } from '../../src/engine/types';
+import { modelSummary, runRecord, runResults } from '../support/records';
 
 function run(model: string, params: number, accuracy: number, loss: number, seconds: number): RunRecord {
-  return {
-    schemaVersion: RUN_SCHEMA_VERSION,
+  return runRecord({
     id: `20261125-040000-000-${model.toLowerCase()}-0000`,
     model,
     file: 'examples/mnist.model.ts',
-    source: { text: '', sha256: '' },
-    config: DEFAULT_TRAINING,
     backend: { name: 'wasm', version: '4.22.0', threads: 2 },
-    status: 'completed',
-    startedAt: '2026-11-25T04:00:00.000Z',
     epochs: [1, 2, 3, 4, 5].map((epoch) => ({ epoch, loss: 0.1, acc: 0.9, seconds: 1 })),
-    summary: {
-      name: model,
-      inputShape: [28, 28, 1],
-      outputShape: [10],
-      layers: [],
-      params: { total: params, trainable: params, nonTrainable: 0 },
-      macs: 0,
-      outputsProbabilities: false,
-      architectureHash: 'h',
-    },
-    results: {
-      testAccuracy: accuracy,
-      testLoss: loss,
-      learningTimeSec: seconds,
-      totalTimeSec: seconds + 2,
-      confusion: [],
-      perClassAccuracy: [],
-      misclassified: [],
-      testExamples: 10000,
-    },
-  };
+    summary: modelSummary(model, params),
+    results: runResults(accuracy, loss, seconds),
+  });
 }
 
 const study = [run('MLP', 25450, 0.9596, 0.1372, 12.34), run('StrongCNN', 467818, 0.9909, 0.0281, 845.06)];

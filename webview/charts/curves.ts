@@ -87,7 +87,7 @@ function runLegend(chart: CurvesChart, theme: ChartTheme) {
   return chart.data.datasets.flatMap((d, i) => {
     const line = d as LineDataset;
     if (!line.primary) return [];
-    const color = String(line.borderColor);
+    const color = typeof line.borderColor === 'string' ? line.borderColor : '';
     return [{ text: line.runLabel ?? '', fillStyle: color, strokeStyle: color, lineWidth: 0, fontColor: theme.foreground, hidden: !chart.isDatasetVisible(i), datasetIndex: i }];
   });
 }
@@ -173,7 +173,7 @@ export function updateCurves(chart: CurvesChart, part: CurvePart, runs: readonly
       add(`${label} live`, color, seriesPoints(fresh.map((p) => p.x), fresh.map(metric.live), options.smoothing), { borderWidth: 1, borderDash: [2, 2] });
     }
   }
-  chart.data.datasets = reuseDatasets(chart.data.datasets as LineDataset[], datasets);
+  chart.data.datasets = reuseDatasets(chart.data.datasets, datasets);
   const scales = chart.options.scales!;
   const xAxis = scales.x as Record<string, unknown> & { title: { text: string }; ticks: Record<string, unknown> };
   // The first epoch's live progress lies between 0 and 1.

@@ -77,7 +77,11 @@ const FACTS: Fact[] = [
 function sweepFacts(runs: readonly PanelRun[]): Fact[] {
   const names = new Set<string>();
   for (const run of runs) for (const name of Object.keys(sweepParams(run))) names.add(name);
-  return [...names].sort().map((name) => ({ section: 'Training' as const, label: `hp ${name}`, text: (r: PanelRun) => orBlank(sweepParams(r)[name], String) }));
+  return [...names].sort().map((name) => ({
+    section: 'Training' as const,
+    label: `hp ${name}`,
+    text: (r: PanelRun) => orBlank(sweepParams(r)[name], String),
+  }));
 }
 
 function sweepParams(run: PanelRun): Record<string, unknown> {

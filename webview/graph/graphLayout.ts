@@ -1,6 +1,6 @@
 // An architecture as a laid-out graph: one node per input and layer, an edge per data flow (so a
 // residual add or a concatenation has its real branches), placed by dagre's layered layout.
-import dagre from '@dagrejs/dagre';
+import dagre, { type GraphLabel } from '@dagrejs/dagre';
 import type { LayerSummary, ModelSummary } from '../../src/engine/types';
 
 export type GraphWeight = 'params' | 'macs';
@@ -34,6 +34,10 @@ const CHAR_WIDTH = 7;
 const LINE_HEIGHT = 16;
 const PADDING = 10;
 
+/** What dagre reads (a node's size) and writes (its centre; an edge's route) on the labels. */
+type NodeLabel = { width: number; height: number; x?: number; y?: number };
+type EdgeLabel = { points?: { x: number; y: number }[] };
+
 const shapeText = (shape: number[]) => (shape.length ? shape.map((d) => (d < 0 ? '?' : String(d))).join('×') : 'scalar');
 const count = (n: number) => n.toLocaleString('en-US');
 
@@ -50,7 +54,7 @@ export function exportName(model: string): string {
 }
 
 export function layoutArchitecture(summary: ModelSummary, weight: GraphWeight): ArchitectureLayout {
-  const graph = new dagre.graphlib.Graph();
+  const graph = new dagre.graphlib.Graph<GraphLabel, NodeLabel, EdgeLabel>();
   graph.setGraph({ rankdir: 'TB', nodesep: 24, ranksep: 28, marginx: 12, marginy: 12 });
   graph.setDefaultEdgeLabel(() => ({}));
   const total = weight === 'params' ? summary.params.total : summary.macs;
@@ -81,7 +85,7 @@ export function layoutArchitecture(summary: ModelSummary, weight: GraphWeight): 
   dagre.layout(graph);
   const placed: GraphNode[] = [...nodes.values()].map((node) => {
     const at = graph.node(node.id);
-    return { ...node, x: at.x, y: at.y };
+    return { ...node, x: at.x ?? 0, y: at.y ?? 0 };
   });
   const edges: GraphEdge[] = graph.edges().map((e) => ({ from: e.v, to: e.w, points: graph.edge(e).points ?? [] }));
   const size = graph.graph();

@@ -2,14 +2,15 @@
 // run's prediction for it. The drawing is preprocessed as the runs' dataset was, and the result is
 // shown small: that image, not the drawing, is what the models see.
 import { preprocess, preprocessingOf } from '../../src/shared/preprocess';
-import type { PanelImage, PanelPrediction, PanelRun } from '../../src/shared/webview-protocol';
+import type { PredictionResult } from '../../src/shared/protocol';
+import type { PanelImage, PanelRun } from '../../src/shared/webview-protocol';
 import { el } from '../dom';
 import { DrawingPad } from './drawingPad';
 import { predictionCards, replaceCards } from './predictionsView';
 
 const PREVIEW_SCALE = 4;
 
-export type Predict = (runIds: string[], pixels: number[]) => Promise<PanelPrediction[]>;
+export type Predict = (runIds: string[], pixels: number[]) => Promise<PredictionResult[]>;
 export type LoadTestImage = (runId: string, index: number) => Promise<PanelImage | undefined>;
 export interface PadRun {
   run: PanelRun;
@@ -27,7 +28,7 @@ export class PadView {
   private readonly timing = el('span', { className: 'muted pad-timing' });
   private runs: PadRun[] = [];
   private input: Float32Array | undefined;
-  private results: PanelPrediction[] | undefined;
+  private results: PredictionResult[] | undefined;
   private inFlight = false;
   private again = false;
 

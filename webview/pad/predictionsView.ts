@@ -1,11 +1,12 @@
 // Each model's answer for the pad's image, side by side: the predicted class, then its top three
 // classes as bars.
-import type { PanelPrediction, PanelRun } from '../../src/shared/webview-protocol';
+import type { PredictionResult } from '../../src/shared/protocol';
+import type { PanelRun } from '../../src/shared/webview-protocol';
 import { clear, el } from '../dom';
 
 const TOP = 3;
 
-export function predictionCards(runs: { run: PanelRun; color: string }[], results: PanelPrediction[] | undefined): HTMLElement[] {
+export function predictionCards(runs: { run: PanelRun; color: string }[], results: PredictionResult[] | undefined): HTMLElement[] {
   const byRun = new Map(results?.map((r) => [r.runId, r]));
   return runs.map(({ run, color }) => {
     const names = run.dataset?.classNames ?? [];

@@ -107,10 +107,10 @@ export function parallelChart(canvas: HTMLCanvasElement, theme: ChartTheme, hand
       layout: { padding: { top: 8, bottom: 4, left: 8, right: 40 } },
       plugins: { legend: { display: false }, tooltip: { enabled: false } },
       scales: { x: { ticks: { color: theme.foreground, font: { family: theme.font } } } },
-    } as ChartConfiguration<'pcp'>['options'],
+    },
     plugins: [brushPlugin],
   };
-  const chart = new Chart(canvas, config) as ParallelChart;
+  const chart = new Chart(canvas, config);
 
   // Dragging: the axis nearest the press, its range following the pointer until release.
   let drag: { index: number; startY: number; moved: boolean } | undefined;

@@ -3,6 +3,7 @@
 // With 'auto' and 'fused', training itself runs on the fused engine where it can (see
 // train/choose-trainer.ts); the tfjs backend then builds the models and trains the others.
 import type { BackendInfo, BackendPreference } from '../types';
+import { sharedPromise } from '../shared-promise';
 import { engineTf, type Tf } from '../tf';
 import { loadTfjsNode } from './tfjs-node';
 import { startWasm } from './wasm';
@@ -24,13 +25,7 @@ const started = new Map<string, Promise<{ tf: Tf; backend: BackendInfo }>>();
 /** Selects and initializes a backend; repeated calls with the same preference share one result. */
 export function initBackend(pref: BackendPreference, opts: BackendOptions = {}): Promise<{ tf: Tf; backend: BackendInfo }> {
   const key = `${pref}:${opts.threads ?? ''}:${(opts.searchPaths ?? []).join('|')}`;
-  let pending = started.get(key);
-  if (!pending) {
-    pending = select(pref, opts);
-    started.set(key, pending);
-    pending.catch(() => started.delete(key));
-  }
-  return pending;
+  return sharedPromise(started, key, () => select(pref, opts));
 }
 
 async function select(pref: BackendPreference, opts: BackendOptions): Promise<{ tf: Tf; backend: BackendInfo }> {

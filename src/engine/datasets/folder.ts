@@ -7,6 +7,7 @@ import { DatasetError, throwIfCancelled } from './errors';
 import { checkSameCount, parseImages, parseLabels, readIdxBytes, type IdxImages } from './idx';
 import { toSplit } from './normalize';
 import type { Dataset, RawImage } from './types';
+import { sharedPromise } from '../shared-promise';
 
 export const IDX_FILES = {
   trainImages: 'train-images-idx3-ubyte',
@@ -128,13 +129,8 @@ const MAX_CACHED_FILES = 4;
 async function testImagesOf(file: string): Promise<IdxImages> {
   const { size, mtimeMs } = await stat(file);
   const key = `${file}\0${size}\0${mtimeMs}`;
-  let images = testImageFiles.get(key);
-  if (!images) {
-    images = readIdxBytes(file).then((bytes) => parseImages(bytes, file));
-    images.catch(() => testImageFiles.delete(key));
-    testImageFiles.set(key, images);
-    if (testImageFiles.size > MAX_CACHED_FILES) testImageFiles.delete(testImageFiles.keys().next().value!);
-  }
+  const images = sharedPromise(testImageFiles, key, () => readIdxBytes(file).then((bytes) => parseImages(bytes, file)));
+  if (testImageFiles.size > MAX_CACHED_FILES) testImageFiles.delete(testImageFiles.keys().next().value!);
   return images;
 }
 

@@ -59,10 +59,10 @@ export function parseIdx(bytes: Uint8Array, file: string): { dims: number[]; dat
   const dims = Array.from({ length: bytes[3] }, (_, i) => view.getUint32(4 + 4 * i));
   const expected = headerSize + dims.reduce((a, b) => a * b, 1);
   if (bytes.length < expected) {
-    throw new DatasetError(`${file} is truncated: ${bytes.length} bytes, expected ${expected} for shape [${dims}]`);
+    throw new DatasetError(`${file} is truncated: ${bytes.length} bytes, expected ${expected} for shape [${dims.join(',')}]`);
   }
   if (bytes.length > expected) {
-    throw new DatasetError(`${file} has ${bytes.length - expected} unexpected bytes after the data of shape [${dims}]`);
+    throw new DatasetError(`${file} has ${bytes.length - expected} unexpected bytes after the data of shape [${dims.join(',')}]`);
   }
   return { dims, data: new Uint8Array(bytes.buffer, bytes.byteOffset + headerSize, expected - headerSize) };
 }
@@ -70,7 +70,7 @@ export function parseIdx(bytes: Uint8Array, file: string): { dims: number[]; dat
 export function parseImages(bytes: Uint8Array, file: string): IdxImages {
   const { dims, data } = parseIdx(bytes, file);
   if (dims.length !== 3) {
-    throw new DatasetError(`${file} should hold images (3 dimensions: count, rows, columns) but has shape [${dims}]`);
+    throw new DatasetError(`${file} should hold images (3 dimensions: count, rows, columns) but has shape [${dims.join(',')}]`);
   }
   const [count, height, width] = dims;
   return { count, height, width, pixels: data };
@@ -79,7 +79,7 @@ export function parseImages(bytes: Uint8Array, file: string): IdxImages {
 /** Labels must be below numClasses when it is given. */
 export function parseLabels(bytes: Uint8Array, file: string, numClasses?: number): IdxLabels {
   const { dims, data } = parseIdx(bytes, file);
-  if (dims.length !== 1) throw new DatasetError(`${file} should hold labels (1 dimension) but has shape [${dims}]`);
+  if (dims.length !== 1) throw new DatasetError(`${file} should hold labels (1 dimension) but has shape [${dims.join(',')}]`);
   if (numClasses !== undefined) {
     const bad = data.findIndex((label) => label >= numClasses);
     if (bad >= 0) {

@@ -6,6 +6,7 @@ import { fashionMnistCacheFolder, loadFashionMnist, loadFashionMnistTestImage } 
 import { loadFolderTestImage, loadIdxFolder } from './folder';
 import { loadMnist, mnistDataDir } from './mnist';
 import type { Dataset, DatasetOptions, RawImage } from './types';
+import { sharedPromise } from '../shared-promise';
 
 export { DatasetError } from './errors';
 export type { Dataset, DatasetOptions, RawImage, Split } from './types';
@@ -13,16 +14,20 @@ export { measureMnistLoad, type MnistLoadTiming } from './mnist';
 export { FASHION_MNIST_CLASS_NAMES, defaultCacheDir } from './fashion-mnist';
 export { IDX_FILES } from './folder';
 
-type Source = { kind: 'mnist' } | { kind: 'fashion-mnist' } | { kind: 'folder'; dir: string };
+/** The datasets known by name; any other spec is a folder of IDX files. */
+export const BUILTIN_DATASETS = ['mnist', 'fashion-mnist'] as const;
+export type BuiltinDataset = (typeof BUILTIN_DATASETS)[number];
+export const isBuiltinDataset = (spec: string): spec is BuiltinDataset => (BUILTIN_DATASETS as readonly string[]).includes(spec);
+
+type Source = { kind: BuiltinDataset } | { kind: 'folder'; dir: string };
 
 /** A record's dataset spec as loadDataset takes it: a folder relative to the store's root made absolute. */
 export function datasetSpecIn(spec: string, root: string): string {
-  return spec === 'mnist' || spec === 'fashion-mnist' ? spec : resolve(root, spec);
+  return isBuiltinDataset(spec) ? spec : resolve(root, spec);
 }
 
 function sourceOf(spec: string): Source {
-  if (spec === 'mnist') return { kind: 'mnist' };
-  if (spec === 'fashion-mnist') return { kind: 'fashion-mnist' };
+  if (isBuiltinDataset(spec)) return { kind: spec };
   const dir = resolve(spec);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new DatasetError(`Unknown dataset "${spec}": expected mnist, fashion-mnist or a folder of IDX files (${dir} is not a folder)`);
@@ -60,13 +65,7 @@ export async function loadDataset(spec: string, opts: DatasetOptions = {}): Prom
   throwIfCancelled(opts.signal, `Loading ${spec}`);
   const source = sourceOf(spec);
   const key = cacheKey(source, opts);
-  let dataset = loaded.get(key);
-  if (!dataset) {
-    dataset = load(source, opts);
-    loaded.set(key, dataset);
-    dataset.catch(() => loaded.delete(key));
-  }
-  return dataset;
+  return sharedPromise(loaded, key, () => load(source, opts));
 }
 
 /** Raw pixels of one test image, read without the training set (for viewing misclassified images). */

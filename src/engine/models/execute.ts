@@ -1,6 +1,6 @@
 // Runs a model bundle in this process and maps errors thrown by user code back to the user's
 // files through the bundle's inline source map.
-import { createRequire, isBuiltin, SourceMap } from 'node:module';
+import { createRequire, isBuiltin, SourceMap, type SourceMapPayload } from 'node:module';
 import * as vm from 'node:vm';
 import type { Tf } from '../tf';
 import { TF_MODULE_ID, type ModelBundle } from './bundle';
@@ -59,7 +59,11 @@ export function executeBundle(bundle: ModelBundle, file: string, tf: Tf, source?
   };
   const module = { exports: {} as unknown };
   try {
-    const run = vm.compileFunction(bundle.code, ['module', 'exports', 'require'], { filename: bundleName });
+    const run = vm.compileFunction(bundle.code, ['module', 'exports', 'require'], { filename: bundleName }) as (
+      module: { exports: unknown },
+      exports: unknown,
+      require: (id: string) => unknown,
+    ) => void;
     run(module, module.exports, requireForModel);
   } catch (err) {
     throw locate(err, 'the model file failed to load: ');
@@ -70,7 +74,7 @@ export function executeBundle(bundle: ModelBundle, file: string, tf: Tf, source?
 function readSourceMap(code: string): SourceMap | undefined {
   const match = SOURCE_MAP_COMMENT.exec(code);
   if (!match) return undefined;
-  return new SourceMap(JSON.parse(Buffer.from(match[1], 'base64').toString('utf8')));
+  return new SourceMap(JSON.parse(Buffer.from(match[1], 'base64').toString('utf8')) as SourceMapPayload);
 }
 
 function firstBundleFrame(err: unknown, bundleName: string): { line: number; column: number } | undefined {

@@ -70,7 +70,7 @@ function recordingFactory(create: Factory): Factory {
 
 /** A factory returns a layer, or (given tensors, as `concatenate([a, b])`) the layer's output. */
 function layerIn(result: unknown): object | undefined {
-  const first = Array.isArray(result) ? result[0] : result;
+  const first: unknown = Array.isArray(result) ? result[0] : result;
   if (typeof first !== 'object' || first === null) return undefined;
   const source = (first as { sourceLayer?: unknown }).sourceLayer;
   if (typeof source === 'object' && source !== null) return source;

@@ -88,7 +88,7 @@ async function readSource(file: string): Promise<string> {
     return await readFile(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'model file not found' : `cannot read the model file (${code ?? err})`;
+    const reason = code === 'ENOENT' ? 'model file not found' : `cannot read the model file (${code ?? String(err)})`;
     throw new ModelFileError(reason, file);
   }
 }

@@ -60,5 +60,5 @@ export function receptiveFieldOf(
 
 /** The field of a model input: each position sees itself. */
 export function inputField(spatialRank: number): ReceptiveField | undefined {
-  return spatialRank > 0 ? { size: Array(spatialRank).fill(1), stride: Array(spatialRank).fill(1) } : undefined;
+  return spatialRank > 0 ? { size: new Array<number>(spatialRank).fill(1), stride: new Array<number>(spatialRank).fill(1) } : undefined;
 }

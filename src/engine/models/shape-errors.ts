@@ -28,15 +28,16 @@ export function windowTooLarge(type: string, config: FailedLayer['config'], inpu
   const size = Array.isArray(window) ? window.map((w) => Number(w ?? 1)) : spatial.map(() => Number(window));
   const what = config?.kernelSize !== undefined ? 'kernel' : 'pooling window';
   const outputs = output ? `, so it outputs ${showShape(output)}` : '';
+  const padding = typeof config?.padding === 'string' ? config.padding : 'valid';
   return (
-    `${type}: its ${showShape(size)} ${what} does not fit its ${showShape(spatial)} input (padding '${String(config?.padding ?? 'valid')}')` +
+    `${type}: its ${showShape(size)} ${what} does not fit its ${showShape(spatial)} input (padding '${padding}')` +
     `${outputs}: use padding: 'same', a smaller ${what}, or less downsampling before it`
   );
 }
 
 interface Rewrite {
   pattern: RegExp;
-  rewrite(match: RegExpExecArray, type: string | undefined, inputShapes: number[][] | undefined, layer: FailedLayer): string | undefined;
+  rewrite: (match: RegExpExecArray, type: string | undefined, inputShapes: number[][] | undefined, layer: FailedLayer) => string | undefined;
 }
 
 const REWRITES: Rewrite[] = [

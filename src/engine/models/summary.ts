@@ -30,7 +30,7 @@ export function summarizeModel(model: LayersModel, name: string): ModelSummary {
     macs: layers.reduce((sum, layer) => sum + layer.macs, 0),
     outputsProbabilities: endsWithSoftmax(model),
     architectureHash: architectureHash(model),
-    inputs: model.inputs.map((input) => ({ name: names.get(input.sourceLayer as Layer) ?? input.name, shape: withoutBatch(input.shape) })),
+    inputs: model.inputs.map((input) => ({ name: names.get(input.sourceLayer) ?? input.name, shape: withoutBatch(input.shape) })),
   };
   const problems = shapeProblems(summary);
   return problems.length ? { ...summary, problems } : summary;
@@ -48,7 +48,7 @@ function isInputLayer(layer: Layer): boolean {
 /** The input layers the model's layers are connected to (a Sequential keeps them out of `layers`). */
 function inputLayersOf(model: LayersModel): Layer[] {
   const inputs = new Set<Layer>(model.layers.filter(isInputLayer));
-  for (const input of model.inputs) if (input.sourceLayer && isInputLayer(input.sourceLayer as Layer)) inputs.add(input.sourceLayer as Layer);
+  for (const input of model.inputs) if (input.sourceLayer && isInputLayer(input.sourceLayer)) inputs.add(input.sourceLayer);
   for (const layer of model.layers) for (const inbound of layer.inboundNodes[0]?.inboundLayers ?? []) if (isInputLayer(inbound)) inputs.add(inbound);
   return [...inputs];
 }
@@ -84,7 +84,7 @@ function macsOf(layer: Layer): number {
   const input = firstShape(node?.inputShapes);
   const output = firstShape(node?.outputShapes);
   if (!input || !output) return 0;
-  return layerMacs(layer.getClassName(), layer.getConfig() as LayerConfig, input.slice(1), output.slice(1));
+  return layerMacs(layer.getClassName(), layer.getConfig(), input.slice(1), output.slice(1));
 }
 
 const LEFT_OUT = new Set(['name', 'dtype', 'batchInputShape', 'inputShape', 'layers']);
@@ -143,7 +143,7 @@ function countWeights(weights: { shape: Shape }[]): number {
 
 /** True when the model's output already went through softmax, so training must not apply it again. */
 function endsWithSoftmax(model: LayersModel): boolean {
-  const last = model.outputs[0].sourceLayer as Layer;
+  const last = model.outputs[0].sourceLayer;
   const inner = nestedModel(last);
   if (inner) return endsWithSoftmax(inner);
   if (last.getClassName() === 'Softmax') return true;

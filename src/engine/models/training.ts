@@ -49,7 +49,7 @@ function checkPartial(value: unknown, where: string): Partial<TrainingConfig> {
     throw new Error(`${where} must be an object of training settings`);
   }
   const settings: Partial<TrainingConfig> = {};
-  for (const [key, setting] of Object.entries(value)) {
+  for (const [key, setting] of Object.entries(value as Record<string, unknown>)) {
     if (setting === undefined) continue;
     const check = CHECKS[key as keyof TrainingConfig];
     if (!check) {

@@ -110,7 +110,7 @@ export class RunStore {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return { records: [], warnings: [] };
-      if (code === 'ENOTDIR') throw new Error(`The runs folder ${this.runsDir} is a file, not a folder`);
+      if (code === 'ENOTDIR') throw new Error(`The runs folder ${this.runsDir} is a file, not a folder`, { cause: err });
       throw err;
     }
     const records: RunRecord[] = [];

@@ -41,7 +41,8 @@ function decodePng(bytes: Buffer, path: string): GreyImage {
   const pixels = new Float32Array(width * height);
   for (let i = 0; i < width * height; i++) {
     const p = raw.subarray(i * channels, (i + 1) * channels);
-    let [grey, alpha] = [0, 1];
+    let grey: number;
+    let alpha = 1;
     if (colour === 0) grey = p[0] / 255;
     else if (colour === 4) [grey, alpha] = [p[0] / 255, p[1] / 255];
     else if (colour === 3) grey = luminance(palette?.[p[0] * 3] ?? 0, palette?.[p[0] * 3 + 1] ?? 0, palette?.[p[0] * 3 + 2] ?? 0);

@@ -38,7 +38,7 @@ export async function readLayersFolder(dir: string): Promise<io.ModelArtifacts> 
     for (const group of manifest) {
       for (const path of group.paths) {
         const bytes = await readFile(join(dir, path));
-        buffers.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+        buffers.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
       }
     }
     return [specs, io.concatenateArrayBuffers(buffers)];

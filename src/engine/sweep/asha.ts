@@ -33,7 +33,7 @@ export class Asha {
   report(trial: number, epoch: number, value: number): Decision {
     if (!this.isRung(epoch)) return 'continue';
     let rung = this.results.get(epoch);
-    if (!rung) this.results.set(epoch, (rung = new Map()));
+    if (!rung) this.results.set(epoch, (rung = new Map<number, number>()));
     rung.set(trial, value);
     const kept = Math.ceil(rung.size / this.spec.reduction);
     const better = [...rung.values()].filter((v) => isBetter(v, value, this.spec.goal)).length;

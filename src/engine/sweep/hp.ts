@@ -17,7 +17,8 @@ export class HyperparameterSet {
 
   choice<T extends ParamValue>(name: string, values: readonly T[], options: Options<T> = {}): T {
     const where = `hp.choice('${name}')`;
-    if (!Array.isArray(values) || values.length === 0) throw new Error(`${where}: values must be a non-empty array`);
+    const given: unknown = values;
+    if (!Array.isArray(given) || values.length === 0) throw new Error(`${where}: values must be a non-empty array`);
     for (const v of values) {
       if (!['number', 'string', 'boolean'].includes(typeof v)) throw new Error(`${where}: values must be numbers, strings or booleans, got ${show(v)}`);
     }

@@ -2,10 +2,8 @@
 // bad spec never keeps the file's architectures from training; every problem names its field.
 import { checkTrainingExport } from '../models/training';
 import type { ParamValue, TrainingConfig } from '../types';
-import type { ParamDef, SweepGoal, SweepMethod, SweepMetric, SweepSpec } from './types';
+import { SWEEP_METHODS, SWEEP_METRICS, type ParamDef, type SweepGoal, type SweepMetric, type SweepSpec } from './types';
 
-export const METHODS: readonly SweepMethod[] = ['grid', 'random', 'asha'];
-export const METRICS: readonly SweepMetric[] = ['testAccuracy', 'testLoss', 'learningTimeSec', 'params', 'macs'];
 /** Metrics measured after every epoch, which ASHA can compare at its rungs. */
 export const EPOCH_METRICS: readonly SweepMetric[] = ['testAccuracy', 'testLoss', 'learningTimeSec'];
 const TRAINING_PARAMETERS = ['learningRate', 'batchSize', 'optimizer', 'epochs'] as const;
@@ -28,8 +26,8 @@ export function checkSweepSpec(exported: unknown, model: string, base: TrainingC
   for (const key of Object.keys(raw)) {
     if (!FIELDS.includes(key)) throw new Error(`${at}.${key} is not a sweep field (known: ${FIELDS.join(', ')})`);
   }
-  const method = oneOf(raw.method ?? 'random', METHODS, `${at}.method`);
-  const metric = oneOf(raw.metric ?? 'testAccuracy', METRICS, `${at}.metric`);
+  const method = oneOf(raw.method ?? 'random', SWEEP_METHODS, `${at}.method`);
+  const metric = oneOf(raw.metric ?? 'testAccuracy', SWEEP_METRICS, `${at}.metric`);
   const goal = oneOf<SweepGoal>(raw.goal ?? (metric === 'testAccuracy' ? 'max' : 'min'), ['max', 'min'], `${at}.goal`);
   const trials = raw.trials === undefined ? (method === 'grid' ? undefined : DEFAULT_TRIALS) : positiveInteger(raw.trials, `${at}.trials`);
   const spec: SweepSpec = {
@@ -49,7 +47,7 @@ export function checkSweepSpec(exported: unknown, model: string, base: TrainingC
 /** Command-line or panel choices over the file's spec, checked as the file's own would be. */
 export function withOverrides(spec: SweepSpec, overrides: { method?: string; trials?: number; epochs?: number }, model: string): SweepSpec {
   const at = `--`;
-  const method = overrides.method === undefined ? spec.method : oneOf(overrides.method, METHODS, `${at}method`);
+  const method = overrides.method === undefined ? spec.method : oneOf(overrides.method, SWEEP_METHODS, `${at}method`);
   const next: SweepSpec = { ...spec, method, trials: overrides.trials ?? spec.trials, epochs: overrides.epochs ?? spec.epochs };
   if (next.method !== 'grid' && next.trials === undefined) next.trials = DEFAULT_TRIALS;
   if (next.method === 'asha') checkAsha(next, undefined, `sweep.${model}`);
@@ -86,7 +84,7 @@ function parameterDef(name: (typeof TRAINING_PARAMETERS)[number], raw: unknown, 
     try {
       checkTrainingExport({ [name]: v });
     } catch (err) {
-      throw new Error(`${where}${(err as Error).message.replace(`training.${name}`, '')}`);
+      throw new Error(`${where}${(err as Error).message.replace(`training.${name}`, '')}`, { cause: err });
     }
   };
   if (Array.isArray(raw)) {
@@ -110,8 +108,8 @@ function parameterDef(name: (typeof TRAINING_PARAMETERS)[number], raw: unknown, 
   if (raw.log !== undefined && typeof raw.log !== 'boolean') throw new Error(`${at}.log must be true or false`);
   if (raw.step !== undefined && !(typeof raw.step === 'number' && raw.step > 0)) throw new Error(`${at}.step must be a number greater than 0`);
   const log = raw.log === true ? true : undefined;
-  if (name === 'learningRate') return { kind: 'float', min, max, log, step: raw.step as number | undefined };
-  const step = raw.step === undefined ? 1 : (raw.step as number);
+  if (name === 'learningRate') return { kind: 'float', min, max, log, step: raw.step };
+  const step = raw.step ?? 1;
   if (!Number.isInteger(step)) throw new Error(`${at}.step must be a whole number for ${name}`);
   return { kind: 'int', min, max, step, log };
 }

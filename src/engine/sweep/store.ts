@@ -47,7 +47,7 @@ export class SweepStore {
     try {
       text = await readFile(this.pathOf(id), 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`no sweep ${id} in ${this.dir}`);
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`no sweep ${id} in ${this.dir}`, { cause: err });
       throw err;
     }
     const checked = checkSweepRecord(JSON.parse(text));

@@ -1,8 +1,11 @@
-// Sweep types shared by the engine, the CLI, the extension host and the webview (types only).
+// Sweep types shared by the engine, the CLI, the extension host and the webview (types, and the
+// literal lists they derive from).
 import type { ParamValue, RunStatus, TrainingConfig } from '../types';
 
-export type SweepMethod = 'grid' | 'random' | 'asha';
-export type SweepMetric = 'testAccuracy' | 'testLoss' | 'learningTimeSec' | 'params' | 'macs';
+export const SWEEP_METHODS = ['grid', 'random', 'asha'] as const;
+export type SweepMethod = (typeof SWEEP_METHODS)[number];
+export const SWEEP_METRICS = ['testAccuracy', 'testLoss', 'learningTimeSec', 'params', 'macs'] as const;
+export type SweepMetric = (typeof SWEEP_METRICS)[number];
 export type SweepGoal = 'max' | 'min';
 
 /** One dimension of a search space, as `hp.*` declares it or a sweep's `parameters` entry gives it. */

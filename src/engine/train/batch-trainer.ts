@@ -3,6 +3,7 @@
 // which runs each whole step as one kernel program (see src/engine/fused).
 import type { Optimizer, Tensor } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { OPTIMIZER_SLOT_SUFFIXES } from '../backend/tfjs-internals';
 import { FusedTrainer } from '../fused/trainer';
 import type { Tf } from '../tf';
 import type { EngineName, OptimizerName } from '../types';
@@ -87,14 +88,8 @@ export class TfjsBatchTrainer implements BatchTrainer {
   }
 }
 
-/** The names tfjs's optimizers give their slots (`<variable>/<suffix>`), in their getWeights order. */
-const SLOT_SUFFIXES: Partial<Record<OptimizerName, string[]>> = {
-  adam: ['m', 'v'],
-  rmsprop: ['rms', 'momentum'],
-  adagrad: ['accumulator'],
-  adadelta: ['accum_grad', 'accum_var'],
-  // sgd has no state; tfjs's adamax cannot set or get its weights.
-};
+// sgd has no state; tfjs's adamax cannot set or get its weights.
+const SLOT_SUFFIXES: Partial<Record<OptimizerName, readonly string[]>> = OPTIMIZER_SLOT_SUFFIXES;
 
 export class FusedBatchTrainer implements BatchTrainer {
   readonly engine = 'wasm-fused';

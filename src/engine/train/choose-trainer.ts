@@ -28,7 +28,7 @@ export function chooseTrainer(
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     if (preference === 'fused') {
-      throw new Error(`The fused engine cannot train this model: ${reason}. Choose the auto backend to train it with TensorFlow.js.`);
+      throw new Error(`The fused engine cannot train this model: ${reason}. Choose the auto backend to train it with TensorFlow.js.`, { cause: err });
     }
     // Not only FusedUnsupported: an engine that cannot run the module (no SIMD) falls back too.
     const note = `fused engine: ${reason}`;

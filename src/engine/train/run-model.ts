@@ -90,10 +90,10 @@ async function trainAndEvaluate(ctx: RunContext, record: RunRecord, built: Built
   const { tf } = ctx;
   const config = record.config;
   const emit = (event: TrainingEvent) => ctx.onEvent?.(event);
+  if ('error' in built) return endedBy(ctx, record, built.error ?? new Error(`${record.model}() did not return a model`));
+  const { model, summary } = built;
   let trainer: BatchTrainer | undefined;
   try {
-    if ('error' in built) throw built.error ?? new Error(`${record.model}() did not return a model`);
-    const { model, summary } = built;
     ctx.onLog?.(`${record.model}: loading dataset ${config.dataset}`);
     const dataset = await ctx.loadDataset(config.dataset);
     if (config.quick) record.config = quickRunConfig(config, summary.macs ?? 0, dataset.train.count, dataset.test.count);
@@ -153,14 +153,19 @@ async function trainAndEvaluate(ctx: RunContext, record: RunRecord, built: Built
     };
     return await finish(ctx, record, 'completed');
   } catch (err) {
-    const cancelled = (err instanceof TrainingStopped && err.reason === 'cancelled') || ctx.signal?.aborted;
-    if (cancelled) return await finish(ctx, record, 'cancelled');
-    if (err instanceof TrialPruned) return await finish(ctx, record, 'pruned');
-    record.error = toRunError(err);
-    return await finish(ctx, record, 'failed');
+    return await endedBy(ctx, record, err);
   } finally {
     trainer?.dispose();
   }
+}
+
+/** A run that ended by an exception: stopped, pruned at a rung, or failed. */
+function endedBy(ctx: RunContext, record: RunRecord, err: unknown): Promise<RunRecord> {
+  const cancelled = (err instanceof TrainingStopped && err.reason === 'cancelled') || ctx.signal?.aborted;
+  if (cancelled) return finish(ctx, record, 'cancelled');
+  if (err instanceof TrialPruned) return finish(ctx, record, 'pruned');
+  record.error = toRunError(err);
+  return finish(ctx, record, 'failed');
 }
 
 /** A record that failed before any architecture could be built (e.g. the model file does not load). */

@@ -6,7 +6,7 @@ import { Commands, SUMMARY_SCHEME } from '../constants';
 import { describeSize } from '../codelens/lenses';
 import type { Inspector } from '../inspect/inspector';
 import { registerCommand } from './register';
-import { pickModel, targetOf } from './targets';
+import { modelTargetOf, pickModel } from './targets';
 
 const EXAMPLE_FILE = 'mnist.model.ts';
 
@@ -29,10 +29,9 @@ export function registerModelCommands(lab: ModelCommandsHost, extensionUri: vsco
       failure: 'Could not summarize the model',
       needsTrust: true,
       run: async (arg) => {
-        const target = targetOf(arg);
-        if (!target) return void vscode.window.showInformationMessage('ArchLab: open a model file first.');
-        const model = target.model ?? (await pickModel(lab.inspector, target.file));
-        if (!model) return;
+        const target = await modelTargetOf(arg, (file) => pickModel(lab.inspector, file));
+        if (!target) return;
+        const { model } = target;
         const inspection = await lab.inspector.inspect(target.file);
         if (inspection.error) throw inspection.error;
         const inspected = inspection.report?.models.find((m) => m.name === model);

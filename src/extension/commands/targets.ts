@@ -20,6 +20,26 @@ function isTarget(value: unknown): value is ModelTarget {
   return typeof file === 'string' && (model === undefined || typeof model === 'string');
 }
 
+/** Tells the user that the command needs a model file open. */
+export function noModelFile(what = 'a model file'): void {
+  void vscode.window.showInformationMessage(`ArchLab: open ${what} first.`);
+}
+
+/**
+ * The file and architecture a command acts on: the argument's, else the open file and `pick`'s
+ * answer. Undefined when no model file is open (the user is told) or the pick was dismissed.
+ */
+export async function modelTargetOf(
+  arg: unknown,
+  pick: (file: string) => Promise<string | undefined>,
+  what?: string,
+): Promise<{ file: string; model: string } | undefined> {
+  const target = targetOf(arg);
+  if (!target) return void noModelFile(what);
+  const model = target.model ?? (await pick(target.file));
+  return model ? { file: target.file, model } : undefined;
+}
+
 export function targetOf(arg: unknown): ModelTarget | undefined {
   if (isTarget(arg)) return arg;
   if (arg instanceof vscode.Uri) return { file: arg.fsPath };

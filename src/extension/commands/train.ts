@@ -5,7 +5,7 @@ import { Commands } from '../constants';
 import type { Inspector } from '../inspect/inspector';
 import type { WorkspaceRuns } from '../runs/runsModel';
 import { registerCommand } from './register';
-import { pickModel, pickRun, targetOf } from './targets';
+import { modelTargetOf, noModelFile, pickModel, pickRun, targetOf } from './targets';
 
 /** What the training commands use of the workspace's ArchLab. */
 export interface TrainCommandsHost {
@@ -18,14 +18,11 @@ export interface TrainCommandsHost {
 export function registerTrainCommands(lab: TrainCommandsHost): vscode.Disposable[] {
   const training = (id: string, run: (arg: unknown) => Promise<void>) =>
     registerCommand(lab.log, { id, failure: 'Could not start training', needsTrust: true, run });
-  const noModelFile = () => vscode.window.showInformationMessage('ArchLab: open a model file first (e.g. mnist.model.ts).');
 
   return [
     training(Commands.trainModel, async (arg) => {
-      const target = targetOf(arg);
-      if (!target) return void noModelFile();
-      const model = target.model ?? (await pickModel(lab.inspector, target.file));
-      if (model) lab.train(target.file, [model], 'full');
+      const target = await modelTargetOf(arg, (file) => pickModel(lab.inspector, file));
+      if (target) lab.train(target.file, [target.model], 'full');
     }),
     training(Commands.trainAllModelsInFile, async (arg) => {
       const target = targetOf(arg);

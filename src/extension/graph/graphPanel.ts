@@ -5,7 +5,7 @@ import type { ModelSummary } from '../../engine/types';
 import type { GraphToHost, HostToGraph } from '../../shared/graph-protocol';
 import { Commands, GRAPH_VIEW_TYPE } from '../constants';
 import { registerCommand } from '../commands/register';
-import { pickModel } from '../commands/targets';
+import { isModelTarget, noModelFile, pickModel } from '../commands/targets';
 import type { EditorInspections } from '../editor/editorInspections';
 import { layerSites, siteAt } from '../editor/layerSites';
 import { openLayerLocation } from '../editor/openLocation';
@@ -95,7 +95,7 @@ export function registerGraphCommand(lab: GraphHost, inspections: Pick<EditorIns
 
   return [
     inspections.onDidChange((uri) => uri.fsPath === shown?.file && refresh()),
-    { dispose: () => shown?.panel.dispose() },
+    { dispose: () => void shown?.panel.dispose() },
     registerCommand(lab.log, {
       id: Commands.showArchitectureGraph,
       failure: 'Could not show the architecture graph',
@@ -110,13 +110,9 @@ export function registerGraphCommand(lab: GraphHost, inspections: Pick<EditorIns
 
 /** The architecture a CodeLens names, else the one under the cursor, else a pick. */
 async function graphTarget(lab: GraphHost, arg: unknown): Promise<{ file: string; model: string } | undefined> {
-  const given = arg as { file?: unknown; model?: unknown } | undefined;
-  if (typeof given?.file === 'string' && typeof given.model === 'string') return { file: given.file, model: given.model };
+  if (isModelTarget(arg)) return arg;
   const editor = vscode.window.activeTextEditor;
-  if (!editor || editor.document.uri.scheme !== 'file') {
-    void vscode.window.showInformationMessage('ArchLab: open a model file first.');
-    return undefined;
-  }
+  if (!editor || editor.document.uri.scheme !== 'file') return void noModelFile();
   const file = editor.document.uri.fsPath;
   const inspection = await lab.inspector.inspect(file, editor.document.getText());
   if (inspection.error) throw inspection.error;

@@ -29,7 +29,7 @@ export function registerComparisonPanel(
         attach(panel);
       },
     }),
-    { dispose: () => current?.panel.dispose() },
+    { dispose: () => void current?.panel.dispose() },
   );
 
   return {

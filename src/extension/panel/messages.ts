@@ -18,7 +18,9 @@ const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 
 const isIdList = (v: unknown, max: number): v is string[] =>
   Array.isArray(v) && v.length <= max && v.every(isId);
 const isIndex = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
-const isFormat = (v: unknown): v is TableFormat => v === 'markdown' || v === 'csv';
+// A Record over the union: a format added to the protocol does not type-check until it is listed here.
+const TABLE_FORMATS: Record<TableFormat, true> = { markdown: true, csv: true };
+const isFormat = (v: unknown): v is TableFormat => typeof v === 'string' && Object.hasOwn(TABLE_FORMATS, v);
 
 /** Returns the message when it is a well-formed WebviewToHost, otherwise undefined. */
 export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {

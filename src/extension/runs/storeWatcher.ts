@@ -8,6 +8,12 @@ import type { WorkspaceRuns } from './runsModel';
 export function watchStore(store: RunStore, runs: WorkspaceRuns): vscode.Disposable {
   const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(store.runsDir), '*.json'));
   const pending = new Map<string, NodeJS.Timeout>();
+  // store.get reports an unreadable record as absent; it does not throw.
+  const reread = async (id: string): Promise<void> => {
+    const record = await store.get(id);
+    if (record) runs.upsert(record);
+    else runs.remove(id);
+  };
   // A trainer rewrites its record every epoch; coalesce bursts into one read per record.
   const refresh = (uri: vscode.Uri): void => {
     const id = basename(uri.fsPath, '.json');
@@ -15,11 +21,9 @@ export function watchStore(store: RunStore, runs: WorkspaceRuns): vscode.Disposa
     clearTimeout(pending.get(id));
     pending.set(
       id,
-      setTimeout(async () => {
+      setTimeout(() => {
         pending.delete(id);
-        const record = await store.get(id);
-        if (record) runs.upsert(record);
-        else runs.remove(id);
+        void reread(id);
       }, 200),
     );
   };

@@ -18,7 +18,7 @@ export class JobTrialRunner implements TrialRunner {
       file: job.file,
       models: [job.model],
       label: `${job.model} trial ${job.trial + 1}`,
-      trial: { job, decide: hooks.decide },
+      trial: { job, decide: (epoch, epochs) => hooks.decide(epoch, epochs) },
     });
     const events = this.jobs.subscribe({ trainingEvent: (event) => event.runId === job.runId && hooks.onEvent?.(event) });
     const stop = () => this.jobs.stopJob(queued.id);

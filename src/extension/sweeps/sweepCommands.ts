@@ -6,7 +6,7 @@ import type { SweepStore } from '../../engine/sweep/store';
 import type { SweepRecord } from '../../engine/sweep/types';
 import { Commands } from '../constants';
 import { registerCommand } from '../commands/register';
-import { isModelTarget, targetOf } from '../commands/targets';
+import { isModelTarget, modelTargetOf } from '../commands/targets';
 import type { Inspector } from '../inspect/inspector';
 import type { SweepSession, SweepSessions } from './sweepSessions';
 import { describeSweepEnd, describeSweepProgress } from './sweepText';
@@ -58,10 +58,9 @@ export function registerSweepCommands(lab: SweepCommandsHost): vscode.Disposable
       failure: 'Could not run the sweep',
       needsTrust: true,
       run: async (arg) => {
-        const target = targetOf(arg);
-        if (!target) return void vscode.window.showInformationMessage('ArchLab: open a model file with a sweep spec first.');
-        const model = target.model ?? (await pickSweepable(lab.inspector, target.file));
-        if (!model) return;
+        const target = await modelTargetOf(arg, (file) => pickSweepable(lab.inspector, file), 'a model file with a sweep spec');
+        if (!target) return;
+        const { model } = target;
         if (sweeps.activeFor(target.file, model)) return void vscode.window.showInformationMessage(`ArchLab: a sweep of ${model} is already running.`);
         await announce(follow(() => sweeps.start({ file: target.file, model }), model));
       },

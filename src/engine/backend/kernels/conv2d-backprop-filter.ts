@@ -2,11 +2,9 @@
 // swapped, x becomes a [Ci, H, W, N] "batch" and dy a [Ho, Wo, N, Co] "filter"; the forward stride
 // becomes the dilation. The result [Ci, fh, fw, Co] is transposed to the filter layout.
 // Most layers take a matrix product of patches instead (see patchesPay).
-import { backend_util, Conv2DBackpropFilter, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
+import { Conv2DBackpropFilter, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
 import { filterGradientFromPatches, patchesPay } from './filter-gradient-patches';
-import { stockKernelFunc, type StockKernels, type WasmKernelFunc, wasmKernelConfig } from './wasm-ops';
-
-type Shape4 = [number, number, number, number];
+import { conv2DInfoOf, stockKernelFunc, type StockKernels, type WasmKernelFunc, wasmKernelConfig } from './wasm-ops';
 
 export function conv2DBackpropFilterConfig(stock: StockKernels): KernelConfig {
   const conv2d = stockKernelFunc(stock, 'Conv2D');
@@ -18,17 +16,11 @@ export function conv2DBackpropFilterConfig(stock: StockKernels): KernelConfig {
     const { x, dy } = inputs;
     // The wasm backend has no Conv2DBackpropFilter to fall back to, and its forward Conv2D is
     // channels-last only, so this is the one layout a wasm model can train with.
-    if (attrs.dataFormat !== 'NHWC') {
-      throw new Error(`Conv2DBackpropFilter on wasm supports channels-last (NHWC) data only, not ${attrs.dataFormat}`);
+    const dataFormat = attrs.dataFormat as string;
+    if (dataFormat !== 'NHWC') {
+      throw new Error(`Conv2DBackpropFilter on wasm supports channels-last (NHWC) data only, not ${dataFormat}`);
     }
-    const info = backend_util.computeConv2DInfo(
-      x.shape as Shape4,
-      attrs.filterShape as Shape4,
-      attrs.strides as [number, number],
-      1,
-      attrs.pad as 'same',
-      attrs.dimRoundingMode as 'floor' | undefined,
-    );
+    const info = conv2DInfoOf(x.shape, attrs.filterShape as number[], attrs);
     if (patchesPay(info)) return filterGradientFromPatches(backend, { batchMatMul, transpose }, x, dy, info);
     const { top, left } = info.padInfo;
     // Padding that makes the output exactly fh x fw; negative means trailing input rows the stride

@@ -1,9 +1,7 @@
 // The input gradient at stride 1 as a forward convolution of dy with the filter flipped spatially
 // and its in/out channels swapped, padded so the output is H x W: XNNPACK instead of a naive loop.
-import { backend_util, Conv2DBackpropInput, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
-import { floatsOf, stockKernelFunc, type StockKernels, type WasmBackend, type WasmKernelFunc, wasmKernelConfig } from './wasm-ops';
-
-type Shape4 = [number, number, number, number];
+import { Conv2DBackpropInput, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
+import { conv2DInfoOf, floatsOf, stockKernelFunc, type StockKernels, type WasmBackend, type WasmKernelFunc, wasmKernelConfig } from './wasm-ops';
 
 export function conv2DBackpropInputConfig(stock: StockKernels): KernelConfig {
   const conv2d = stockKernelFunc(stock, 'Conv2D');
@@ -12,14 +10,7 @@ export function conv2DBackpropInputConfig(stock: StockKernels): KernelConfig {
   const kernelFunc: WasmKernelFunc = (args) => {
     const { inputs, backend, attrs } = args;
     const { dy, filter } = inputs;
-    const info = backend_util.computeConv2DInfo(
-      attrs.inputShape as Shape4,
-      filter.shape as Shape4,
-      attrs.strides as [number, number],
-      1,
-      attrs.pad as 'same',
-      attrs.dimRoundingMode as 'floor' | undefined,
-    );
+    const info = conv2DInfoOf(attrs.inputShape as number[], filter.shape, attrs);
     const { top, bottom, left, right } = info.padInfo;
     const padding = [info.filterHeight - 1 - top, info.filterHeight - 1 - bottom, info.filterWidth - 1 - left, info.filterWidth - 1 - right];
     // Strides above 1, padding wider than the filter and channels-first data are not covered by

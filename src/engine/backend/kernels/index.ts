@@ -9,17 +9,16 @@ import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
 import { identityConfig } from './identity';
 import { maxPoolGradConfig } from './max-pool-grad';
 import { sumConfig } from './sum';
+import { STOCK_WASM_KERNELS } from '../tfjs-internals';
 import { captureStockKernels } from './wasm-ops';
 
-const BUILDING_BLOCKS = ['Conv2D', 'Transpose', 'Slice'];
-const REPLACED = ['Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', 'Sum', 'Identity', 'Add', 'Cast'];
 
 let registered: string[] | undefined;
 
 /** Registers the training kernels for 'wasm' (idempotent); returns the kernel names now served by them. */
 export function registerWasmTrainingKernels(): string[] {
   if (registered) return registered;
-  const stock = captureStockKernels([...BUILDING_BLOCKS, ...REPLACED]);
+  const stock = captureStockKernels([...STOCK_WASM_KERNELS.buildingBlocks, ...STOCK_WASM_KERNELS.replaced]);
   const configs: KernelConfig[] = [
     conv2DBackpropFilterConfig(stock),
     conv2DBackpropInputConfig(stock),

@@ -2,9 +2,7 @@
 // cpu backend picks it) receives the window's gradient. The stock wasm kernel visits every input
 // pixel and re-scans every window covering it.
 import { backend_util, MaxPoolGrad, type KernelConfig } from '@tensorflow/tfjs-core';
-import { floatsOf, stockKernelFunc, type StockKernels, type WasmKernelFunc, wasmKernelConfig } from './wasm-ops';
-
-type Shape4 = [number, number, number, number];
+import { floatsOf, stockKernelFunc, type Shape4, type StockKernels, type WasmKernelFunc, wasmKernelConfig } from './wasm-ops';
 
 export function maxPoolGradConfig(stock: StockKernels): KernelConfig {
   const stockMaxPoolGrad = stockKernelFunc(stock, MaxPoolGrad);

@@ -1,8 +1,8 @@
 // Access to the wasm backend's own kernels, so replacements can be written in terms of the fast
 // XNNPACK-backed ones (Conv2D, BatchMatMul) and the stock versions stay reachable as fallbacks.
-import { getKernel, type KernelConfig, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
+import { backend_util, getKernel, type KernelConfig, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
 
-/** The parts of the wasm backend (`BackendWasm`) the replacement kernels use. */
+/** The parts of the wasm backend (`BackendWasm`) the replacement kernels use (tfjs-internals.ts's WASM_BACKEND_METHODS). */
 export interface WasmBackend {
   makeOutput(shape: number[], dtype: 'float32' | 'int32' | 'bool'): TensorInfo;
   disposeData(dataId: object): boolean;
@@ -47,4 +47,18 @@ export function sharedBuffer(backend: WasmBackend, x: TensorInfo): TensorInfo {
 
 export function floatsOf(backend: WasmBackend, info: TensorInfo): Float32Array {
   return backend.typedArrayFromHeap(info) as Float32Array;
+}
+
+export type Shape4 = [number, number, number, number];
+
+/** A 2-D convolution's geometry from its input and filter shapes and a gradient kernel's attrs. */
+export function conv2DInfoOf(inputShape: number[], filterShape: number[], attrs: NamedAttrMap): backend_util.Conv2DInfo {
+  return backend_util.computeConv2DInfo(
+    inputShape as Shape4,
+    filterShape as Shape4,
+    attrs.strides as [number, number],
+    1,
+    attrs.pad as 'same',
+    attrs.dimRoundingMode as 'floor' | undefined,
+  );
 }

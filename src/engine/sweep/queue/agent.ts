@@ -8,13 +8,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker, type Job } from 'bullmq';
+import { isBuiltinDataset } from '../../datasets';
 import type { BackendPreference, TrainingEvent } from '../../types';
 import type { Decision } from '../asha';
 import { ChildTrialRunner } from '../child-runner';
 import { connect, decisionKey, QUEUE_NAME, stopKey } from './connection';
 import type { AgentResult, AgentUpdate, QueuedTrial } from './job';
 
-const BUILTIN_DATASETS = new Set(['mnist', 'fashion-mnist']);
 // A controller that is gone never answers: the trial goes on after this long.
 const DECISION_TIMEOUT_SEC = 300;
 const STOP_POLL_MS = 1_000;
@@ -47,7 +47,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const processTrial = async (job: Job<QueuedTrial>): Promise<AgentResult> => {
     const { trial, bundle, fileName } = job.data;
     const dataset = trial.config.dataset;
-    if (!BUILTIN_DATASETS.has(dataset) && !existsSync(dataset)) {
+    if (!isBuiltinDataset(dataset) && !existsSync(dataset)) {
       throw new Error(`agent ${name} has no data set folder ${dataset}: put the same folder at that path on the agent's machine`);
     }
     const dir = await mkdtemp(join(tmpdir(), 'archlab-agent-'));

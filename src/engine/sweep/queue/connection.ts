@@ -49,7 +49,7 @@ export async function checkReachable(url: string): Promise<void> {
   } catch (err) {
     const cause = socketError ?? (err as NodeJS.ErrnoException);
     const reason = cause.code ?? cause.message;
-    throw new Error(`cannot reach the queue's Redis at ${shownQueueUrl(url)} (${reason})`);
+    throw new Error(`cannot reach the queue's Redis at ${shownQueueUrl(url)} (${reason})`, { cause: err });
   } finally {
     probe.disconnect();
   }

@@ -5,6 +5,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import type { TrainJson } from '../../src/cli/train';
 import { initBackend } from '../../src/engine/backend';
 import { loadModelFile } from '../../src/engine/models';
 import { autoThreadCount, threadsForArchitectures, THREADS_MIN_MACS } from '../../src/engine/train/threads';
@@ -50,7 +51,7 @@ test('where the threaded build cannot be prepared, training runs on one thread a
     const args = ['train', EXAMPLE, '--model', 'MLP', '--backend', 'wasm', '--threads', '2', '--epochs', '1', '--limit', '300', '--test-limit', '100', '--json'];
     const cli = spawnSync(process.execPath, [join(REPO, 'bin/archlab.js'), ...args], { cwd, encoding: 'utf8', timeout: 120_000, env: { ...process.env, TMPDIR: notAFolder } });
     assert.equal(cli.status, 0, cli.stderr);
-    const [run] = JSON.parse(cli.stdout).runs as RunRecord[];
+    const [run] = (JSON.parse(cli.stdout) as TrainJson).runs;
     assert.equal(run.status, 'completed');
     assert.equal(run.backend.threads, 1);
     assert.match(run.backend.fallbackReason ?? '', /2 threads unavailable, one used: .*not a directory/);

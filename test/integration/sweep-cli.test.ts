@@ -6,6 +6,8 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import type { SweepRecord } from '../../src/engine/sweep/types';
+import { readJson, readRunRecords } from '../support/records';
 import { ensureBuilt, REPO } from './helpers/build';
 
 const BIN = join(REPO, 'bin/archlab.js');
@@ -43,11 +45,8 @@ function archlab(...args: string[]) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-async function runRecords(): Promise<Record<string, any>[]> {
-  const dir = join(cwd, '.archlab', 'runs');
-  const names = (await readdir(dir)).filter((n) => n.endsWith('.json'));
-  return Promise.all(names.map(async (n) => JSON.parse(await readFile(join(dir, n), 'utf8'))));
-}
+const runRecords = () => readRunRecords(join(cwd, '.archlab', 'runs'));
+const sweepRecord = (name: string) => readJson<SweepRecord>(join(cwd, '.archlab', 'sweeps', name));
 
 test('an ASHA sweep: every trial a run record with its params, slow learners pruned at rung 1, the table and the Pareto answer', async () => {
   // One at a time, so that the trials reach the first rung in their order (side by side, a slow
@@ -63,10 +62,10 @@ test('an ASHA sweep: every trial a run record with its params, slow learners pru
   const records = await runRecords();
   assert.equal(records.length, 4);
   const [sweepName] = await readdir(join(cwd, '.archlab', 'sweeps'));
-  const sweep = JSON.parse(await readFile(join(cwd, '.archlab', 'sweeps', sweepName), 'utf8'));
+  const sweep = await sweepRecord(sweepName);
   assert.equal(sweep.schemaVersion, 1);
   assert.equal(sweep.status, 'completed');
-  assert.deepEqual(sweep.trials.map((t: any) => t.params), [
+  assert.deepEqual(sweep.trials.map((t) => t.params), [
     { learningRate: 0.01, filters: 2 },
     { learningRate: 0.000001, filters: 2 },
     { learningRate: 0.01, filters: 4 },
@@ -77,17 +76,18 @@ test('an ASHA sweep: every trial a run record with its params, slow learners pru
     assert.deepEqual(record.sweep, { id: sweep.id, trial: trial.trial, params: trial.params });
     assert.equal(record.status, trial.status);
     assert.equal(record.config.learningRate, trial.params.learningRate);
-    assert.equal(record.summary.params.total, trial.paramsCount);
+    assert.equal(record.summary?.params.total, trial.paramsCount);
     if (trial.params.learningRate === 0.000001) {
       assert.equal(record.status, 'pruned', `trial ${trial.trial + 1} learns nothing and stops at the first rung`);
       assert.equal(record.epochs.length, 1);
       assert.equal(record.results, undefined);
     }
   }
-  const first = records.find((r) => r.sweep.trial === 0)!;
+  const first = records.find((r) => r.sweep?.trial === 0)!;
   assert.equal(first.status, 'completed');
   assert.equal(first.epochs.length, 3);
-  assert.equal(sweep.best.trial, sweep.trials.filter((t: any) => t.status === 'completed').sort((a: any, b: any) => b.value - a.value)[0].trial);
+  const completed = sweep.trials.filter((t) => t.status === 'completed');
+  assert.equal(sweep.best?.trial, completed.sort((a, b) => (b.value ?? 0) - (a.value ?? 0))[0].trial);
 });
 
 test('Ctrl-C interrupts a sweep; --resume keeps the finished trials and runs the rest', async () => {
@@ -102,22 +102,22 @@ test('Ctrl-C interrupts a sweep; --resume keeps the finished trials and runs the
   assert.equal(code, 130, stderr);
   assert.match(stderr, /resume with archlab sweep --resume (\S+)/);
   const id = /--resume (\S+)/.exec(stderr)![1];
-  const interrupted = JSON.parse(await readFile(join(cwd, '.archlab', 'sweeps', `${id}.json`), 'utf8'));
+  const interrupted = await sweepRecord(`${id}.json`);
   assert.equal(interrupted.status, 'interrupted');
-  assert.deepEqual(interrupted.trials.map((t: any) => t.status), ['completed', 'cancelled', 'pending', 'pending']);
-  const before = (await runRecords()).find((r) => r.sweep.trial === 0)!;
+  assert.deepEqual(interrupted.trials.map((t) => t.status), ['completed', 'cancelled', 'pending', 'pending']);
+  const before = (await runRecords()).find((r) => r.sweep?.trial === 0)!;
 
   const resumed = archlab('sweep', '--resume', id, ...DATA, '--parallel', '2');
   assert.equal(resumed.code, 0, resumed.stderr);
   assert.doesNotMatch(resumed.stderr, /trial 1\/4 started/, 'the finished trial is not run again');
   assert.match(resumed.stderr, /trial 2\/4 started/);
   assert.match(resumed.stderr, /2 at a time on local/);
-  const sweep = JSON.parse(await readFile(join(cwd, '.archlab', 'sweeps', `${id}.json`), 'utf8'));
+  const sweep = await sweepRecord(`${id}.json`);
   assert.equal(sweep.status, 'completed');
-  assert.deepEqual(sweep.trials.map((t: any) => t.status), ['completed', 'completed', 'completed', 'completed']);
+  assert.deepEqual(sweep.trials.map((t) => t.status), ['completed', 'completed', 'completed', 'completed']);
   const records = await runRecords();
   assert.equal(records.length, 4, 'one record per trial: the cancelled run was started over under its id');
-  assert.deepEqual(records.find((r) => r.sweep.trial === 0), before);
+  assert.deepEqual(records.find((r) => r.sweep?.trial === 0), before);
 });
 
 test('bad sweep input: the field is named, nothing is recorded', async () => {

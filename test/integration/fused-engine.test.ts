@@ -185,7 +185,7 @@ describe('models the fused engine does not train', () => {
     it('the example MLP trains on the fused engine and its record says so', () => {
       const cli = train(EXAMPLE, '--model', 'MLP', '--lr', '0.005');
       assert.equal(cli.status, 0, cli.stderr);
-      const [run] = JSON.parse(cli.stdout).runs as CliRun[];
+      const [run] = (JSON.parse(cli.stdout) as { runs: unknown }).runs as CliRun[];
       assert.equal(run.status, 'completed');
       assert.equal(run.backend.engine, 'wasm-fused');
       assert.match(run.backend.simd ?? '', /^(relaxed|simd128)$/);
@@ -195,7 +195,7 @@ describe('models the fused engine does not train', () => {
     it('the example residual network (batch normalization, Add, global pooling) trains on the fused engine', () => {
       const cli = train(join(REPO, 'examples/residual.model.ts'));
       assert.equal(cli.status, 0, cli.stderr);
-      const [run] = JSON.parse(cli.stdout).runs as (CliRun & { epochs: { loss: number }[] })[];
+      const [run] = (JSON.parse(cli.stdout) as { runs: unknown }).runs as (CliRun & { epochs: { loss: number }[] })[];
       assert.equal(run.status, 'completed');
       assert.equal(run.backend.engine, 'wasm-fused');
       // Chance is ln 10 = 2.30; the moving statistics need more than 32 batches to evaluate well.
@@ -205,12 +205,12 @@ describe('models the fused engine does not train', () => {
     it('auto trains an unsupported model with tfjs and says why; fused refuses it with the reason', () => {
       const auto = train(join(cwd, 'norm.model.ts'));
       assert.equal(auto.status, 0, auto.stderr);
-      const [run] = JSON.parse(auto.stdout).runs as CliRun[];
+      const [run] = (JSON.parse(auto.stdout) as { runs: unknown }).runs as CliRun[];
       assert.equal(run.status, 'completed');
       assert.equal(run.backend.engine, 'tfjs');
       assert.match(run.backend.fallbackReason ?? '', /fused engine: LayerNormalization layers are not supported/);
       const fused = train(join(cwd, 'norm.model.ts'), '--backend', 'fused');
-      const [refused] = JSON.parse(fused.stdout).runs as CliRun[];
+      const [refused] = (JSON.parse(fused.stdout) as { runs: unknown }).runs as CliRun[];
       assert.equal(refused.status, 'failed');
       assert.match(JSON.stringify(refused.error), /fused engine cannot train this model: LayerNormalization layers are not supported/);
     });

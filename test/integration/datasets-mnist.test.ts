@@ -29,7 +29,7 @@ describe('mnist', () => {
     const { train, test } = await loadDataset('mnist');
     const trainCounts = histogram(train.labels, 10);
     assert.equal(trainCounts.reduce((a, b) => a + b), 60000);
-    assert.ok(trainCounts.every((n) => n > 5000), `train counts ${trainCounts}`);
+    assert.ok(trainCounts.every((n) => n > 5000), `train counts ${trainCounts.join(',')}`);
     assert.deepEqual(histogram(test.labels, 10), [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]);
   });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import type { Tensor4D } from '@tensorflow/tfjs-core';
+import type { Rank } from '@tensorflow/tfjs-core';
 import { compareKernel, random, startBackends, tf } from './helpers/kernel-compare';
 
 type Pad = 'same' | 'valid' | number[][];
@@ -45,7 +45,7 @@ const describeCase = (c: ConvCase) =>
 function shapes(c: ConvCase) {
   const xShape: [number, number, number, number] = [c.batch, c.height, c.width, c.inChannels];
   const filterShape: [number, number, number, number] = [...c.filter, c.inChannels, c.outChannels];
-  const dyShape = tf.tidy(() => tf.conv2d(tf.zeros(xShape) as Tensor4D, tf.zeros(filterShape) as Tensor4D, c.strides, c.pad as 'same').shape) as number[];
+  const dyShape = tf.tidy(() => tf.conv2d(tf.zeros<Rank.R4>(xShape), tf.zeros<Rank.R4>(filterShape), c.strides, c.pad as 'same').shape) as number[];
   return { xShape, filterShape, dyShape };
 }
 

@@ -7,6 +7,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { TrainJson } from '../../src/cli/train';
 import type { InspectReport } from '../../src/engine/models';
 import type { ModelSummary, RunRecord } from '../../src/engine/types';
 import { diffArchitectures, headlineDeltas, misclassifiedDiff } from '../../webview/diff/runDiff';
@@ -88,7 +89,7 @@ describe('misclassified diff of two recorded runs', () => {
       `export function ${name}() {\n  return tf.sequential({ layers: [tf.layers.flatten({ inputShape: [28, 28, 1] }), tf.layers.dense({ units: ${units}, activation: 'relu' }), tf.layers.dense({ units: 10 })] });\n}\n`;
     await writeFile(file, `import * as tf from '@tensorflow/tfjs';\n${mlp('Narrow', 8)}${mlp('Wide', 32)}`);
     const train = (model: string) => {
-      const out = JSON.parse(archlab('train', file, '--model', model, '--limit', '600', '--test-limit', '300', '--epochs', '1', '--runs-dir', runsDir, '--json'));
+      const out = JSON.parse(archlab('train', file, '--model', model, '--limit', '600', '--test-limit', '300', '--epochs', '1', '--runs-dir', runsDir, '--json')) as TrainJson;
       return readFile(join(runsDir, `${out.runs[0].id}.json`), 'utf8').then((t) => JSON.parse(t) as RunRecord);
     };
     a = await train('Narrow');

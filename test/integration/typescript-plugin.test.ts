@@ -34,15 +34,16 @@ function languageService(file: string, source: string, withPlugin: boolean, modu
     getScriptSnapshot: (name) => (ts.sys.fileExists(name) ? ts.ScriptSnapshot.fromString(ts.sys.readFile(name) ?? '') : undefined),
     getCurrentDirectory: () => dir,
     getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
-    fileExists: ts.sys.fileExists,
-    readFile: ts.sys.readFile,
-    readDirectory: ts.sys.readDirectory,
-    directoryExists: ts.sys.directoryExists,
-    getDirectories: ts.sys.getDirectories,
+    fileExists: (path) => ts.sys.fileExists(path),
+    readFile: (path, encoding) => ts.sys.readFile(path, encoding),
+    readDirectory: (...args) => ts.sys.readDirectory(...args),
+    directoryExists: (path) => ts.sys.directoryExists(path),
+    getDirectories: (path) => ts.sys.getDirectories(path),
     resolveModuleNameLiterals: (literals, containingFile, _redirected, opts) => literals.map((l) => ts.resolveModuleName(l.text, containingFile, opts, ts.sys)),
   };
   const service = ts.createLanguageService(host);
   if (!withPlugin) return service;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the plugin's CommonJS bundle, as TypeScript's server loads it
   const init = require(PLUGIN) as (modules: { typescript: typeof ts }) => { create(info: unknown): ts.LanguageService };
   return init({ typescript: ts }).create({ languageServiceHost: host, languageService: service, project: {}, config: {} });
 }

@@ -2,7 +2,7 @@
 // jobs of the window's queue (never more at once than maxConcurrentJobs), ASHA's decisions sent to
 // the children at rung epochs, Stop and Resume, and an unreachable queue falling back to local trials.
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -17,6 +17,7 @@ import { planInChild } from '../../src/extension/sweeps/planner';
 import { SweepSessions, type SweepSettings } from '../../src/extension/sweeps/sweepSessions';
 import { describeSweepEnd, describeSweepProgress } from '../../src/extension/sweeps/sweepText';
 import { startTrialTrainer } from '../../src/extension/sweeps/trialTrainer';
+import { readRunRecords } from '../support/records';
 import { ensureBuilt, REPO } from './helpers/build';
 
 const trainerPath = join(REPO, 'dist', 'trainer.js');
@@ -84,9 +85,8 @@ function lab(settings: SweepSettings): Lab {
 }
 
 async function records(sweep: SweepRecord): Promise<RunRecord[]> {
-  const dir = join(root, '.archlab', 'runs');
-  const all = await Promise.all((await readdir(dir)).filter((n) => n.endsWith('.json')).map(async (n) => JSON.parse(await readFile(join(dir, n), 'utf8'))));
-  return all.filter((r: RunRecord) => r.sweep?.id === sweep.id);
+  const all = await readRunRecords(join(root, '.archlab', 'runs'));
+  return all.filter((r) => r.sweep?.id === sweep.id);
 }
 
 test('a sweep runs every trial as a job of the queue, two at a time, each ending with one record', async () => {

@@ -131,7 +131,7 @@ describe('the drawing pad on MNIST', () => {
       return p.top.slice(0, 5);
     })();
     assert.deepEqual(answer.top, expected);
-    assert.equal(answer.top![0].label, test_.labels[0]);
+    assert.equal(answer.top[0].label, test_.labels[0]);
     assert.ok(Math.abs(expected.reduce((s, t) => s + t.probability, 0) - 1) < 0.1);
     const [wrongSize] = await server.predict([model], [0.5, 0.5]);
     assert.equal(wrongSize.error, 'CNN takes 28x28x1 images, not 2 values');

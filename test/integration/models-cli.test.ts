@@ -8,6 +8,10 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { loadDataset } from '../../src/engine/datasets';
 import type { RunRecord } from '../../src/engine/types';
+import type { PredictJson } from '../../src/cli/models';
+import type { TrainJson } from '../../src/cli/train';
+import type { LoadedExport } from '../fixtures/scripts/load-exported';
+import { readJson } from '../support/records';
 import { ensureBuilt, REPO } from './helpers/build';
 
 const BIN = join(REPO, 'bin/archlab.js');
@@ -27,8 +31,8 @@ before(async () => {
   // A short training, so that some of the 10,000 test images are misclassified.
   const { code, stdout, stderr } = archlab('train', EXAMPLE, '--model', 'TinyCNN', '--limit', '2000', '--epochs', '1', '--keep-models', 'all', '--json');
   assert.equal(code, 0, stderr);
-  const id = JSON.parse(stdout).runs[0].id;
-  record = JSON.parse(await readFile(join(cwd, '.archlab', 'runs', `${id}.json`), 'utf8'));
+  const { id } = (JSON.parse(stdout) as TrainJson).runs[0];
+  record = await readJson<RunRecord>(join(cwd, '.archlab', 'runs', `${id}.json`));
 });
 after(() => rm(cwd, { recursive: true, force: true }));
 
@@ -45,7 +49,7 @@ test('an exported model, loaded by stock tf.loadLayersModel in a fresh process, 
     encoding: 'utf8',
   });
   assert.equal(fresh.status, 0, fresh.stderr);
-  const result = JSON.parse(fresh.stdout);
+  const result = JSON.parse(fresh.stdout) as LoadedExport;
   assert.equal(result.backend, record.backend.name);
   assert.ok(record.results!.misclassified.length > 50);
   assert.equal(result.accuracy, record.results!.testAccuracy);
@@ -65,7 +69,7 @@ test('predict on test images by index gives the predictions the run recorded', (
   const [index, label, predicted] = record.results!.misclassified[0];
   const wrong = archlab('predict', 'tinycnn', String(index), '--json');
   assert.equal(wrong.code, 0, wrong.stderr);
-  const result = JSON.parse(wrong.stdout);
+  const result = JSON.parse(wrong.stdout) as PredictJson;
   assert.equal(result.label, label);
   assert.equal(result.prediction, predicted);
   assert.equal(result.top.length, 3);
@@ -101,12 +105,12 @@ test('predict reads a PNG or PGM picture, dark ink on light paper at any size, a
   await writeFile(join(cwd, 'digit.png'), png(140, 140, (x, y) => Math.round(255 * (1 - ink(confident, x, y)))));
   const pgmPixels = Buffer.from(Array.from({ length: 28 * 28 }, (_, p) => Math.round(255 * split.images[confident * 784 + p])));
   await writeFile(join(cwd, 'digit.pgm'), Buffer.concat([Buffer.from('P5\n# a test digit\n28 28\n255\n'), pgmPixels]));
-  const expected = JSON.parse(archlab('predict', record.id, String(confident), '--json').stdout).prediction;
+  const expected = (JSON.parse(archlab('predict', record.id, String(confident), '--json').stdout) as PredictJson).prediction;
   assert.equal(expected, split.labels[confident]);
   for (const file of ['digit.png', 'digit.pgm']) {
     const { code, stdout, stderr } = archlab('predict', record.id, file, '--json');
     assert.equal(code, 0, stderr);
-    assert.equal(JSON.parse(stdout).prediction, expected, file);
+    assert.equal((JSON.parse(stdout) as PredictJson).prediction, expected, file);
   }
   await writeFile(join(cwd, 'not-an-image.png'), 'hello');
   const bad = archlab('predict', record.id, 'not-an-image.png');

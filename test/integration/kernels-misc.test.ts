@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import type { Tensor4D } from '@tensorflow/tfjs-core';
 import { compareKernel, random, randomValues, startBackends, tf } from './helpers/kernel-compare';
 
 const TOLERANCE = 1e-5;
@@ -121,7 +120,7 @@ describe('wasm gradient and reduction kernels match the cpu backend', () => {
   it('Identity: a clone keeps its values after the original is disposed, and frees memory once both are gone', async () => {
     await tf.setBackend('wasm');
     const before = tf.memory().numBytes;
-    const original = tf.tensor4d(randomValues([2, 3, 3, 2], 7), [2, 3, 3, 2]) as Tensor4D;
+    const original = tf.tensor4d(randomValues([2, 3, 3, 2], 7), [2, 3, 3, 2]);
     const expected = original.dataSync().slice();
     const copy = tf.clone(original);
     original.dispose();

@@ -2,10 +2,11 @@
 // or with its disk filling up mid-run.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { readRunRecords } from '../support/records';
 import { ensureBuilt, REPO } from './helpers/build';
 
 const BIN = join(REPO, 'bin/archlab.js');
@@ -25,10 +26,7 @@ function archlab(...args: string[]) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-async function records(runsDir: string) {
-  const names = (await readdir(runsDir)).filter((n) => n.endsWith('.json') && !n.startsWith('.'));
-  return Promise.all(names.map(async (n) => JSON.parse(await readFile(join(runsDir, n), 'utf8'))));
-}
+const records = readRunRecords;
 
 /** Starts a long training and calls `act` once its stderr matches `when`; resolves with its exit. */
 function trainUntil(runsDir: string, when: RegExp, act: (child: ReturnType<typeof spawn>) => void) {
@@ -36,7 +34,7 @@ function trainUntil(runsDir: string, when: RegExp, act: (child: ReturnType<typeo
   const child = spawn(process.execPath, [BIN, 'train', EXAMPLE, '--model', 'MLP', '--backend', 'cpu', '--limit', '3000', '--epochs', '200', '--runs-dir', runsDir], { cwd, detached: true });
   let stderr = '';
   let acted = false;
-  child.stderr!.on('data', (chunk: Buffer) => {
+  child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
     if (!acted && when.test(stderr)) {
       acted = true;
@@ -63,12 +61,13 @@ test('a run killed with SIGKILL, with its trainer, is marked interrupted, with i
   assert.equal(killed.signal, 'SIGKILL');
   const [left] = await records(runsDir);
   assert.equal(left.status, 'running', 'nothing could end the record when the processes were killed');
-  assert.ok(Number.isInteger(left.owner.pid) && left.owner.host && left.owner.processStartedAt && left.owner.heartbeatAt, JSON.stringify(left.owner));
+  const owner = left.owner!;
+  assert.ok(Number.isInteger(owner.pid) && owner.host && owner.processStartedAt && owner.heartbeatAt, JSON.stringify(owner));
 
   const next = archlab('train', EXAMPLE, ...QUICK, '--runs-dir', runsDir);
   assert.equal(next.code, 0, next.stderr);
-  assert.match(next.stderr, new RegExp(`Marked run ${left.id} \\(MLP\\) as interrupted: The run did not finish: the process running it \\(pid ${left.owner.pid} on .+\\) has ended`));
-  const repaired = (await records(runsDir)).find((r) => r.id === left.id);
+  assert.match(next.stderr, new RegExp(`Marked run ${left.id} \\(MLP\\) as interrupted: The run did not finish: the process running it \\(pid ${owner.pid} on .+\\) has ended`));
+  const repaired = (await records(runsDir)).find((r) => r.id === left.id)!;
   assert.equal(repaired.status, 'interrupted');
   assert.ok(repaired.epochs.length >= 2, 'the epochs it recorded stay');
   assert.ok(repaired.finishedAt);
@@ -80,7 +79,7 @@ test('killing only the command with SIGKILL: its trainer ends the record as inte
   assert.equal(killed.signal, 'SIGKILL');
   const [record] = await eventually(() => records(runsDir), ([r]) => r?.status !== 'running');
   assert.equal(record.status, 'interrupted');
-  assert.equal(record.error.message, 'The archlab command that ran it was killed or lost its terminal.');
+  assert.equal(record.error?.message, 'The archlab command that ran it was killed or lost its terminal.');
   assert.ok(record.epochs.length >= 1);
 });
 

@@ -4,18 +4,19 @@
 // reach the window as they happen, and their records land in the workspace's store.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { RunStore } from '../../src/engine/runs/store';
 import { SweepStore } from '../../src/engine/sweep/store';
-import type { RunRecord, TrainingEvent } from '../../src/engine/types';
+import type { TrainingEvent } from '../../src/engine/types';
 import { JobLocks } from '../../src/extension/jobs/jobLocks';
 import { JobManager } from '../../src/extension/jobs/jobManager';
 import { planInChild } from '../../src/extension/sweeps/planner';
 import { SweepSessions } from '../../src/extension/sweeps/sweepSessions';
+import { readRunRecords } from '../support/records';
 import { ensureBuilt, REPO } from './helpers/build';
 import { freePort } from './helpers/net';
 
@@ -98,7 +99,7 @@ test('with archlab.queue set, the trials go to the queue: an agent trains them a
     settings: () => ({ maxConcurrentJobs: 1, overrides: {}, queue: url }),
     remoteEvent: (event) => events.push(event),
     // The bundle the extension host requires, not the sources: it must load on its own.
-    loadQueue: async () => createRequire(import.meta.url)(join(REPO, 'dist/queue.js')),
+    loadQueue: async () => createRequire(import.meta.url)(join(REPO, 'dist/queue.js')) as typeof import('../../src/engine/sweep/queue/choose'),
     queueUnreachable: (message) => warnings.push(message),
     log: () => undefined,
   });
@@ -111,8 +112,7 @@ test('with archlab.queue set, the trials go to the queue: an agent trains them a
   assert.equal(sweep.status, 'completed');
   assert.deepEqual(sweep.trials.map((t) => [t.params.units, t.status]), [[8, 'completed'], [16, 'completed']]);
 
-  const dir = join(root, '.archlab', 'runs');
-  const records: RunRecord[] = await Promise.all((await readdir(dir)).filter((n) => n.endsWith('.json')).map(async (n) => JSON.parse(await readFile(join(dir, n), 'utf8'))));
+  const records = await readRunRecords(join(root, '.archlab', 'runs'));
   assert.deepEqual(records.map((r) => r.id).sort(), sweep.trials.map((t) => t.runId).sort());
   for (const record of records) {
     assert.equal(record.status, 'completed');

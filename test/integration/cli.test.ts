@@ -1,10 +1,14 @@
 // The `archlab` command line end to end, as a user runs it: node bin/archlab.js in a folder of their own.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import type { TrainJson } from '../../src/cli/train';
+import type { InspectReport } from '../../src/engine/models';
+import type { RunRecord } from '../../src/engine/types';
+import { readJson } from '../support/records';
 import { ensureBuilt, REPO } from './helpers/build';
 
 const BIN = join(REPO, 'bin/archlab.js');
@@ -26,9 +30,9 @@ function archlab(...args: string[]) {
 test('inspect --json lists the four study architectures with their exact param counts', () => {
   const { code, stdout } = archlab('inspect', EXAMPLE, '--json');
   assert.equal(code, 0);
-  const result = JSON.parse(stdout);
+  const result = JSON.parse(stdout) as InspectReport;
   assert.deepEqual(
-    result.models.map((m: { name: string; summary: { params: { total: number } } }) => [m.name, m.summary.params.total]),
+    result.models.map((m) => [m.name, m.summary?.params.total]),
     [['MLP', 25450], ['TinyCNN', 4266], ['CNN', 26698], ['StrongCNN', 467818]],
   );
 });
@@ -43,15 +47,16 @@ test('inspect prints per-layer shapes, params and MACs', () => {
 test('train --json prints only JSON on stdout and leaves a run record', async () => {
   const { code, stdout, stderr } = archlab('train', EXAMPLE, '--limit', '500', '--epochs', '1', '--model', 'MLP', '--json');
   assert.equal(code, 0, stderr);
-  const { runsDir, runs } = JSON.parse(stdout);
+  const { runsDir, runs } = JSON.parse(stdout) as TrainJson;
   assert.equal(runsDir, join(cwd, '.archlab', 'runs'));
   assert.equal(runs.length, 1);
   assert.equal(runs[0].model, 'MLP');
   assert.equal(runs[0].status, 'completed');
-  assert.equal(runs[0].params.total, 25450);
-  assert.ok(runs[0].testAccuracy > 0.1 && runs[0].testAccuracy <= 1);
+  assert.equal(runs[0].params?.total, 25450);
+  const accuracy = runs[0].testAccuracy ?? 0;
+  assert.ok(accuracy > 0.1 && accuracy <= 1);
   assert.equal(runs[0].epochs.length, 1);
-  const record = JSON.parse(await readFile(join(runsDir, `${runs[0].id}.json`), 'utf8'));
+  const record = await readJson<RunRecord>(join(runsDir, `${runs[0].id}.json`));
   assert.equal(record.status, 'completed');
   assert.equal(record.config.limit, 500);
 });
@@ -110,7 +115,7 @@ for (const [signal, what] of [['SIGINT', 'Ctrl-C'], ['SIGTERM', 'a kill']] as co
     assert.equal(code, 130);
     assert.match(stderr, /[Cc]ancelling the current run/);
     const [name] = await readdir(runsDir);
-    const record = JSON.parse(await readFile(join(runsDir, name), 'utf8'));
+    const record = await readJson<RunRecord>(join(runsDir, name));
     assert.equal(record.status, 'cancelled');
     assert.equal(record.epochs.length, 0);
   });

@@ -7,6 +7,9 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import type { InspectReport } from '../../src/engine/models';
+import type { RunRecord } from '../../src/engine/types';
+import { readJson } from '../support/records';
 import { ensureBuilt, REPO } from './helpers/build';
 
 const BIN = join(REPO, 'bin/archlab.js');
@@ -117,11 +120,11 @@ for (const name of ['modèle.model.ts', '<b>x&y<b> #1.model.ts']) {
     assert.ok(result.stderr.includes(`${name}:2:`), result.stderr);
     assert.doesNotMatch(result.stderr, /%[0-9A-F]{2}/);
     const [recordFile] = await storeFiles(runsDir);
-    const record = JSON.parse(await readFile(join(runsDir, recordFile), 'utf8'));
-    assert.equal(record.error.file, file);
-    assert.equal(record.error.line, 2);
+    const record = await readJson<RunRecord>(join(runsDir, recordFile));
+    assert.equal(record.error?.file, file);
+    assert.equal(record.error?.line, 2);
     const inspected = spawnSync(process.execPath, [BIN, 'inspect', name, '--json'], { cwd: dir, encoding: 'utf8' });
-    assert.equal(JSON.parse(inspected.stdout).models[0].error.file, file);
+    assert.equal((JSON.parse(inspected.stdout) as InspectReport).models[0].error?.file, file);
   });
 }
 

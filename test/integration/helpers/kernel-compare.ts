@@ -64,8 +64,8 @@ async function runOn(backend: 'wasm' | 'cpu', kernel: string, inputs: Record<str
   const before = tf.memory().numTensors;
   const result = tf.tidy(() => {
     const tensors = typeof inputs === 'function' ? inputs() : Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, tf.tensor(v.values, v.shape)]));
-    const out = tf.engine().runKernel(kernel, tensors, attrs) as Tensor;
-    return { values: out.dataSync() as Float32Array, shape: out.shape };
+    const out = tf.engine().runKernel<Tensor>(kernel, tensors, attrs);
+    return { values: out.dataSync<'float32'>(), shape: out.shape };
   });
   if (tf.memory().numTensors !== before) throw new Error(`${kernel} on ${backend} left ${tf.memory().numTensors - before} tensors behind`);
   return result;
