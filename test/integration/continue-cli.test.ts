@@ -6,6 +6,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import type { TrainJson } from '../../src/cli/train';
 import type { RunRecord } from '../../src/engine/types';
 import { ensureBuilt, REPO } from './helpers/build';
 
@@ -20,7 +21,9 @@ function archlab(...args: string[]) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-const recordOf = async (id: string): Promise<RunRecord> => JSON.parse(await readFile(join(cwd, '.archlab', 'runs', `${id}.json`), 'utf8'));
+const recordOf = async (id: string) => JSON.parse(await readFile(join(cwd, '.archlab', 'runs', `${id}.json`), 'utf8')) as RunRecord;
+/** The id of the first run `train --json` printed. */
+const firstRunId = (stdout: string) => (JSON.parse(stdout) as TrainJson).runs[0].id;
 const runCount = async () => (await readdir(join(cwd, '.archlab', 'runs'))).filter((f) => f.endsWith('.json')).length;
 
 before(async () => {
@@ -28,7 +31,7 @@ before(async () => {
   cwd = await mkdtemp(join(tmpdir(), 'archlab-continue-cli-'));
   const { code, stdout, stderr } = archlab('train', EXAMPLE, '--model', 'TinyCNN', '--limit', '2000', '--test-limit', '1000', '--epochs', '2', '--keep-models', 'all', '--json');
   assert.equal(code, 0, stderr);
-  parent = await recordOf(JSON.parse(stdout).runs[0].id);
+  parent = await recordOf(firstRunId(stdout));
 });
 after(() => rm(cwd, { recursive: true, force: true }));
 
@@ -61,7 +64,7 @@ test('unknown runs, runs without a saved model and settings the parent decides a
 
   const none = archlab('train', EXAMPLE, '--model', 'MLP', '--limit', '300', '--test-limit', '100', '--epochs', '1', '--keep-models', 'none', '--json');
   assert.equal(none.code, 0, none.stderr);
-  const bare = JSON.parse(none.stdout).runs[0].id;
+  const bare = firstRunId(none.stdout);
   const missing = archlab('train', '--resume', bare);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, new RegExp(`Cannot continue training: Run ${bare} has no saved model: its trained model was not kept \\(the archlab.keepModels setting, --keep-models on the command line\\) or was deleted`));

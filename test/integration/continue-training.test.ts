@@ -44,7 +44,7 @@ async function train(model: string, backend: 'fused' | 'wasm', epochs: number): 
 /** The step count saved with a run's optimizer state ('iter', an int32, comes first). */
 async function savedSteps(record: RunRecord): Promise<number> {
   const dir = savedModelDir(new RunStore(root), record);
-  const state = JSON.parse(await readFile(join(dir, 'optimizer.json'), 'utf8'));
+  const state = JSON.parse(await readFile(join(dir, 'optimizer.json'), 'utf8')) as { weights: { name: string; dtype: string }[] };
   assert.deepEqual([state.weights[0].name, state.weights[0].dtype], ['iter', 'int32']);
   return (await readFile(join(dir, 'optimizer.bin'))).readInt32LE(0);
 }

@@ -7,7 +7,7 @@ import { fitsBytes } from '../../src/engine/fused/splits';
 import { FusedTrainer } from '../../src/engine/fused/trainer';
 import { gatherBatch, seededRandom, shuffledIndices } from '../../src/engine/train/data';
 import type { Tf } from '../../src/engine/tf';
-import { cpuTf } from './helpers/fused-compare';
+import { cpuTf } from '../integration/helpers/fused-compare';
 
 let tf: Tf;
 before(async () => {

@@ -79,7 +79,7 @@ export class DetailsView {
       this.head,
       el('h2', {}, name ? `${name} ` : run.model, name ? el('span', { className: 'muted' }, run.model) : null),
       el('p', { className: 'muted' }, `${run.file} · ${run.status} · started ${formatStarted(run.startedAt)}`),
-      continuedLine(run, parent, this.links.show),
+      continuedLine(run, parent, (id) => this.links.show(id)),
     );
     this.body.append(
       ...(run.error ? [el('pre', { className: 'error' }, errorText(run.error))] : []),

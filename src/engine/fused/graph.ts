@@ -88,7 +88,7 @@ export function readGraph(model: LayersModel): FusedGraph {
     const inShapes = inbound[0].inputTensors.map((t) => t.shape.slice(1) as number[]);
     const outShape = inbound[0].outputTensors[0].shape.slice(1) as number[];
     if ([...inShapes.flat(), ...outShape].some((d) => typeof d !== 'number' || d < 1)) throw new FusedUnsupported(`layer ${layer.name} has an unknown shape`);
-    const op = readLayer(layer.getClassName(), layer.getConfig() as Config, layer.name);
+    const op = readLayer(layer.getClassName(), layer.getConfig(), layer.name);
     if (op.kind !== 'add' && op.kind !== 'concat' && inputs.length !== 1) throw new FusedUnsupported(`layer ${layer.name} takes several inputs`);
     if (op.kind === 'add' && inShapes.some((shape) => shape.join() !== outShape.join())) throw new FusedUnsupported(`layer ${layer.name} adds tensors of different shapes`);
     producers.set(inbound[0].outputTensors[0], layers.length);
@@ -164,7 +164,9 @@ function readLayer(type: string, config: Config, name: string): Op {
 }
 
 function pair(value: unknown): [number, number] {
-  return Array.isArray(value) ? [value[0], value[1] ?? value[0]] : [value as number, value as number];
+  if (!Array.isArray(value)) return [value as number, value as number];
+  const [first, second] = value as number[];
+  return [first, second ?? first];
 }
 
 function padding(value: unknown, refuse: (what: string) => Error): 'same' | 'valid' {
@@ -173,7 +175,7 @@ function padding(value: unknown, refuse: (what: string) => Error): 'same' | 'val
 }
 
 function activation(value: unknown, refuse: (what: string) => Error): ActivationName {
-  const name = value ?? 'linear';
-  if ((ACTIVATIONS as readonly unknown[]).includes(name) || name === 'softmax') return name as ActivationName;
-  throw refuse(`activation ${String(name)} is not supported`);
+  const name = typeof value === 'string' ? value : value === undefined || value === null ? 'linear' : JSON.stringify(value);
+  if ((ACTIVATIONS as readonly string[]).includes(name) || name === 'softmax') return name as ActivationName;
+  throw refuse(`activation ${name} is not supported`);
 }

@@ -170,7 +170,7 @@ function backward(lo: Lowering, graph: FusedGraph, shared: Shared, fwd: Forward,
   grads[layers.length - 1] = dLogits;
   const contribute = (j: number, dx: number, count: number) => {
     if (grads[j] === undefined) grads[j] = dx;
-    else lo.call('add', grads[j]!, grads[j]!, dx, count);
+    else lo.call('add', grads[j], grads[j], dx, count);
   };
   const inputOf = (j: number) => (j < 0 ? input : fwd.outputs[j]);
   for (let index = layers.length - 1; index >= 0; index--) {

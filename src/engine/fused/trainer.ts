@@ -216,11 +216,11 @@ export class FusedTrainer {
       const p = this.shared.params[index];
       if (!p) return;
       const [kernel, bias, movingMean, movingVariance] = layer.source.getWeights();
-      this.rt.f32(p.kernel, p.kernelCount).set(kernel.dataSync() as Float32Array);
-      if (bias) this.rt.f32(p.bias, p.biasCount).set(bias.dataSync() as Float32Array);
+      this.rt.f32(p.kernel, p.kernelCount).set(kernel.dataSync());
+      if (bias) this.rt.f32(p.bias, p.biasCount).set(bias.dataSync());
       if (p.state !== undefined) {
-        this.rt.f32(p.state, p.biasCount).set(movingMean.dataSync() as Float32Array);
-        this.rt.f32(p.state + p.biasCount * 4, p.biasCount).set(movingVariance.dataSync() as Float32Array);
+        this.rt.f32(p.state, p.biasCount).set(movingMean.dataSync());
+        this.rt.f32(p.state + p.biasCount * 4, p.biasCount).set(movingVariance.dataSync());
       }
     });
   }

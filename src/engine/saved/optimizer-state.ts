@@ -50,7 +50,7 @@ export async function readOptimizerState(dir: string): Promise<SavedOptimizerSta
   if (text === undefined) return undefined;
   const state = JSON.parse(text) as StateFile;
   const bytes = await readFile(join(dir, STATE_BIN));
-  const tensors = io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, state.weights);
+  const tensors = io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), state.weights);
   const weights = state.weights.map((spec) => ({ name: spec.name, tensor: tensors[spec.name] }));
   if (weights[0]?.name !== 'iter') {
     dispose(weights.map((w) => w.tensor));
