@@ -158,6 +158,7 @@ test('a quick run trains one epoch on a size chosen by the model: all of a small
   const large = quickRunConfig({ ...DEFAULT_TRAINING, quick: true }, 18_700_000, 60_000, 10_000);
   assert.equal(large.limit, Math.floor(QUICK_TRAIN_MACS / 18_700_000));
   assert.ok(large.limit < 60_000, 'StrongCNN (18.7 M MACs): part of an epoch');
+  assert.equal(large.testLimit, 10_000, 'tested on the same images as the small models');
   assert.equal(quickRunConfig({ ...DEFAULT_TRAINING, quick: true, limit: 500 }, 18_700_000, 60_000, 10_000).limit, 500, 'a limit given is kept');
 });
 
