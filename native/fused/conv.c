@@ -281,7 +281,7 @@ EXPORT(col2im)(int tid, int nt, const float *col, float *dx, SHAPE_ARGS) {
   const int run = kw * c;
   int from, to;
   share(tid, nt, n, &from, &to);
-  for (int64_t i = (int64_t)from * h * w * c; i < (int64_t)to * h * w * c; i++) dx[i] = 0.0f;
+  zero_images(dx, from, to, (int64_t)h * w * c);
   for (int b = from; b < to; b++) {
     for (int oy = 0; oy < ho; oy++) {
       for (int ox = 0; ox < wo; ox++) {

@@ -25,6 +25,11 @@ static inline void share(int tid, int nt, int count, int *from, int *to) {
   *to = (int)((int64_t)count * (tid + 1) / nt);
 }
 
+/** Zeros images [from, to) of `per` floats each (a gradient that kernels then add into). */
+static inline void zero_images(float *x, int from, int to, int64_t per) {
+  for (int64_t i = (int64_t)from * per; i < (int64_t)to * per; i++) x[i] = 0.0f;
+}
+
 enum Activation { ACT_LINEAR = 0, ACT_RELU = 1, ACT_SIGMOID = 2, ACT_TANH = 3 };
 
 float expf_fast(float x);

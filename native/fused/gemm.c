@@ -5,24 +5,8 @@
 // speed independent of A's and B's strides (a transposed operand read in place thrashed L1's sets).
 #include "gemm.h"
 
-void tile(int kc, const float *restrict a, const float *restrict b, float *c, int ldc, int rows, int cols, int load, const float *bias, int act) {
-  v128_t acc[8];
-  for (int i = 0; i < 8; i++) acc[i] = wasm_f32x4_splat(0.0f);
-  for (int k = 0; k < kc; k++) {
-    const v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
-    for (int r = 0; r < MR; r++) {
-      const v128_t x = wasm_v128_load32_splat(a + r);
-      acc[2 * r] = MADD(x, b0, acc[2 * r]);
-      acc[2 * r + 1] = MADD(x, b1, acc[2 * r + 1]);
-    }
-    a += MR;
-    b += NR;
-  }
-  store_tile(acc, c, ldc, rows, cols, load, bias, act);
-}
-
-void tile_strided(int kc, const float *a, int sa, const float *b, int sb, float *c, int ldc, int rows, int cols) {
-  v128_t acc[8];
+/** The register tile's sums over kc steps: row k of A (MR values) at a + k*sa, of B (NR values) at b + k*sb. */
+static inline void accumulate(v128_t *acc, int kc, const float *a, int sa, const float *b, int sb) {
   for (int i = 0; i < 8; i++) acc[i] = wasm_f32x4_splat(0.0f);
   for (int k = 0; k < kc; k++) {
     const v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
@@ -34,6 +18,17 @@ void tile_strided(int kc, const float *a, int sa, const float *b, int sb, float 
     a += sa;
     b += sb;
   }
+}
+
+void tile(int kc, const float *restrict a, const float *restrict b, float *c, int ldc, int rows, int cols, int load, const float *bias, int act) {
+  v128_t acc[8];
+  accumulate(acc, kc, a, MR, b, NR);
+  store_tile(acc, c, ldc, rows, cols, load, bias, act);
+}
+
+void tile_strided(int kc, const float *a, int sa, const float *b, int sb, float *c, int ldc, int rows, int cols) {
+  v128_t acc[8];
+  accumulate(acc, kc, a, sa, b, sb);
   store_tile(acc, c, ldc, rows, cols, 1, 0, ACT_LINEAR);
 }
 

@@ -91,7 +91,7 @@ EXPORT(avgpool)(int tid, int nt, const float *x, float *y, SHAPE_ARGS) {
 EXPORT(avgpool_grad)(int tid, int nt, const float *dy, float *dx, SHAPE_ARGS) {
   int from, to;
   share(tid, nt, n, &from, &to);
-  for (int64_t i = (int64_t)from * h * w * c; i < (int64_t)to * h * w * c; i++) dx[i] = 0.0f;
+  zero_images(dx, from, to, (int64_t)h * w * c);
   for (int b = from; b < to; b++) {
     for (int oy = 0; oy < ho; oy++) {
       for (int ox = 0; ox < wo; ox++) {
