@@ -61,6 +61,14 @@ EXPORT(maxpool_grad)(int tid, int nt, const float *dy, const int *arg, float *dx
   for (int64_t i = from * out_per; i < to * out_per; i++) dx[arg[i]] += dy[i];
 }
 
+/** The rows [*y0, *y1) and columns [*x0, *x1) of the input that output (oy, ox)'s window covers. */
+static inline void window_inside(int oy, int ox, int h, int w, int kh, int kw, int sh, int sw, int pt, int pl, int *y0, int *y1, int *x0, int *x1) {
+  *y0 = max_i(oy * sh - pt, 0);
+  *y1 = min_i(oy * sh - pt + kh, h);
+  *x0 = max_i(ox * sw - pl, 0);
+  *x1 = min_i(ox * sw - pl + kw, w);
+}
+
 /** Average pooling over the window's positions inside the input (tfjs's 'same' padding counts only those). */
 EXPORT(avgpool)(int tid, int nt, const float *x, float *y, SHAPE_ARGS) {
   int from, to;
@@ -69,19 +77,15 @@ EXPORT(avgpool)(int tid, int nt, const float *x, float *y, SHAPE_ARGS) {
     const int b = r / ho, oy = r % ho;
     for (int ox = 0; ox < wo; ox++) {
       float *out = y + (((int64_t)b * ho + oy) * wo + ox) * c;
+      int y0, y1, x0, x1;
+      window_inside(oy, ox, h, w, kh, kw, sh, sw, pt, pl, &y0, &y1, &x0, &x1);
       for (int ci = 0; ci < c; ci++) out[ci] = 0.0f;
-      int count = 0;
-      for (int ky = 0; ky < kh; ky++) {
-        const int iy = oy * sh + ky - pt;
-        if (iy < 0 || iy >= h) continue;
-        for (int kx = 0; kx < kw; kx++) {
-          const int ix = ox * sw + kx - pl;
-          if (ix < 0 || ix >= w) continue;
+      for (int iy = y0; iy < y1; iy++)
+        for (int ix = x0; ix < x1; ix++) {
           const float *src = x + (((int64_t)b * h + iy) * w + ix) * c;
           for (int ci = 0; ci < c; ci++) out[ci] += src[ci];
-          count++;
         }
-      }
+      const int count = max_i(y1 - y0, 0) * max_i(x1 - x0, 0);
       const float scale = count ? 1.0f / (float)count : 0.0f;
       for (int ci = 0; ci < c; ci++) out[ci] *= scale;
     }
@@ -95,27 +99,17 @@ EXPORT(avgpool_grad)(int tid, int nt, const float *dy, float *dx, SHAPE_ARGS) {
   for (int b = from; b < to; b++) {
     for (int oy = 0; oy < ho; oy++) {
       for (int ox = 0; ox < wo; ox++) {
-        int count = 0;
-        for (int ky = 0; ky < kh; ky++) {
-          const int iy = oy * sh + ky - pt;
-          for (int kx = 0; kx < kw; kx++) {
-            const int ix = ox * sw + kx - pl;
-            if (iy >= 0 && iy < h && ix >= 0 && ix < w) count++;
-          }
-        }
+        int y0, y1, x0, x1;
+        window_inside(oy, ox, h, w, kh, kw, sh, sw, pt, pl, &y0, &y1, &x0, &x1);
+        const int count = max_i(y1 - y0, 0) * max_i(x1 - x0, 0);
         if (!count) continue;
         const float scale = 1.0f / (float)count;
         const float *g = dy + (((int64_t)b * ho + oy) * wo + ox) * c;
-        for (int ky = 0; ky < kh; ky++) {
-          const int iy = oy * sh + ky - pt;
-          if (iy < 0 || iy >= h) continue;
-          for (int kx = 0; kx < kw; kx++) {
-            const int ix = ox * sw + kx - pl;
-            if (ix < 0 || ix >= w) continue;
+        for (int iy = y0; iy < y1; iy++)
+          for (int ix = x0; ix < x1; ix++) {
             float *dst = dx + (((int64_t)b * h + iy) * w + ix) * c;
             for (int ci = 0; ci < c; ci++) dst[ci] += g[ci] * scale;
           }
-        }
       }
     }
   }
