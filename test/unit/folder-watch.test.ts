@@ -44,62 +44,64 @@ beforeEach(() => {
 
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
+/** watchFolder on .archlab/runs with fake watchers: what it reported, and the watchers it holds. */
+function watchRuns() {
+  const fake = new FakeWatchers();
+  const seen = { appeared: 0, records: [] as string[] };
+  const watch = watchFolder(runs, fake.watch, { record: (path) => seen.records.push(path), appeared: () => seen.appeared++ });
+  return { fake, seen, watch };
+}
+
+/** The watchers of a runs folder that exists: its records, and its parent for the folder itself. */
+const watchingTheFolder = () => [`${runs}|*.json`, `${root}/.archlab|runs`];
+
 test('a folder that is not there yet is waited for from the nearest folder that is, one level at a time', (t) => {
   t.mock.timers.enable({ apis: ['setTimeout'] });
-  const fake = new FakeWatchers();
-  const records: string[] = [];
-  let appeared = 0;
-  const watch = watchFolder(runs, fake.watch, { record: (path) => records.push(path), appeared: () => appeared++ });
+  const { fake, seen, watch } = watchRuns();
   assert.deepEqual(fake.keys(), [`${root}|.archlab`]);
 
   mkdirSync(join(root, '.archlab'));
   fake.fire(root, '.archlab', join(root, '.archlab'));
   assert.deepEqual(fake.keys(), [`${root}/.archlab|runs`], 'the next level down is waited for');
-  assert.equal(appeared, 0);
+  assert.equal(seen.appeared, 0);
 
   // The CLI makes the folder and writes its first record before the watcher hears of it.
   mkdirSync(runs);
   writeFileSync(join(runs, 'r1.json'), '{}');
   fake.fire(join(root, '.archlab'), 'runs', runs);
-  assert.deepEqual(fake.keys(), [`${runs}|*.json`, `${root}/.archlab|runs`]);
-  assert.equal(appeared, 1, 'the records already in the folder are read');
+  assert.deepEqual(fake.keys(), watchingTheFolder());
+  assert.equal(seen.appeared, 1, 'the records already in the folder are read');
   t.mock.timers.tick(WATCHER_START_MS);
-  assert.equal(appeared, 2, "and read again once the folder's own watcher has started");
+  assert.equal(seen.appeared, 2, "and read again once the folder's own watcher has started");
 
   fake.fire(runs, '*.json', join(runs, 'r2.json'));
-  assert.deepEqual(records, [join(runs, 'r2.json')]);
+  assert.deepEqual(seen.records, [join(runs, 'r2.json')]);
 
   watch.dispose();
   assert.deepEqual(fake.keys(), []);
 });
 
 test('a folder made with its parents at once is watched from the first event', () => {
-  const fake = new FakeWatchers();
-  let appeared = 0;
-  watchFolder(runs, fake.watch, { record: () => undefined, appeared: () => appeared++ });
+  const { fake, seen } = watchRuns();
   mkdirSync(runs, { recursive: true });
   fake.fire(root, '.archlab', join(root, '.archlab'));
-  assert.deepEqual(fake.keys(), [`${runs}|*.json`, `${root}/.archlab|runs`]);
-  assert.equal(appeared, 1);
+  assert.deepEqual(fake.keys(), watchingTheFolder());
+  assert.equal(seen.appeared, 1);
 });
 
 test('a folder that exists is watched at once, and its records are not read again', () => {
   mkdirSync(runs, { recursive: true });
-  const fake = new FakeWatchers();
-  let appeared = 0;
-  watchFolder(runs, fake.watch, { record: () => undefined, appeared: () => appeared++ });
-  assert.deepEqual(fake.keys(), [`${runs}|*.json`, `${root}/.archlab|runs`]);
+  const { fake, seen } = watchRuns();
+  assert.deepEqual(fake.keys(), watchingTheFolder());
   // Events about the folder itself (a change of its times) change nothing.
   fake.fire(join(root, '.archlab'), 'runs', runs);
   assert.equal(fake.started, 2, 'no watcher started again');
-  assert.equal(appeared, 0);
+  assert.equal(seen.appeared, 0);
 });
 
 test('a folder deleted and made again is followed', () => {
   mkdirSync(runs, { recursive: true });
-  const fake = new FakeWatchers();
-  let appeared = 0;
-  watchFolder(runs, fake.watch, { record: () => undefined, appeared: () => appeared++ });
+  const { fake, seen } = watchRuns();
 
   rmSync(join(root, '.archlab'), { recursive: true });
   fake.fire(join(root, '.archlab'), 'runs', runs);
@@ -107,27 +109,25 @@ test('a folder deleted and made again is followed', () => {
 
   mkdirSync(runs, { recursive: true });
   fake.fire(root, '.archlab', join(root, '.archlab'));
-  assert.deepEqual(fake.keys(), [`${runs}|*.json`, `${root}/.archlab|runs`]);
-  assert.equal(appeared, 1);
+  assert.deepEqual(fake.keys(), watchingTheFolder());
+  assert.equal(seen.appeared, 1);
 });
 
 test('after dispose, the second look is not taken and a late event starts nothing', (t) => {
   t.mock.timers.enable({ apis: ['setTimeout'] });
-  const fake = new FakeWatchers();
-  let appeared = 0;
-  const watch = watchFolder(runs, fake.watch, { record: () => undefined, appeared: () => appeared++ });
+  const { fake, seen, watch } = watchRuns();
   const late = fake.active.get(`${root}|.archlab`)!;
   mkdirSync(join(root, '.archlab'));
   fake.fire(root, '.archlab', join(root, '.archlab'));
   const lateToo = fake.active.get(`${root}/.archlab|runs`)!;
   mkdirSync(runs);
   fake.fire(join(root, '.archlab'), 'runs', runs);
-  assert.equal(appeared, 1);
+  assert.equal(seen.appeared, 1);
 
   watch.dispose();
   assert.deepEqual(fake.keys(), []);
   t.mock.timers.tick(WATCHER_START_MS);
-  assert.equal(appeared, 1, 'no second look');
+  assert.equal(seen.appeared, 1, 'no second look');
   rmSync(join(root, '.archlab'), { recursive: true });
   late(join(root, '.archlab'));
   lateToo(runs);
