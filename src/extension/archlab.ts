@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { closeOrphanedRuns } from '../engine/runs/interrupted';
+import { closeOrphanedRuns, recheckRunning } from '../engine/runs/interrupted';
 import { RunStore } from '../engine/runs/store';
 import { JOB_LOCKS_FOLDER, Settings, STOP_TIMEOUT_MS } from './constants';
 import { ChildProcessError } from '../shared/child-error';
@@ -140,11 +140,11 @@ export class ArchLab implements vscode.Disposable {
     this.runs.replaceAll(records.map((r) => sweptIds.get(r.id) ?? r), warnings);
   }
 
-  /** A run that was going when last read may have lost its process since: those become interrupted. */
+  /** A run that was going when last read may have ended since, or lost its process: those become interrupted. */
   async closeOrphans(): Promise<void> {
     const running = this.runs.list().filter((r) => r.status === 'running');
     if (!running.length) return;
-    for (const orphan of await closeOrphanedRuns(this.store, running)) this.runs.upsert(orphan);
+    for (const record of await recheckRunning(this.store, running)) this.runs.upsert(record);
   }
 
   dispose(): void {

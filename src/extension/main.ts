@@ -57,7 +57,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.languages.registerCodeLensProvider(modelFiles, lenses),
     vscode.languages.registerInlayHintsProvider(modelFiles, hints),
     vscode.languages.registerHoverProvider(modelFiles, hints),
-    watchStore(lab.store, lab.runs),
+    watchStore(lab.store, lab.runs, (err) => log.warn(`Could not read the run records: ${err instanceof Error ? err.message : String(err)}`)),
     watchOrphans(lab, log),
     showJobProgress(lab.jobs),
     registerRunSources(lab.runs),

@@ -1,21 +1,27 @@
 // The drawing pad: strokes become the dataset's 28x28 form, every selected run with a saved model
 // is asked for its prediction, and the answers are shown side by side; test images can be sent too.
+// What the models see never covers the prediction cards, whatever the panel's width.
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { RunRecord } from '../../src/engine/types';
 import type { PredictionResult } from '../../src/shared/protocol';
 import type { WebviewToHost } from '../../src/shared/webview-protocol';
 import { makeRun, studyRuns, toPanel } from './fixtures';
 import { launchBrowser, openPanel, type Browser, type PanelPage } from './harness';
+import { applyTheme } from './themes';
+
+const SHOTS = process.env.ARCHLAB_SCREENSHOTS;
 
 type Predict = Extract<WebviewToHost, { type: 'predict' }>;
 
 const predictRequests = async (panel: PanelPage) => (await panel.posted()).filter((m): m is Predict => m.type === 'predict');
 
+const withSavedModel = (run: RunRecord): RunRecord => ({ ...run, savedModel: { path: `.archlab/models/${run.id}`, bytes: 100_000, sha256: 'a'.repeat(64), epoch: 5, optimizer: 'adam' } });
+
 function withModels() {
-  return studyRuns().map((run) => {
-    run.savedModel = { path: `.archlab/models/${run.id}`, bytes: 100_000, sha256: 'a'.repeat(64), epoch: 5, optimizer: 'adam' };
-    return run;
-  });
+  return studyRuns().map(withSavedModel);
 }
 
 /** A "7": a bar across the top and a slanted stroke down, drawn with the mouse. */
@@ -31,6 +37,82 @@ async function drawSeven(panel: PanelPage): Promise<void> {
 
 function answer(request: Predict, label: number): PredictionResult[] {
   return request.runIds.map((runId, i) => ({ runId, top: [{ label, probability: 0.9 - i * 0.1 }, { label: 1, probability: 0.05 + i * 0.05 }, { label: 2, probability: 0.01 }] }));
+}
+
+/** Answers every prediction request the pad has sent, until it sends no more. */
+async function answerAll(panel: PanelPage, label: number): Promise<void> {
+  const answered = new Set<number>();
+  for (;;) {
+    const waiting = (await predictRequests(panel)).filter((r) => !answered.has(r.requestId));
+    if (!waiting.length) return;
+    for (const request of waiting) {
+      answered.add(request.requestId);
+      await panel.send({ type: 'predictions', requestId: request.requestId, results: answer(request, label) });
+    }
+  }
+}
+
+/**
+ * What overlaps in the pad: its three parts (the pad and its buttons, what the models see, each
+ * prediction card) with one another, anything drawn or written outside the part it belongs to (text
+ * measured to its last glyph, unless its box clips it), and a bar's label running into its bar.
+ */
+function padOverlaps(panel: PanelPage): Promise<string[]> {
+  return panel.page.evaluate(() => {
+    type Box = { left: number; right: number; top: number; bottom: number };
+    const name = (e: Element) => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')}${e.getAttribute('data-run-id') ? `[${e.getAttribute('data-run-id')}]` : ''}`;
+    const extent = (e: Element): Box => {
+      const own = e.getBoundingClientRect();
+      if (getComputedStyle(e).overflowX !== 'visible' || ![...e.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent?.trim())) return own;
+      const range = document.createRange();
+      range.selectNodeContents(e);
+      const text = range.getBoundingClientRect();
+      return { left: Math.min(own.left, text.left), right: Math.max(own.right, text.right), top: Math.min(own.top, text.top), bottom: Math.max(own.bottom, text.bottom) };
+    };
+    const overlap = (a: Box, b: Box) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+    const inside = (a: Box, b: Box) => a.left >= b.left - 0.5 && a.right <= b.right + 0.5 && a.top >= b.top - 0.5 && a.bottom <= b.bottom + 0.5;
+    const union = (boxes: Box[]): Box => ({
+      left: Math.min(...boxes.map((b) => b.left)),
+      right: Math.max(...boxes.map((b) => b.right)),
+      top: Math.min(...boxes.map((b) => b.top)),
+      bottom: Math.max(...boxes.map((b) => b.bottom)),
+    });
+    /** What a part holds that has a box of its own (not a `display: contents` wrapper). */
+    const contents = (part: Element) => [...part.querySelectorAll('*')].filter((e) => getComputedStyle(e).display !== 'contents');
+    /** Everything a part draws: its box and whatever its contents draw. */
+    const drawn = (part: Element) => union([extent(part), ...contents(part).map(extent)]);
+    const parts = [...document.querySelectorAll('.pad-input, .pad-seen, .pad .prediction')];
+    const problems: string[] = [];
+    parts.forEach((a, i) => parts.slice(i + 1).forEach((b) => overlap(drawn(a), drawn(b)) && problems.push(`${name(a)} overlaps ${name(b)}`)));
+    for (const part of parts) {
+      for (const child of contents(part)) if (!inside(extent(child), part.getBoundingClientRect())) problems.push(`${name(child)} reaches out of ${name(part)}`);
+    }
+    for (const bar of document.querySelectorAll('.pad .prediction-bar')) {
+      if (extent(bar.querySelector('.bar-label')!).right > bar.querySelector('.bar-track')!.getBoundingClientRect().left + 0.5) problems.push(`the label of ${name(bar)} runs into its bar`);
+    }
+    return problems;
+  });
+}
+
+/** Runs on a folder of 64x64 IDX images: the preview is larger than MNIST's. */
+function scanRuns(): RunRecord[] {
+  return ['ScanNet', 'ScanNetWide'].map((model) => {
+    const run = withSavedModel(makeRun({ model, accuracy: 0.93 }));
+    run.config = { ...run.config, dataset: 'datasets/chest_xray_64px_grayscale_idx' };
+    run.summary = { ...run.summary!, inputShape: [64, 64, 1], outputShape: [2] };
+    run.dataset = { ...run.dataset!, name: 'chest_xray_64px_grayscale_idx', imageShape: [64, 64, 1], numClasses: 2, classNames: ['normal', 'pneumonia'] };
+    return run;
+  });
+}
+
+function fashionRuns(): RunRecord[] {
+  const classNames = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
+  return studyRuns().map((run) => {
+    const fashion = withSavedModel(run);
+    fashion.config = { ...fashion.config, dataset: 'fashion-mnist' };
+    fashion.dataset = { ...fashion.dataset!, name: 'fashion-mnist', classNames };
+    return fashion;
+  });
 }
 
 describe('comparison panel: drawing pad', () => {
@@ -127,4 +209,49 @@ describe('comparison panel: drawing pad', () => {
     await drawSeven(panel);
     assert.equal((await predictRequests(panel)).length, 0);
   });
+
+  // The three parts sit side by side when they fit and wrap when they do not, at any panel width:
+  // MNIST's 28x28 preview, a 64x64 one with a caption naming its folder (one long word), and
+  // Fashion-MNIST's class names in the cards.
+  const scenarios: { name: string; runs: () => RunRecord[]; label: number; missingTestImage?: boolean }[] = [
+    { name: 'mnist', runs: withModels, label: 7 },
+    { name: 'scans-64px', runs: scanRuns, label: 0, missingTestImage: true },
+    { name: 'fashion', runs: fashionRuns, label: 9 },
+  ];
+  for (const theme of ['light', 'dark'] as const) {
+    it(`keeps what the models see and the prediction cards apart at 600, 900 and 1400 px (${theme})`, async () => {
+      const panel = await openPanel(browser);
+      await applyTheme(panel.page, theme);
+      const problems: string[] = [];
+      for (const scenario of scenarios) {
+        await panel.send({ type: 'snapshot', runs: scenario.runs().map(toPanel), warnings: [] });
+        await panel.page.click('vscode-button[data-action="clearPad"]');
+        await panel.page.locator('.pad').scrollIntoViewIfNeeded();
+        await drawSeven(panel);
+        await answerAll(panel, scenario.label);
+        if (scenario.missingTestImage) {
+          await panel.page.fill('input.pad-index', '70000');
+          await panel.page.click('vscode-button[data-action="showTestImage"]');
+          const request = (await panel.posted()).filter((m) => m.type === 'testImages').at(-1) as Extract<WebviewToHost, { type: 'testImages' }>;
+          await panel.send({ type: 'testImages', requestId: request.requestId, runId: request.runId, images: [] });
+          assert.match((await panel.page.locator('.pad-caption').textContent()) ?? '', /not available for chest_xray_64px_grayscale_idx/);
+        }
+        // Neither hover nor focus: the screenshots show the pad at rest.
+        await panel.page.mouse.move(0, 0);
+        await panel.page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+        for (const width of [600, 900, 1400]) {
+          await panel.page.setViewportSize({ width, height: 1000 });
+          await panel.settle();
+          problems.push(...(await padOverlaps(panel)).map((p) => `${scenario.name} at ${width} px: ${p}`));
+          if (SHOTS) {
+            mkdirSync(SHOTS, { recursive: true });
+            await panel.page.locator('.pad').screenshot({ path: join(SHOTS, `panel-pad-${scenario.name}-${theme}-${width}.png`) });
+          }
+        }
+        await panel.page.setViewportSize({ width: 1280, height: 1600 });
+      }
+      assert.deepEqual(problems, []);
+      assert.deepEqual(panel.errors, []);
+    });
+  }
 });

@@ -186,6 +186,14 @@ describe('the sweep view', () => {
     await panel.send({ type: 'sweeps', sweeps: [second.sweep, first.sweep] });
   });
 
+  it('the list says how each sweep stands now: one that ended while listed no longer reads running', async () => {
+    const label = () => panel.page.$eval(`[data-control="sweep"] option[value="${second.sweep.id}"]`, (o) => o.textContent);
+    assert.match((await label()) ?? '', /^Small · asha · .+ · running$/);
+    await panel.send({ type: 'sweeps', sweeps: [{ ...second.sweep, status: 'completed' }, first.sweep] });
+    assert.match((await label()) ?? '', /^Small · asha · .+ · completed$/);
+    await panel.send({ type: 'sweeps', sweeps: [second.sweep, first.sweep] });
+  });
+
   it('the user can pick another sweep in the list', async () => {
     await panel.page.selectOption('[data-control="sweep"]', second.sweep.id);
     await panel.settle();

@@ -1,10 +1,10 @@
 // The run store: what the panel and the CLI can rely on when reading .archlab/runs.
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
-import { closeOrphanedRuns, orphanedRecord } from '../../src/engine/runs/interrupted';
+import { closeOrphanedRuns, orphanedRecord, recheckRunning } from '../../src/engine/runs/interrupted';
 import { RunStore } from '../../src/engine/runs/store';
 import { StoreWriteError } from '../../src/engine/runs/write-error';
 import { RUN_SCHEMA_VERSION, type RunRecord } from '../../src/engine/types';
@@ -170,6 +170,23 @@ test('a running record names its owner; a reader marks it interrupted once that 
   const repaired = await closeOrphanedRuns(store);
   assert.deepEqual(repaired.map((r) => [r.id, r.status]), [['r-mine', 'interrupted']]);
   assert.equal((await store.get('r-mine'))?.status, 'interrupted');
+});
+
+test("a run a window saw running is read again before it is called interrupted: one that completed meanwhile stays completed", async () => {
+  const store = new RunStore(root);
+  const gone = { pid: 2 ** 22 + 17, host: hostname(), processStartedAt: '2026-11-25T04:00:00.000Z', heartbeatAt: '2026-11-25T04:00:00.000Z' };
+  // As a CLI in a terminal left them: one completed before it exited, one killed mid-run.
+  const completed = { ...record(store, 'MLP', '2026-11-25T04:00:00.000Z'), id: 'r-done', owner: gone };
+  const killed = { ...record(store, 'CNN', '2026-11-25T04:00:00.000Z'), id: 'r-killed', owner: gone };
+  await mkdir(store.runsDir, { recursive: true });
+  await writeFile(join(store.runsDir, 'r-done.json'), JSON.stringify({ ...completed, status: 'completed', finishedAt: '2026-11-25T04:01:00.000Z' }));
+  await writeFile(join(store.runsDir, 'r-killed.json'), JSON.stringify(killed));
+
+  // The window's view: both still running, their owner gone.
+  const changed = await recheckRunning(store, [completed, killed]);
+  assert.deepEqual(changed.map((r) => [r.id, r.status]).sort(), [['r-done', 'completed'], ['r-killed', 'interrupted']]);
+  assert.equal((await store.get('r-done'))?.status, 'completed', 'the completed record was not rewritten');
+  assert.equal((await store.get('r-killed'))?.status, 'interrupted');
 });
 
 test('writes of one record land in the order they were made, and a failed write names the file', async () => {

@@ -147,8 +147,8 @@ export class PadView {
   private drawPreview(pixels: Float32Array, size: number): void {
     this.preview.width = size || 28;
     this.preview.height = size || 28;
+    // The height follows the canvas's own proportions, also where the CSS narrows a large preview.
     this.preview.style.width = `${(size || 28) * PREVIEW_SCALE}px`;
-    this.preview.style.height = `${(size || 28) * PREVIEW_SCALE}px`;
     const context = this.preview.getContext('2d')!;
     const data = context.createImageData(this.preview.width, this.preview.height);
     for (let i = 0; i < data.width * data.height; i++) {

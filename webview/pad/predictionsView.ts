@@ -20,15 +20,18 @@ export function predictionCards(runs: { run: PanelRun; color: string }[], result
       return card;
     }
     const top = result?.top?.slice(0, TOP);
-    card.append(el('div', { className: 'prediction-class' }, top ? (names[top[0].label] ?? String(top[0].label)) : '–'));
+    const predicted = top ? (names[top[0].label] ?? String(top[0].label)) : '–';
+    // Titles: a long class name may end in an ellipsis.
+    card.append(el('div', { className: 'prediction-class', title: predicted }, predicted));
     const bars = el('div', { className: 'prediction-bars' });
     for (const entry of top ?? []) {
+      const name = names[entry.label] ?? String(entry.label);
       const percent = entry.probability * 100;
       const bar = el('span', { className: 'bar' });
       bar.style.width = `${percent.toFixed(1)}%`;
       bars.append(
         el('div', { className: 'prediction-bar', attrs: { 'data-label': String(entry.label) } },
-          el('span', { className: 'bar-label' }, names[entry.label] ?? String(entry.label)),
+          el('span', { className: 'bar-label', title: name }, name),
           el('span', { className: 'bar-track' }, bar),
           el('span', { className: 'bar-value' }, `${percent < 0.1 ? '<0.1' : percent.toFixed(1)}%`),
         ),

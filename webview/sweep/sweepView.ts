@@ -93,13 +93,13 @@ export class SweepView {
   }
 
   private fillPicker(selected: string): void {
-    const ids = this.sweeps.map((s) => s.id).join('|');
-    if (this.picker.dataset.ids !== ids) {
-      this.picker.dataset.ids = ids;
+    const options = this.sweeps.map((s) => ({ id: s.id, label: `${s.model} · ${s.spec.method} · ${formatStarted(s.startedAt)} · ${s.status}` }));
+    // The labels too: a sweep that ends while listed must not read `running` any more.
+    const key = JSON.stringify(options);
+    if (this.picker.dataset.options !== key) {
+      this.picker.dataset.options = key;
       clear(this.picker);
-      for (const s of this.sweeps) {
-        this.picker.append(el('option', { attrs: { value: s.id } }, `${s.model} · ${s.spec.method} · ${formatStarted(s.startedAt)} · ${s.status}`));
-      }
+      for (const { id, label } of options) this.picker.append(el('option', { attrs: { value: id } }, label));
     }
     this.picker.value = selected;
   }

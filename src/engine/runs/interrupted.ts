@@ -38,3 +38,14 @@ export async function closeOrphanedRuns(store: RunStore, records?: RunRecord[]):
   }
   return repaired;
 }
+
+/**
+ * What became of runs a reader last saw `running` (a window's view, which may have missed writes):
+ * the ones that ended since, as stored, and the ones whose owner is gone, marked interrupted. Only
+ * the stored record decides, so a run that completed while its last write went unseen stays completed.
+ */
+export async function recheckRunning(store: RunStore, seen: RunRecord[]): Promise<RunRecord[]> {
+  const stored = (await Promise.all(seen.map((record) => store.get(record.id)))).filter((record) => record !== undefined);
+  const ended = stored.filter((record) => record.status !== 'running');
+  return [...ended, ...(await closeOrphanedRuns(store, stored))];
+}

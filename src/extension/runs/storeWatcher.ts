@@ -1,12 +1,14 @@
 // Keeps the runs model in step with the store folder: records written by trainer children, by the
-// CLI in a terminal or by another window appear without a reload.
+// CLI in a terminal or by another window appear without a reload, also when the folder did not
+// exist yet when the window opened (the first run of a workspace creates .archlab/runs).
 import * as vscode from 'vscode';
 import { basename } from 'node:path';
 import type { RunStore } from '../../engine/runs/store';
+import { watchFolder } from '../folders/folderWatch';
+import { vscodeWatch } from '../folders/vscodeWatch';
 import type { WorkspaceRuns } from './runsModel';
 
-export function watchStore(store: RunStore, runs: WorkspaceRuns): vscode.Disposable {
-  const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(store.runsDir), '*.json'));
+export function watchStore(store: RunStore, runs: WorkspaceRuns, onError: (err: unknown) => void): vscode.Disposable {
   const pending = new Map<string, NodeJS.Timeout>();
   // store.get reports an unreadable record as absent; it does not throw.
   const reread = async (id: string): Promise<void> => {
@@ -15,8 +17,8 @@ export function watchStore(store: RunStore, runs: WorkspaceRuns): vscode.Disposa
     else runs.remove(id);
   };
   // A trainer rewrites its record every epoch; coalesce bursts into one read per record.
-  const refresh = (uri: vscode.Uri): void => {
-    const id = basename(uri.fsPath, '.json');
+  const refresh = (file: string): void => {
+    const id = basename(file, '.json');
     if (id.startsWith('.')) return;
     clearTimeout(pending.get(id));
     pending.set(
@@ -27,11 +29,11 @@ export function watchStore(store: RunStore, runs: WorkspaceRuns): vscode.Disposa
       }, 200),
     );
   };
-  return vscode.Disposable.from(
-    watcher,
-    watcher.onDidCreate(refresh),
-    watcher.onDidChange(refresh),
-    watcher.onDidDelete(refresh),
-    { dispose: () => pending.forEach((t) => clearTimeout(t)) },
-  );
+  // Records written before the folder's own watcher started are read once, as they are.
+  const readAll = (): void => {
+    store.list().then(({ records }) => records.forEach((record) => runs.upsert(record)), onError);
+  };
+  return vscode.Disposable.from(watchFolder(store.runsDir, vscodeWatch, { record: refresh, appeared: readAll }), {
+    dispose: () => pending.forEach((t) => clearTimeout(t)),
+  });
 }

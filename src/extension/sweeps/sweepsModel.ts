@@ -5,6 +5,8 @@ import type { SweepStore } from '../../engine/sweep/store';
 import type { SweepRecord } from '../../engine/sweep/types';
 import { Commands } from '../constants';
 import type { SweepsModel } from '../contracts';
+import { watchFolder } from '../folders/folderWatch';
+import { vscodeWatch } from '../folders/vscodeWatch';
 import type { SweepSessions } from './sweepSessions';
 
 // A sweep rewrites its record as each trial starts and ends: one read per burst.
@@ -22,9 +24,10 @@ export class WorkspaceSweeps implements SweepsModel, vscode.Disposable {
     private readonly sessions: Pick<SweepSessions, 'list' | 'onDidChange'>,
     private readonly onError: (err: unknown) => void,
   ) {
-    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(store.dir), '*.json'));
     const soon = () => this.rereadSoon();
-    this.disposables = [this.changed, watcher, watcher.onDidCreate(soon), watcher.onDidChange(soon), watcher.onDidDelete(soon), sessions.onDidChange(soon)];
+    // The first sweep of a workspace creates the folder: watchFolder follows it until then.
+    const folder = watchFolder(store.dir, vscodeWatch, { record: soon, appeared: soon });
+    this.disposables = [this.changed, folder, sessions.onDidChange(soon)];
     this.rereadSoon();
   }
 
