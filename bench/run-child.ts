@@ -1,23 +1,27 @@
 // Runs one measurement in a child process and parses the JSON lines it prints.
-import { spawn } from 'node:child_process';
+import { spawn } from "node:child_process";
 
 export function runJsonLines<T>(command: string, args: string[], cwd: string): Promise<T[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
+    const child = spawn(command, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => {
       if (code !== 0) {
-        reject(new Error(`${command} ${args.join(' ')} exited with ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`));
+        reject(
+          new Error(
+            `${command} ${args.join(" ")} exited with ${code}: ${stderr.trim().split("\n").slice(-3).join(" | ")}`,
+          ),
+        );
         return;
       }
       resolve(
         stdout
-          .split('\n')
-          .filter((line) => line.startsWith('{'))
+          .split("\n")
+          .filter((line) => line.startsWith("{"))
           .map((line) => JSON.parse(line) as T),
       );
     });

@@ -1,37 +1,53 @@
 // The panel: applies host messages to its copy of the runs and redraws what changed, at most once
 // per animation frame, however fast training reports.
-import type { SweepRecord } from '../src/engine/sweep/types';
-import type { HostToWebview, PanelRun, PanelState } from '../src/shared/webview-protocol';
-import { latestPerArchitecture } from './architecture';
-import { curveStart } from './lineage';
-import { ChartsView } from './charts/chartsView';
-import { CompareView } from './compare/compareView';
-import { RunDiffView } from './diff/runDiffView';
-import { hasBrushes, inBrushes } from './parallel/axes';
-import { ParallelView } from './parallel/parallelView';
-import type { CurveRun } from './charts/curves';
-import { DetailsView } from './details/detailsView';
-import { el, frameScheduler } from './dom';
-import { groupColorSlots, groupKey, groupRuns, sweepOf, type GroupBy, type RunGroup } from './groups/grouping';
-import { loadState, postToHost, saveState } from './host';
-import { ImageRequests } from './images';
-import { noChanges, RunsState, type RunsChanges } from './runs';
-import { tableItems } from './table/items';
-import { SweepView } from './sweep/sweepView';
-import { RunsTable } from './table/runsTable';
-import { filterRuns, sortRuns, type RowFilters } from './table/sortFilter';
-import { PadView } from './pad/padView';
-import { PredictionRequests } from './pad/predictionRequests';
-import { onThemeChange, readTheme } from './theme';
-import { Toolbar, type ToolbarAction } from './toolbar';
+import type { SweepRecord } from "../src/engine/sweep/types";
+import type { HostToWebview, PanelRun, PanelState } from "../src/shared/webview-protocol";
+import { latestPerArchitecture } from "./architecture";
+import { curveStart } from "./lineage";
+import { ChartsView } from "./charts/chartsView";
+import { CompareView } from "./compare/compareView";
+import { RunDiffView } from "./diff/runDiffView";
+import { hasBrushes, inBrushes } from "./parallel/axes";
+import { ParallelView } from "./parallel/parallelView";
+import type { CurveRun } from "./charts/curves";
+import { DetailsView } from "./details/detailsView";
+import { el, frameScheduler } from "./dom";
+import { groupColorSlots, groupKey, groupRuns, sweepOf, type GroupBy, type RunGroup } from "./groups/grouping";
+import { loadState, postToHost, saveState } from "./host";
+import { ImageRequests } from "./images";
+import { noChanges, RunsState, type RunsChanges } from "./runs";
+import { tableItems } from "./table/items";
+import { SweepView } from "./sweep/sweepView";
+import { RunsTable } from "./table/runsTable";
+import { filterRuns, sortRuns, type RowFilters } from "./table/sortFilter";
+import { PadView } from "./pad/padView";
+import { PredictionRequests } from "./pad/predictionRequests";
+import { onThemeChange, readTheme } from "./theme";
+import { Toolbar, type ToolbarAction } from "./toolbar";
 
 const MAX_CURVE_RUNS = 12;
 /** Snapshots of more runs draw the table one frame before the rest. */
 const STAGED_SNAPSHOT_RUNS = 200;
 const PARALLEL_TYPING_DELAY_MS = 150;
 
-type Dirty = { table: boolean; curves: boolean; summaries: boolean; details: boolean; compare: boolean; parallel: boolean; sweep: boolean };
-const all = (on: boolean): Dirty => ({ table: on, curves: on, summaries: on, details: on, compare: on, parallel: on, sweep: on });
+type Dirty = {
+  table: boolean;
+  curves: boolean;
+  summaries: boolean;
+  details: boolean;
+  compare: boolean;
+  parallel: boolean;
+  sweep: boolean;
+};
+const all = (on: boolean): Dirty => ({
+  table: on,
+  curves: on,
+  summaries: on,
+  details: on,
+  compare: on,
+  parallel: on,
+  sweep: on,
+});
 
 export class App {
   private readonly state: PanelState = loadState();
@@ -43,13 +59,15 @@ export class App {
   private readonly toolbar: Toolbar;
   readonly charts: ChartsView;
   private readonly predictions = new PredictionRequests();
-  private readonly pad = new PadView(this.predictions.predict, (runId, index) => this.images.load(runId, [index]).then((images) => images[0]));
+  private readonly pad = new PadView(this.predictions.predict, (runId, index) =>
+    this.images.load(runId, [index]).then((images) => images[0]),
+  );
   private readonly details = new DetailsView(
     this.images.load,
-    (runId, annotations) => postToHost({ type: 'annotate', runId, annotations }),
+    (runId, annotations) => postToHost({ type: "annotate", runId, annotations }),
     (image, label) => {
       this.pad.showTestImage(image, label);
-      this.pad.element.scrollIntoView({ block: 'nearest' });
+      this.pad.element.scrollIntoView({ block: "nearest" });
     },
     { get: (id) => this.runs.runs.get(id), show: (id) => this.rowClicked(id, false) },
   );
@@ -58,7 +76,7 @@ export class App {
   readonly parallel: ParallelView;
   readonly sweepView: SweepView;
   private sweeps: SweepRecord[] = [];
-  private readonly notice = el('div', { className: 'notice', attrs: { role: 'status' } });
+  private readonly notice = el("div", { className: "notice", attrs: { role: "status" } });
   private changes = noChanges();
   private dirty = all(true);
   /** The shown runs in table order, folded groups included. */
@@ -76,16 +94,23 @@ export class App {
   private readonly schedule = frameScheduler(() => this.render());
 
   constructor(root: HTMLElement) {
-    const scroller = el('div', { className: 'table-scroll' });
+    const scroller = el("div", { className: "table-scroll" });
     this.table = new RunsTable(
       {
         onSort: (column) => this.sortBy(column),
         onToggle: (id, on) => this.toggle([id], on),
-        onToggleAll: (on) => (on ? this.toggle(this.rows.map((r) => r.id), true) : this.select([])),
-        onToggleGroup: (key, on) => this.toggle(this.groups.find((g) => g.key === key)?.runs.map((r) => r.id) ?? [], on),
+        onToggleAll: (on) =>
+          on
+            ? this.toggle(
+                this.rows.map((r) => r.id),
+                true,
+              )
+            : this.select([]),
+        onToggleGroup: (key, on) =>
+          this.toggle(this.groups.find((g) => g.key === key)?.runs.map((r) => r.id) ?? [], on),
         onFold: (key, folded) => this.fold(key, folded),
         onRowClick: (id, additive) => this.rowClicked(id, additive),
-        onStar: (runId, starred) => postToHost({ type: 'annotate', runId, annotations: { starred } }),
+        onStar: (runId, starred) => postToHost({ type: "annotate", runId, annotations: { starred } }),
       },
       scroller,
     );
@@ -101,7 +126,7 @@ export class App {
         this.state.curves = curves;
         this.changed({ curves: true, compare: true });
       },
-      (chart, pngDataUrl) => postToHost({ type: 'exportChart', chart, pngDataUrl }),
+      (chart, pngDataUrl) => postToHost({ type: "exportChart", chart, pngDataUrl }),
     );
     this.compare = new CompareView(this.state.compareDiffOnly, readTheme(), {
       onClose: () => this.closeCompare(),
@@ -109,28 +134,39 @@ export class App {
         this.state.compareDiffOnly = on;
         this.changed({ compare: true });
       },
-      onExport: (chart, pngDataUrl) => postToHost({ type: 'exportChart', chart, pngDataUrl }),
+      onExport: (chart, pngDataUrl) => postToHost({ type: "exportChart", chart, pngDataUrl }),
     });
     this.parallel = new ParallelView(this.state.brushes, readTheme(), {
       onBrushes: (brushes) => {
         this.state.brushes = brushes;
         this.changed({ table: true, parallel: true });
       },
-      onExport: (pngDataUrl) => postToHost({ type: 'exportChart', chart: 'parallel', pngDataUrl }),
+      onExport: (pngDataUrl) => postToHost({ type: "exportChart", chart: "parallel", pngDataUrl }),
     });
     this.sweepView = new SweepView({
       showRun: (id) => this.rowClicked(id, false),
-      exportChart: (chart, pngDataUrl) => postToHost({ type: 'exportChart', chart, pngDataUrl }),
-      resume: (sweepId) => postToHost({ type: 'resumeSweep', sweepId }),
+      exportChart: (chart, pngDataUrl) => postToHost({ type: "exportChart", chart, pngDataUrl }),
+      resume: (sweepId) => postToHost({ type: "resumeSweep", sweepId }),
     });
-    root.append(this.toolbar.element, this.notice, scroller, this.compare.element, this.runDiff.element, this.sweepView.element, this.parallel.element, this.charts.element, this.pad.element, this.details.element);
+    root.append(
+      this.toolbar.element,
+      this.notice,
+      scroller,
+      this.compare.element,
+      this.runDiff.element,
+      this.sweepView.element,
+      this.parallel.element,
+      this.charts.element,
+      this.pad.element,
+      this.details.element,
+    );
     onThemeChange(() => {
       this.charts.retheme();
       this.compare.retheme(readTheme());
       this.runDiff.retheme(readTheme());
       this.parallel.retheme(readTheme());
       this.sweepView.retheme();
-      this.dirty = { ...all(true), table: this.state.groupBy !== 'none' };
+      this.dirty = { ...all(true), table: this.state.groupBy !== "none" };
       this.details.show(undefined);
       this.schedule();
     });
@@ -138,23 +174,23 @@ export class App {
 
   receive(message: HostToWebview): void {
     switch (message.type) {
-      case 'snapshot':
-        if (message.warnings.length) this.showNotice(message.warnings.join(' '), 'error');
+      case "snapshot":
+        if (message.warnings.length) this.showNotice(message.warnings.join(" "), "error");
         this.runs.apply(message, this.changes);
         return this.schedule();
-      case 'upsert':
-      case 'removed':
-      case 'batches':
+      case "upsert":
+      case "removed":
+      case "batches":
         this.runs.apply(message, this.changes);
         return this.schedule();
-      case 'testImages':
+      case "testImages":
         return this.images.answer(message.requestId, message.images);
-      case 'predictions':
+      case "predictions":
         return this.predictions.answer(message.requestId, message.results);
-      case 'sweeps':
+      case "sweeps":
         this.sweeps = message.sweeps;
         return this.changed({ sweep: true });
-      case 'notice':
+      case "notice":
         return this.showNotice(message.message, message.level);
       default:
         return assertNever(message);
@@ -166,26 +202,27 @@ export class App {
       this.draw();
     } catch (error) {
       // One malformed record must not leave the whole panel blank.
-      this.showNotice(`Could not draw the panel: ${error instanceof Error ? error.message : String(error)}`, 'error');
+      this.showNotice(`Could not draw the panel: ${error instanceof Error ? error.message : String(error)}`, "error");
     }
   }
 
   private draw(): void {
     const changes = this.changes;
     this.changes = noChanges();
-    if (changes.malformed) this.showNotice(`${changes.malformed} run record(s) could not be shown: they lack required fields.`, 'error');
+    if (changes.malformed)
+      this.showNotice(`${changes.malformed} run record(s) could not be shown: they lack required fields.`, "error");
     const runsChanged = changes.all || changes.runs.size > 0;
     if (runsChanged) {
-      timed('absorb', () => {
+      timed("absorb", () => {
         this.absorb(changes);
         this.recolor();
-        if (this.state.selection === 'auto') this.followLatest();
+        if (this.state.selection === "auto") this.followLatest();
       });
     }
     for (const id of changes.batches) if (this.selected.has(id)) this.dirty.curves = true;
     const { dirty } = this;
     this.dirty = all(false);
-    if (dirty.table) timed('table', () => this.renderTable());
+    if (dirty.table) timed("table", () => this.renderTable());
     // A snapshot of many runs is a lot to draw: the table comes first, in this frame; the charts and
     // details below it in the next, so the panel shows its runs and answers input sooner.
     if (changes.all && this.runs.runs.size > STAGED_SNAPSHOT_RUNS) {
@@ -204,20 +241,29 @@ export class App {
     this.parallelLater = false;
     if (dirty.curves) {
       const curves = this.curveRuns();
-      timed('curves', () => this.charts.updateCurves(curves));
+      timed("curves", () => this.charts.updateCurves(curves));
       this.pad.update(curves.filter((c) => c.run.savedModel));
     }
     if (dirty.summaries) {
       const by = this.state.groupBy;
-      timed('summaries', () => this.charts.updateSummaries(this.runs.runs.values(), this.colorOf(), (run) => this.groupLabels.get(groupKey(run, by)) ?? ''));
+      timed("summaries", () =>
+        this.charts.updateSummaries(
+          this.runs.runs.values(),
+          this.colorOf(),
+          (run) => this.groupLabels.get(groupKey(run, by)) ?? "",
+        ),
+      );
     }
     if (dirty.parallel) {
       const color = this.colorOf();
       const single = this.charts.palette[0];
-      timed('parallel', () => this.parallel.update(this.filtered, (run) => color?.(run) ?? single));
+      timed("parallel", () => this.parallel.update(this.filtered, (run) => color?.(run) ?? single));
     }
-    if (dirty.compare) timed('compare', () => this.compare.show(this.comparedRuns(), this.state.curves));
-    if (dirty.details) timed('details', () => this.details.show(this.state.detailsRunId ? this.runs.runs.get(this.state.detailsRunId) : undefined));
+    if (dirty.compare) timed("compare", () => this.compare.show(this.comparedRuns(), this.state.curves));
+    if (dirty.details)
+      timed("details", () =>
+        this.details.show(this.state.detailsRunId ? this.runs.runs.get(this.state.detailsRunId) : undefined),
+      );
     if (dirty.sweep || dirty.details) {
       const shown = this.state.detailsRunId ? this.runs.runs.get(this.state.detailsRunId) : undefined;
       this.sweepView.update(this.sweeps, shown && sweepOf(shown)?.id);
@@ -242,7 +288,7 @@ export class App {
       if (!run) {
         this.table.forget(id);
         this.dirty.summaries = this.dirty.parallel = true;
-      } else if (run.status === 'completed') this.dirty.summaries = this.dirty.parallel = true;
+      } else if (run.status === "completed") this.dirty.summaries = this.dirty.parallel = true;
       if (this.selected.has(id)) this.dirty.curves = true;
       if (this.state.detailsRunId === id) this.dirty.details = true;
       if (this.state.compare.includes(id)) this.dirty.compare = true;
@@ -252,8 +298,11 @@ export class App {
   private recolor(): void {
     const before = this.colorSlots;
     const by = this.state.groupBy;
-    this.colorSlots = by === 'none' ? new Map<string, number>() : groupColorSlots(this.runs.runs.values(), by);
-    this.groupLabels = by === 'none' ? new Map<string, string>() : new Map(groupRuns([...this.runs.runs.values()], by).map((g) => [g.key, g.label]));
+    this.colorSlots = by === "none" ? new Map<string, number>() : groupColorSlots(this.runs.runs.values(), by);
+    this.groupLabels =
+      by === "none"
+        ? new Map<string, string>()
+        : new Map(groupRuns([...this.runs.runs.values()], by).map((g) => [g.key, g.label]));
     if (before.size !== this.colorSlots.size || [...before].some(([key, slot]) => this.colorSlots.get(key) !== slot)) {
       this.dirty = { ...this.dirty, curves: true, summaries: true, table: true, compare: true, parallel: true };
     }
@@ -262,7 +311,7 @@ export class App {
   /** The run's group colour when grouping, else undefined (each chart colours on its own). */
   private colorOf(): ((run: PanelRun) => string) | undefined {
     const by = this.state.groupBy;
-    if (by === 'none') return undefined;
+    if (by === "none") return undefined;
     const palette = this.charts.palette;
     return (run) => palette[(this.colorSlots.get(groupKey(run, by)) ?? 0) % palette.length];
   }
@@ -341,7 +390,7 @@ export class App {
   private closeCompare(): void {
     this.state.compare = [];
     this.changed({ compare: true });
-    if (!this.toolbar.focusAction('compare')) this.table.focus();
+    if (!this.toolbar.focusAction("compare")) this.table.focus();
   }
 
   private selectedRuns(): PanelRun[] {
@@ -350,7 +399,10 @@ export class App {
 
   private sortBy(column: string): void {
     const current = this.state.sort;
-    this.state.sort = current.column === column ? { column, descending: !current.descending } : { column, descending: column === 'started' };
+    this.state.sort =
+      current.column === column
+        ? { column, descending: !current.descending }
+        : { column, descending: column === "started" };
     this.changed({ table: true });
   }
 
@@ -375,18 +427,22 @@ export class App {
 
   /** Back to the automatic selection. */
   selectLatest(): void {
-    this.state.selection = 'auto';
+    this.state.selection = "auto";
     this.followLatest();
     this.changed({ table: true, curves: true });
   }
 
   private toggle(ids: string[], on: boolean): void {
     const remove = new Set(ids);
-    this.select(on ? [...this.selected, ...ids.filter((id) => !this.selected.has(id))] : [...this.selected].filter((id) => !remove.has(id)));
+    this.select(
+      on
+        ? [...this.selected, ...ids.filter((id) => !this.selected.has(id))]
+        : [...this.selected].filter((id) => !remove.has(id)),
+    );
   }
 
   private select(ids: string[]): void {
-    this.state.selection = 'manual';
+    this.state.selection = "manual";
     this.selected.clear();
     for (const id of ids) this.selected.add(id);
     this.changed({ table: true, curves: true });
@@ -409,39 +465,43 @@ export class App {
   private act(action: ToolbarAction): void {
     const chosen = this.selectedRuns();
     switch (action) {
-      case 'selectLatest':
+      case "selectLatest":
         return this.selectLatest();
-      case 'compare':
+      case "compare":
         return this.openCompare(chosen);
-      case 'stop':
-        for (const run of chosen) if (run.status === 'running') postToHost({ type: 'stop', runId: run.id });
+      case "stop":
+        for (const run of chosen) if (run.status === "running") postToHost({ type: "stop", runId: run.id });
         return;
-      case 'rerun':
-        for (const run of chosen) postToHost({ type: 'rerun', runId: run.id });
+      case "rerun":
+        for (const run of chosen) postToHost({ type: "rerun", runId: run.id });
         return;
-      case 'delete':
-        return postToHost({ type: 'delete', runIds: chosen.map((r) => r.id) });
-      case 'openSource':
-        return chosen[0] && postToHost({ type: 'openSource', runId: chosen[0].id });
-      case 'diffSources': {
+      case "delete":
+        return postToHost({ type: "delete", runIds: chosen.map((r) => r.id) });
+      case "openSource":
+        return chosen[0] && postToHost({ type: "openSource", runId: chosen[0].id });
+      case "diffSources": {
         const [left, right] = [...chosen].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
         if (!left || !right) return;
         this.runDiff.show(left, right);
-        return postToHost({ type: 'diffSources', leftRunId: left.id, rightRunId: right.id });
+        return postToHost({ type: "diffSources", leftRunId: left.id, rightRunId: right.id });
       }
-      case 'exportMarkdown':
-      case 'exportCsv':
-        return postToHost({ type: 'exportTable', format: action === 'exportCsv' ? 'csv' : 'markdown', runIds: this.rows.map((r) => r.id) });
+      case "exportMarkdown":
+      case "exportCsv":
+        return postToHost({
+          type: "exportTable",
+          format: action === "exportCsv" ? "csv" : "markdown",
+          runIds: this.rows.map((r) => r.id),
+        });
       default:
         return assertNever(action);
     }
   }
 
-  private showNotice(message: string, level: 'info' | 'error'): void {
+  private showNotice(message: string, level: "info" | "error"): void {
     this.notice.textContent = message;
     this.notice.className = `notice ${level}`;
     if (this.noticeTimer) clearTimeout(this.noticeTimer);
-    this.noticeTimer = setTimeout(() => (this.notice.textContent = ''), 8000);
+    this.noticeTimer = setTimeout(() => (this.notice.textContent = ""), 8000);
   }
 }
 

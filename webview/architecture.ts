@@ -1,5 +1,5 @@
 // What makes two runs "the same architecture", and the runs the curves open with.
-import type { PanelRun } from '../src/shared/webview-protocol';
+import type { PanelRun } from "../src/shared/webview-protocol";
 
 /**
  * The fingerprint of the layer configuration (the engine's architectureHash: layer classes and
@@ -16,10 +16,11 @@ export function architectureKey(run: PanelRun): string {
 export function latestPerArchitecture(runs: Iterable<PanelRun>): PanelRun[] {
   const latest = new Map<string, PanelRun>();
   for (const run of runs) {
-    if (run.status !== 'running' && run.epochs.length === 0) continue;
+    if (run.status !== "running" && run.epochs.length === 0) continue;
     const key = architectureKey(run);
     const seen = latest.get(key);
-    if (!seen || seen.startedAt < run.startedAt || (seen.startedAt === run.startedAt && seen.id < run.id)) latest.set(key, run);
+    if (!seen || seen.startedAt < run.startedAt || (seen.startedAt === run.startedAt && seen.id < run.id))
+      latest.set(key, run);
   }
   return [...latest.values()].sort((a, b) => b.startedAt.localeCompare(a.startedAt) || (a.id < b.id ? 1 : -1));
 }

@@ -1,8 +1,8 @@
 // How numbers and dates read in the table, the details and the chart labels.
-import { backendLabel } from '../src/engine/runs/table';
-import type { PanelRun } from '../src/shared/webview-protocol';
+import { backendLabel } from "../src/engine/runs/table";
+import type { PanelRun } from "../src/shared/webview-protocol";
 
-export const formatInt = (n: number): string => n.toLocaleString('en-US');
+export const formatInt = (n: number): string => n.toLocaleString("en-US");
 export const formatPercent = (fraction: number): string => `${(fraction * 100).toFixed(2)}%`;
 export const formatLoss = (loss: number): string => loss.toFixed(4);
 
@@ -16,7 +16,7 @@ export function formatSeconds(seconds: number): string {
 export function formatStarted(iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  const pad = (n: number) => String(n).padStart(2, '0');
+  const pad = (n: number) => String(n).padStart(2, "0");
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
 

@@ -1,6 +1,6 @@
 // The webview's only link to the extension host: typed messages out, persisted view state.
-import type { PanelState, WebviewToHost } from '../src/shared/webview-protocol';
-import { restoreState } from './state';
+import type { PanelState, WebviewToHost } from "../src/shared/webview-protocol";
+import { restoreState } from "./state";
 
 interface VsCodeApi {
   postMessage(message: unknown): void;

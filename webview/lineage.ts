@@ -1,7 +1,7 @@
 // Continued runs in the panel (Continue Training): the run each went on from, while the panel still
 // has it, and where its curves start so that they carry on from that run's.
-import type { EpochMetrics } from '../src/engine/types';
-import type { PanelRun } from '../src/shared/webview-protocol';
+import type { EpochMetrics } from "../src/engine/types";
+import type { PanelRun } from "../src/shared/webview-protocol";
 
 /** The run `run` went on from, when it is still in the workspace. */
 export function parentOf(run: PanelRun, runs: ReadonlyMap<string, PanelRun>): PanelRun | undefined {
@@ -17,7 +17,11 @@ export interface CurveStart {
 }
 
 /** `joined`: the parent is drawn too, so the run's line starts at the parent's last point. */
-export function curveStart(run: PanelRun, runs: ReadonlyMap<string, PanelRun>, joined: boolean): CurveStart | undefined {
+export function curveStart(
+  run: PanelRun,
+  runs: ReadonlyMap<string, PanelRun>,
+  joined: boolean,
+): CurveStart | undefined {
   if (!run.parent) return undefined;
   const from = run.parent.epochs;
   const parent = parentOf(run, runs);

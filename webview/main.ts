@@ -1,18 +1,19 @@
 // Webview entry: registers the VS Code elements in use, starts the panel, then says `ready` so the
 // host sends its snapshot.
-import '@vscode-elements/elements/dist/vscode-button/index.js';
-import '@vscode-elements/elements/dist/vscode-option/index.js';
-import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
-import '@vscode-elements/elements/dist/vscode-single-select/index.js';
-import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import type { HostToWebview } from '../src/shared/webview-protocol';
-import { App } from './app';
-import { postToHost } from './host';
+import "@vscode-elements/elements/dist/vscode-button/index.js";
+import "@vscode-elements/elements/dist/vscode-option/index.js";
+import "@vscode-elements/elements/dist/vscode-progress-bar/index.js";
+import "@vscode-elements/elements/dist/vscode-single-select/index.js";
+import "@vscode-elements/elements/dist/vscode-textfield/index.js";
+import type { HostToWebview } from "../src/shared/webview-protocol";
+import { App } from "./app";
+import { postToHost } from "./host";
 
-const app = new App(document.getElementById('app') ?? document.body);
+const app = new App(document.getElementById("app") ?? document.body);
 
 // Read-only handle for inspecting the live charts (browser tests, the bench).
-Object.defineProperty(window, 'archlabPanel', { value: Object.freeze({
+Object.defineProperty(window, "archlabPanel", {
+  value: Object.freeze({
     charts: app.charts.charts,
     compareCharts: app.compare.charts,
     sweepCharts: () => app.sweepView.charts(),
@@ -22,10 +23,11 @@ Object.defineProperty(window, 'archlabPanel', { value: Object.freeze({
     get parallelLines() {
       return app.parallel.lines;
     },
-  }) });
-
-window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
-  if (event.data && typeof event.data === 'object' && 'type' in event.data) app.receive(event.data);
+  }),
 });
 
-postToHost({ type: 'ready' });
+window.addEventListener("message", (event: MessageEvent<HostToWebview>) => {
+  if (event.data && typeof event.data === "object" && "type" in event.data) app.receive(event.data);
+});
+
+postToHost({ type: "ready" });

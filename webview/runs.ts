@@ -1,7 +1,7 @@
 // The webview's copy of the workspace's runs, kept current by the host's snapshot and increments.
-import { epochsBefore } from '../src/engine/runs/continued';
-import type { BatchProgress } from '../src/engine/types';
-import type { HostToWebview, PanelRun } from '../src/shared/webview-protocol';
+import { epochsBefore } from "../src/engine/runs/continued";
+import type { BatchProgress } from "../src/engine/types";
+import type { HostToWebview, PanelRun } from "../src/shared/webview-protocol";
 
 export interface RunsChanges {
   /** Everything changed (snapshot). */
@@ -33,7 +33,7 @@ export class RunsState {
   /** Applies a run message and says what changed; other messages change nothing here. */
   apply(message: HostToWebview, changes: RunsChanges): void {
     switch (message.type) {
-      case 'snapshot':
+      case "snapshot":
         this.runs.clear();
         this.batches.clear();
         this.live.clear();
@@ -43,27 +43,27 @@ export class RunsState {
         }
         changes.all = true;
         return;
-      case 'upsert':
+      case "upsert":
         if (!isDrawable(message.run)) {
           changes.malformed++;
           return;
         }
         this.runs.set(message.run.id, message.run);
-        if (message.run.status !== 'running') {
+        if (message.run.status !== "running") {
           this.batches.delete(message.run.id);
           this.live.delete(message.run.id);
         }
         changes.runs.add(message.run.id);
         return;
-      case 'removed':
+      case "removed":
         this.runs.delete(message.id);
         this.batches.delete(message.id);
         this.live.delete(message.id);
         changes.runs.add(message.id);
         return;
-      case 'batches':
+      case "batches":
         for (const progress of message.progress) {
-          if (this.runs.get(progress.runId)?.status !== 'running') continue;
+          if (this.runs.get(progress.runId)?.status !== "running") continue;
           this.batches.set(progress.runId, progress);
           this.addLivePoint(progress);
           changes.batches.add(progress.runId);
@@ -81,7 +81,11 @@ export class RunsState {
     if (!points) this.live.set(progress.runId, (points = []));
     if (points.length && points[points.length - 1].x >= x) return;
     points.push({ x, loss: progress.loss, acc: progress.acc });
-    if (points.length > MAX_LIVE_POINTS) this.live.set(progress.runId, points.filter((_, i) => i % 2 === 1));
+    if (points.length > MAX_LIVE_POINTS)
+      this.live.set(
+        progress.runId,
+        points.filter((_, i) => i % 2 === 1),
+      );
   }
 
   /** How far a running run is, from its latest batch or, before any, its finished epochs. */
@@ -93,10 +97,13 @@ export class RunsState {
     const batch = this.batches.get(run.id);
     if (batch && batch.epoch > before + run.epochs.length) {
       const fraction = (batch.epoch - 1 - before + batch.batch / Math.max(1, batch.batchesPerEpoch)) / total;
-      const loss = Number.isFinite(batch.loss) ? `, loss ${batch.loss.toFixed(3)}` : '';
+      const loss = Number.isFinite(batch.loss) ? `, loss ${batch.loss.toFixed(3)}` : "";
       return { fraction: Math.min(1, fraction), text: `epoch ${batch.epoch}/${last}${loss}` };
     }
-    return { fraction: Math.min(1, run.epochs.length / total), text: `epoch ${before + Math.min(total, run.epochs.length + 1)}/${last}` };
+    return {
+      fraction: Math.min(1, run.epochs.length / total),
+      text: `epoch ${before + Math.min(total, run.epochs.length + 1)}/${last}`,
+    };
   }
 }
 
@@ -111,14 +118,14 @@ export const noChanges = (): RunsChanges => ({ all: false, runs: new Set(), batc
 
 /** The fields every view reads without checking; the rest are optional in the record type. */
 function isDrawable(run: PanelRun): boolean {
-  const object = (v: unknown) => typeof v === 'object' && v !== null;
+  const object = (v: unknown) => typeof v === "object" && v !== null;
   return (
     object(run) &&
-    typeof run.id === 'string' &&
-    typeof run.model === 'string' &&
-    typeof run.file === 'string' &&
-    typeof run.status === 'string' &&
-    typeof run.startedAt === 'string' &&
+    typeof run.id === "string" &&
+    typeof run.model === "string" &&
+    typeof run.file === "string" &&
+    typeof run.status === "string" &&
+    typeof run.startedAt === "string" &&
     object(run.config) &&
     object(run.backend) &&
     Array.isArray(run.epochs)

@@ -12,12 +12,12 @@ export interface ChartTheme {
 }
 
 const PALETTE_VARS: [string, string][] = [
-  ['--vscode-charts-blue', '#3794ff'],
-  ['--vscode-charts-orange', '#d18616'],
-  ['--vscode-charts-green', '#89d185'],
-  ['--vscode-charts-purple', '#b180d7'],
-  ['--vscode-charts-red', '#f14c4c'],
-  ['--vscode-charts-yellow', '#cca700'],
+  ["--vscode-charts-blue", "#3794ff"],
+  ["--vscode-charts-orange", "#d18616"],
+  ["--vscode-charts-green", "#89d185"],
+  ["--vscode-charts-purple", "#b180d7"],
+  ["--vscode-charts-red", "#f14c4c"],
+  ["--vscode-charts-yellow", "#cca700"],
 ];
 
 export function readTheme(): ChartTheme {
@@ -25,19 +25,22 @@ export function readTheme(): ChartTheme {
   const read = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
   const palette = PALETTE_VARS.map(([name, fallback]) => read(name, fallback));
   return {
-    foreground: read('--vscode-charts-foreground', read('--vscode-foreground', '#cccccc')),
-    grid: read('--vscode-charts-lines', 'rgba(128, 128, 128, 0.35)'),
-    background: read('--vscode-editor-background', '#1e1e1e'),
+    foreground: read("--vscode-charts-foreground", read("--vscode-foreground", "#cccccc")),
+    grid: read("--vscode-charts-lines", "rgba(128, 128, 128, 0.35)"),
+    background: read("--vscode-editor-background", "#1e1e1e"),
     palette,
-    highlight: read('--vscode-charts-red', '#f14c4c'),
-    focus: read('--vscode-contrastActiveBorder', read('--vscode-focusBorder', '#007fd4')),
-    font: read('--vscode-font-family', 'sans-serif'),
+    highlight: read("--vscode-charts-red", "#f14c4c"),
+    focus: read("--vscode-contrastActiveBorder", read("--vscode-focusBorder", "#007fd4")),
+    font: read("--vscode-font-family", "sans-serif"),
   };
 }
 
 /** VS Code swaps the body's theme class (vscode-light, vscode-dark, ...) when the theme changes. */
 export function onThemeChange(listener: () => void): void {
-  new MutationObserver(listener).observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind'] });
+  new MutationObserver(listener).observe(document.body, {
+    attributes: true,
+    attributeFilter: ["class", "data-vscode-theme-kind"],
+  });
 }
 
 /** [r, g, b, alpha] of a #rgb, #rrggbb, #rrggbbaa, rgb() or rgba() colour; undefined for other forms. */
@@ -45,11 +48,15 @@ export function parseColor(color: string): [number, number, number, number] | un
   const text = color.trim();
   const hex = /^#([0-9a-f]{3,8})$/i.exec(text)?.[1];
   if (hex && (hex.length === 3 || hex.length === 6 || hex.length === 8)) {
-    const full = hex.length === 3 ? [...hex].map((c) => c + c).join('') : hex;
+    const full = hex.length === 3 ? [...hex].map((c) => c + c).join("") : hex;
     const part = (i: number) => parseInt(full.slice(i, i + 2), 16);
     return [part(0), part(2), part(4), full.length === 8 ? part(6) / 255 : 1];
   }
-  const rgb = /^rgba?\(([^)]+)\)$/i.exec(text)?.[1].split(/[\s,/]+/).filter(Boolean).map(Number);
+  const rgb = /^rgba?\(([^)]+)\)$/i
+    .exec(text)?.[1]
+    .split(/[\s,/]+/)
+    .filter(Boolean)
+    .map(Number);
   if (rgb && rgb.length >= 3 && rgb.every(Number.isFinite)) return [rgb[0], rgb[1], rgb[2], rgb[3] ?? 1];
   return undefined;
 }

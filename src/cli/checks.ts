@@ -1,7 +1,7 @@
 // Arguments checked before anything runs or is written: a mistake is a usage error (exit code 2).
-import { statSync } from 'node:fs';
-import { checkDatasetSpec } from '../engine/datasets';
-import { UsageError } from './output';
+import { statSync } from "node:fs";
+import { checkDatasetSpec } from "../engine/datasets";
+import { UsageError } from "./output";
 
 export function checkModelFile(file: string): void {
   const stat = statSync(file, { throwIfNoEntry: false });
@@ -10,7 +10,8 @@ export function checkModelFile(file: string): void {
 }
 
 export function checkDatasetOption(spec: string): void {
-  if (spec.trim() === '') throw new UsageError('--dataset needs mnist, fashion-mnist or a folder of IDX files, not an empty string');
+  if (spec.trim() === "")
+    throw new UsageError("--dataset needs mnist, fashion-mnist or a folder of IDX files, not an empty string");
   try {
     checkDatasetSpec(spec);
   } catch (err) {

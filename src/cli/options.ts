@@ -1,33 +1,37 @@
 // Parsers for numeric command-line values (a bad value is a usage error naming the option), and the
 // training settings given as flags.
-import { InvalidArgumentError } from 'commander';
-import type { TrainingConfig } from '../engine/types';
+import { InvalidArgumentError } from "commander";
+import type { TrainingConfig } from "../engine/types";
 
 export function positiveInteger(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n <= 0) {
-    throw new InvalidArgumentError('expected a positive integer.');
+    throw new InvalidArgumentError("expected a positive integer.");
   }
   return n;
 }
 
 export function integer(value: string): number {
   const n = Number(value);
-  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new InvalidArgumentError('expected an integer.');
+  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new InvalidArgumentError("expected an integer.");
   return n;
 }
 
 export function positiveNumber(value: string): number {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number greater than 0.');
+  if (value.trim() === "" || !Number.isFinite(n) || n <= 0)
+    throw new InvalidArgumentError("expected a number greater than 0.");
   return n;
 }
 
 /** `--model A --model B` and `--model A,B` both select A and B. */
 export function modelNames(value: string, previous: string[] = []): string[] {
-  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = value
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   // An empty name would select nothing, and no selection means every model: refuse it instead.
-  if (!names.length) throw new InvalidArgumentError('expected an architecture name (an export of the file).');
+  if (!names.length) throw new InvalidArgumentError("expected an architecture name (an export of the file).");
   return [...previous, ...names];
 }
 

@@ -1,6 +1,6 @@
 // How the CLI reports: results and JSON on stdout, messages and errors on stderr, one line each.
-import { isAbsolute, relative } from 'node:path';
-import type { RunError } from '../engine/types';
+import { isAbsolute, relative } from "node:path";
+import type { RunError } from "../engine/types";
 
 /** A problem with the command line itself: exit code 2. */
 export class UsageError extends Error {}
@@ -20,10 +20,10 @@ export function errorLine(error: RunError, model?: string): string {
 /** A path as the user would type it from the working directory. */
 export function shownPath(path: string): string {
   const rel = relative(process.cwd(), path);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
 }
 
 /** Exits once everything written to stdout has been handed to the OS (large JSON on a pipe). */
 export function exitWhenFlushed(code: number): void {
-  process.stdout.write('', () => process.exit(code));
+  process.stdout.write("", () => process.exit(code));
 }

@@ -1,13 +1,13 @@
 // Training progress on the terminal: a live bar per epoch when attached to a terminal, otherwise one
 // plain line per epoch. Everything goes to stderr so that stdout carries only results.
-import { SingleBar } from 'cli-progress';
-import { lastEpoch } from '../engine/runs/continued';
-import type { EpochMetrics, TrainingEvent } from '../engine/types';
+import { SingleBar } from "cli-progress";
+import { lastEpoch } from "../engine/runs/continued";
+import type { EpochMetrics, TrainingEvent } from "../engine/types";
 
 export class ProgressDisplay {
   private bar?: SingleBar;
   private barEpoch = 0;
-  private model = '';
+  private model = "";
   private epochs = 0;
 
   constructor(
@@ -17,21 +17,21 @@ export class ProgressDisplay {
 
   onEvent(event: TrainingEvent): void {
     switch (event.type) {
-      case 'runStarted':
+      case "runStarted":
         this.model = event.record.model;
         // A continued run's epochs go on from its parent's: "epoch 3/4".
         this.epochs = lastEpoch(event.record);
         return;
-      case 'batch':
+      case "batch":
         if (this.live) this.showBatch(event.epoch, event.batch, event.batchesPerEpoch, event.loss, event.acc);
         return;
-      case 'epoch':
+      case "epoch":
         this.stopBar();
         this.line(epochLine(this.model, this.epochs, event.metrics));
         return;
-      case 'runFinished':
-      case 'runFailed':
-      case 'runCancelled':
+      case "runFinished":
+      case "runFailed":
+      case "runCancelled":
         this.stopBar();
         return;
       default: {
@@ -43,7 +43,7 @@ export class ProgressDisplay {
 
   line(text: string): void {
     this.stopBar();
-    this.out.write(text + '\n');
+    this.out.write(text + "\n");
   }
 
   stopBar(): void {
@@ -74,6 +74,6 @@ function epochLine(model: string, epochs: number, m: EpochMetrics): string {
   const validation =
     m.valLoss !== undefined && m.valAcc !== undefined
       ? `, val loss ${m.valLoss.toFixed(4)} acc ${(m.valAcc * 100).toFixed(2)}%`
-      : '';
+      : "";
   return `${model} epoch ${m.epoch}/${epochs}: loss ${m.loss.toFixed(4)} acc ${(m.acc * 100).toFixed(2)}%${validation} (${m.seconds.toFixed(1)} s)`;
 }

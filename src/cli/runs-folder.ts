@@ -1,20 +1,23 @@
 // The CLI's runs folder: checked before anything runs, and repaired of runs whose process died.
-import { statSync, type Stats } from 'node:fs';
-import { resolve } from 'node:path';
-import { closeOrphanedRuns } from '../engine/runs/interrupted';
-import { RunStore } from '../engine/runs/store';
-import { UsageError } from './output';
+import { statSync, type Stats } from "node:fs";
+import { resolve } from "node:path";
+import { closeOrphanedRuns } from "../engine/runs/interrupted";
+import { RunStore } from "../engine/runs/store";
+import { UsageError } from "./output";
 
 /** The store for `--runs-dir` (default <cwd>/.archlab/runs); a path that cannot be a folder is a usage error. */
 export function cliStore(runsDir: string | undefined): RunStore {
-  if (runsDir !== undefined && runsDir.trim() === '') throw new UsageError('--runs-dir needs a folder, not an empty string');
+  if (runsDir !== undefined && runsDir.trim() === "")
+    throw new UsageError("--runs-dir needs a folder, not an empty string");
   const store = new RunStore(process.cwd(), runsDir === undefined ? undefined : resolve(runsDir));
-  for (let dir = store.runsDir; ; dir = resolve(dir, '..')) {
+  for (let dir = store.runsDir; ; dir = resolve(dir, "..")) {
     const stat = statOrNothing(dir);
     if (stat && !stat.isDirectory()) {
-      throw new UsageError(`the runs folder ${store.runsDir} cannot be made: ${dir} is a file (remove it, or choose another folder with --runs-dir)`);
+      throw new UsageError(
+        `the runs folder ${store.runsDir} cannot be made: ${dir} is a file (remove it, or choose another folder with --runs-dir)`,
+      );
     }
-    if (stat || dir === resolve(dir, '..')) return store;
+    if (stat || dir === resolve(dir, "..")) return store;
   }
 }
 
@@ -23,7 +26,7 @@ function statOrNothing(path: string): Stats | undefined {
     return statSync(path, { throwIfNoEntry: false });
   } catch (err) {
     // Under a file: what is in the way is found further up.
-    if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    if ((err as NodeJS.ErrnoException).code === "ENOTDIR") return undefined;
     throw err;
   }
 }

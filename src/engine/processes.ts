@@ -1,12 +1,12 @@
 // Whether a process of this machine still runs.
-import { readFileSync } from 'node:fs';
+import { readFileSync } from "node:fs";
 
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
   } catch (err) {
     // EPERM: the process exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    return (err as NodeJS.ErrnoException).code === "EPERM";
   }
   return !isZombie(pid);
 }
@@ -17,8 +17,8 @@ export function isAlive(pid: number): boolean {
  */
 function isZombie(pid: number): boolean {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) === "Z";
   } catch {
     return false;
   }

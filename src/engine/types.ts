@@ -2,13 +2,13 @@
 // Types and the literal lists they derive from: importing this module pulls in no dependency
 // (no tfjs, no vscode). package.json's enums are checked against these lists by a test.
 
-export const BACKEND_NAMES = ['tensorflow', 'wasm', 'cpu'] as const;
+export const BACKEND_NAMES = ["tensorflow", "wasm", "cpu"] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 /** 'fused' trains every model it can with the fused WebAssembly engine, and fails the others. */
-export const BACKEND_PREFERENCES = ['auto', 'fused', ...BACKEND_NAMES] as const;
+export const BACKEND_PREFERENCES = ["auto", "fused", ...BACKEND_NAMES] as const;
 export type BackendPreference = (typeof BACKEND_PREFERENCES)[number];
 /** What ran the training steps: the fused WebAssembly engine, or tfjs on the backend named. */
-export const ENGINE_NAMES = ['wasm-fused', 'tfjs'] as const;
+export const ENGINE_NAMES = ["wasm-fused", "tfjs"] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
 
 export interface BackendInfo {
@@ -22,17 +22,17 @@ export interface BackendInfo {
   /** The training engine (absent in records from before the fused engine: tfjs). */
   engine?: EngineName;
   /** The fused engine's build: relaxed-SIMD fused multiply-add, or plain SIMD128. */
-  simd?: 'relaxed' | 'simd128';
+  simd?: "relaxed" | "simd128";
 }
 
-export const OPTIMIZER_NAMES = ['adam', 'sgd', 'rmsprop', 'adagrad', 'adadelta', 'adamax'] as const;
+export const OPTIMIZER_NAMES = ["adam", "sgd", "rmsprop", "adagrad", "adadelta", "adamax"] as const;
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 
 /**
  * What the model is evaluated on after every epoch: the dataset's test split, a fraction of the
  * training set held out, or nothing (the test set is still used once at the end).
  */
-export type ValidationSpec = 'test' | 'none' | { split: number };
+export type ValidationSpec = "test" | "none" | { split: number };
 
 export interface TrainingConfig {
   epochs: number;
@@ -63,9 +63,9 @@ export const DEFAULT_TRAINING: TrainingConfig = {
   epochs: 5,
   batchSize: 64,
   learningRate: 1e-3,
-  optimizer: 'adam',
-  dataset: 'mnist',
-  validation: 'test',
+  optimizer: "adam",
+  dataset: "mnist",
+  validation: "test",
   seed: 42,
 };
 
@@ -173,7 +173,7 @@ export interface RunResults {
 }
 
 /** `pruned`: a sweep's trial stopped early at an ASHA rung; its epochs say how far it ran. */
-export const RUN_STATUSES = ['running', 'completed', 'failed', 'cancelled', 'interrupted', 'pruned'] as const;
+export const RUN_STATUSES = ["running", "completed", "failed", "cancelled", "interrupted", "pruned"] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 /** A value an architecture's `hp` object or a sweep's training parameter takes. */
@@ -268,9 +268,9 @@ export interface RunRecord {
 }
 
 /** Which runs keep their trained model: every run, or per architecture the best or the latest, or none. */
-export const KEEP_MODELS = ['all', 'best', 'latest', 'none'] as const;
+export const KEEP_MODELS = ["all", "best", "latest", "none"] as const;
 export type KeepModels = (typeof KEEP_MODELS)[number];
-export const DEFAULT_KEEP_MODELS: KeepModels = 'best';
+export const DEFAULT_KEEP_MODELS: KeepModels = "best";
 
 /** A run's trained model on disk, in the TensorFlow.js layers format (model.json + weights.bin). */
 export interface SavedModelRef {
@@ -312,9 +312,9 @@ export interface BatchProgress extends BatchPosition {
 
 /** Events a training run emits, in order: started, batch/epoch..., then exactly one of the last three. */
 export type TrainingEvent =
-  | { type: 'runStarted'; runId: string; record: RunRecord }
-  | ({ type: 'batch' } & BatchProgress)
-  | { type: 'epoch'; runId: string; metrics: EpochMetrics }
-  | { type: 'runFinished'; runId: string; record: RunRecord }
-  | { type: 'runFailed'; runId: string; record: RunRecord }
-  | { type: 'runCancelled'; runId: string; record: RunRecord };
+  | { type: "runStarted"; runId: string; record: RunRecord }
+  | ({ type: "batch" } & BatchProgress)
+  | { type: "epoch"; runId: string; metrics: EpochMetrics }
+  | { type: "runFinished"; runId: string; record: RunRecord }
+  | { type: "runFailed"; runId: string; record: RunRecord }
+  | { type: "runCancelled"; runId: string; record: RunRecord };

@@ -1,24 +1,24 @@
 // One workspace's ArchLab: its run store, its runs, its job queue and its model inspections.
-import * as vscode from 'vscode';
-import { cpus } from 'node:os';
-import { join } from 'node:path';
-import { closeOrphanedRuns, recheckRunning } from '../engine/runs/interrupted';
-import { RunStore } from '../engine/runs/store';
-import { JOB_LOCKS_FOLDER, Settings, STOP_TIMEOUT_MS } from './constants';
-import { ChildProcessError } from '../shared/child-error';
-import { Inspector } from './inspect/inspector';
-import { JobLocks } from './jobs/jobLocks';
-import { JobManager, type Job } from './jobs/jobManager';
-import { TrainerProcess } from '../shared/trainer-process';
-import { Predictor } from './predict/predictor';
-import { SweepStore } from '../engine/sweep/store';
-import { planInChild } from './sweeps/planner';
-import { SweepSessions } from './sweeps/sweepSessions';
-import { startTrialTrainer } from './sweeps/trialTrainer';
-import { WorkspaceRuns } from './runs/runsModel';
-import { quickRunOverrides, readSettings, type ArchlabSettings } from './settings';
-import { epochsBefore } from '../engine/runs/continued';
-import type { RunRecord, TrainingConfig } from '../engine/types';
+import * as vscode from "vscode";
+import { cpus } from "node:os";
+import { join } from "node:path";
+import { closeOrphanedRuns, recheckRunning } from "../engine/runs/interrupted";
+import { RunStore } from "../engine/runs/store";
+import { JOB_LOCKS_FOLDER, Settings, STOP_TIMEOUT_MS } from "./constants";
+import { ChildProcessError } from "../shared/child-error";
+import { Inspector } from "./inspect/inspector";
+import { JobLocks } from "./jobs/jobLocks";
+import { JobManager, type Job } from "./jobs/jobManager";
+import { TrainerProcess } from "../shared/trainer-process";
+import { Predictor } from "./predict/predictor";
+import { SweepStore } from "../engine/sweep/store";
+import { planInChild } from "./sweeps/planner";
+import { SweepSessions } from "./sweeps/sweepSessions";
+import { startTrialTrainer } from "./sweeps/trialTrainer";
+import { WorkspaceRuns } from "./runs/runsModel";
+import { quickRunOverrides, readSettings, type ArchlabSettings } from "./settings";
+import { epochsBefore } from "../engine/runs/continued";
+import type { RunRecord, TrainingConfig } from "../engine/types";
 
 const INSPECT_TIMEOUT_MS = 60_000;
 
@@ -38,12 +38,15 @@ export class ArchLab implements vscode.Disposable {
     readonly root: string,
     readonly log: vscode.LogOutputChannel,
   ) {
-    this.trainerPath = context.asAbsolutePath(join('dist', 'trainer.js'));
+    this.trainerPath = context.asAbsolutePath(join("dist", "trainer.js"));
     this.store = new RunStore(root, this.settings().runsDir);
-    this.locks = new JobLocks(join(root, '.archlab', JOB_LOCKS_FOLDER));
+    this.locks = new JobLocks(join(root, ".archlab", JOB_LOCKS_FOLDER));
     this.runs = new WorkspaceRuns(root, new vscode.EventEmitter());
     this.inspector = new Inspector((file, content) => this.inspectInChild(file, content));
-    this.predictor = new Predictor({ trainerPath: this.trainerPath, cwd: root, stopTimeoutMs: STOP_TIMEOUT_MS, storeRoot: root }, (message) => log.info(message));
+    this.predictor = new Predictor(
+      { trainerPath: this.trainerPath, cwd: root, stopTimeoutMs: STOP_TIMEOUT_MS, storeRoot: root },
+      (message) => log.info(message),
+    );
     this.jobs = new JobManager({
       startTrainer: (request, onMessage) => {
         const settings = this.settings();
@@ -51,10 +54,20 @@ export class ArchLab implements vscode.Disposable {
         const cores = Math.max(1, Math.floor(cpus().length / settings.maxConcurrentJobs));
         const options = { trainerPath: this.trainerPath, cwd: root, stopTimeoutMs: STOP_TIMEOUT_MS, onMessage };
         if (request.trial) {
-          const env = { backend: settings.backend, threads: settings.threads, cores, storeRoot: root, runsDir: this.store.runsDir, datasetOptions: { fashionMnistDir: settings.fashionMnistDir }, searchPaths: [root] };
+          const env = {
+            backend: settings.backend,
+            threads: settings.threads,
+            cores,
+            storeRoot: root,
+            runsDir: this.store.runsDir,
+            datasetOptions: { fashionMnistDir: settings.fashionMnistDir },
+            searchPaths: [root],
+          };
           return startTrialTrainer(request.trial, env, options);
         }
-        const job = request.continue ? { type: 'continue' as const, ...request.continue } : { type: 'train' as const, file: request.file, models: request.models, overrides: request.overrides };
+        const job = request.continue
+          ? { type: "continue" as const, ...request.continue }
+          : { type: "train" as const, file: request.file, models: request.models, overrides: request.overrides };
         return new TrainerProcess(
           {
             ...job,
@@ -84,7 +97,7 @@ export class ArchLab implements vscode.Disposable {
           trainerPath: this.trainerPath,
           cwd: root,
           stopTimeoutMs: STOP_TIMEOUT_MS,
-          onMessage: (m) => m.type === 'log' && log.info(`[sweep plan] ${m.message}`),
+          onMessage: (m) => m.type === "log" && log.info(`[sweep plan] ${m.message}`),
         }),
       sweeps: this.sweepStore,
       runs: this.store,
@@ -105,15 +118,15 @@ export class ArchLab implements vscode.Disposable {
   }
 
   /** Queues training of `models` of `file` (all of them when absent). */
-  train(file: string, models: string[] | undefined, mode: 'full' | 'quick', overrides?: Partial<TrainingConfig>): Job {
+  train(file: string, models: string[] | undefined, mode: "full" | "quick", overrides?: Partial<TrainingConfig>): Job {
     const settings = this.settings();
-    const base = mode === 'quick' ? quickRunOverrides(settings) : settings.overrides;
-    const what = models?.length ? models.join(', ') : vscode.workspace.asRelativePath(file);
+    const base = mode === "quick" ? quickRunOverrides(settings) : settings.overrides;
+    const what = models?.length ? models.join(", ") : vscode.workspace.asRelativePath(file);
     return this.jobs.enqueue({
       file,
       models,
       overrides: { ...base, ...overrides },
-      label: mode === 'quick' ? `${what} (quick run)` : what,
+      label: mode === "quick" ? `${what} (quick run)` : what,
     });
   }
 
@@ -137,12 +150,15 @@ export class ArchLab implements vscode.Disposable {
     const current = records.map((r) => sweptIds.get(r.id) ?? r);
     // Runs of other processes (a CLI in a terminal, a killed trainer) whose owner is gone.
     for (const orphan of await closeOrphanedRuns(this.store, current)) sweptIds.set(orphan.id, orphan);
-    this.runs.replaceAll(records.map((r) => sweptIds.get(r.id) ?? r), warnings);
+    this.runs.replaceAll(
+      records.map((r) => sweptIds.get(r.id) ?? r),
+      warnings,
+    );
   }
 
   /** A run that was going when last read may have ended since, or lost its process: those become interrupted. */
   async closeOrphans(): Promise<void> {
-    const running = this.runs.list().filter((r) => r.status === 'running');
+    const running = this.runs.list().filter((r) => r.status === "running");
     if (!running.length) return;
     for (const record of await recheckRunning(this.store, running)) this.runs.upsert(record);
   }
@@ -156,12 +172,12 @@ export class ArchLab implements vscode.Disposable {
 
   private async inspectInChild(file: string, content?: string) {
     const trainer = new TrainerProcess(
-      { type: 'inspect', file, ...(content === undefined ? {} : { content }) },
+      { type: "inspect", file, ...(content === undefined ? {} : { content }) },
       {
         trainerPath: this.trainerPath,
         cwd: this.root,
         stopTimeoutMs: STOP_TIMEOUT_MS,
-        onMessage: (m) => m.type === 'log' && this.log.info(`[inspect] ${m.message}`),
+        onMessage: (m) => m.type === "log" && this.log.info(`[inspect] ${m.message}`),
       },
     );
     // A model file that never returns (an endless loop at import) must not hold its lenses hostage.
@@ -172,24 +188,25 @@ export class ArchLab implements vscode.Disposable {
     }, INSPECT_TIMEOUT_MS);
     const outcome = await trainer.outcome;
     clearTimeout(timer);
-    if (timedOut) return { error: new ChildProcessError(`Inspecting the file took longer than ${INSPECT_TIMEOUT_MS / 1000} s.`) };
+    if (timedOut)
+      return { error: new ChildProcessError(`Inspecting the file took longer than ${INSPECT_TIMEOUT_MS / 1000} s.`) };
     switch (outcome.kind) {
-      case 'inspected':
+      case "inspected":
         return { report: outcome.report };
-      case 'failed':
+      case "failed":
         return { error: outcome.error };
-      case 'trained':
-      case 'planned':
-        return { error: new ChildProcessError('The trainer answered an inspection with something else.') };
+      case "trained":
+      case "planned":
+        return { error: new ChildProcessError("The trainer answered an inspection with something else.") };
     }
   }
 }
 
-type QueueModule = typeof import('../engine/sweep/queue/choose');
+type QueueModule = typeof import("../engine/sweep/queue/choose");
 
 /** BullMQ (2 MB) is a bundle of its own, so that activation does not parse it. */
 function loadQueueBundle(context: vscode.ExtensionContext): QueueModule {
-  const bundle = context.asAbsolutePath(join('dist', 'queue.js'));
+  const bundle = context.asAbsolutePath(join("dist", "queue.js"));
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a bundle found at run time, loaded only for a queue sweep
   return require(bundle) as QueueModule;
 }

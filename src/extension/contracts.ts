@@ -1,17 +1,17 @@
 // The seam between the job side of the extension (runs, jobs, CodeLens) and the comparison panel.
 // The panel reads runs and asks for actions only through these interfaces.
-import type * as vscode from 'vscode';
-import type { SweepRecord } from '../engine/sweep/types';
-import type { BatchProgress, RunAnnotations, RunRecord } from '../engine/types';
-import type { PredictionResult } from '../shared/protocol';
+import type * as vscode from "vscode";
+import type { SweepRecord } from "../engine/sweep/types";
+import type { BatchProgress, RunAnnotations, RunRecord } from "../engine/types";
+import type { PredictionResult } from "../shared/protocol";
 
 export type RunsChange =
   /** A run was created or changed (new epoch, finished, failed, ...): the full record. */
-  | { kind: 'upsert'; record: RunRecord }
-  | { kind: 'removed'; id: string }
-  | { kind: 'batch'; progress: BatchProgress }
+  | { kind: "upsert"; record: RunRecord }
+  | { kind: "removed"; id: string }
+  | { kind: "batch"; progress: BatchProgress }
   /** The store was re-read from disk (another window wrote it, or the folder changed). */
-  | { kind: 'reset' };
+  | { kind: "reset" };
 
 export interface RunsModel {
   /** Every run of the workspace (stored and live), newest first. */

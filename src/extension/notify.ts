@@ -1,8 +1,8 @@
 // The one way errors reach the user: a notification with the gist, the details in the log.
-import * as vscode from 'vscode';
-import { ChildProcessError } from '../shared/child-error';
+import * as vscode from "vscode";
+import { ChildProcessError } from "../shared/child-error";
 
-const SHOW_LOG = 'Show Log';
+const SHOW_LOG = "Show Log";
 
 export async function showError(log: vscode.LogOutputChannel, context: string, err: unknown): Promise<void> {
   const message = err instanceof Error ? err.message : String(err);

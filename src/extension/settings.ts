@@ -1,8 +1,15 @@
 // The `archlab.*` settings, read into one typed object. Training defaults left empty (null) defer
 // to the model file's `training` export and then to ArchLab's defaults.
-import { isAbsolute, join } from 'node:path';
-import { BACKEND_PREFERENCES, DEFAULT_KEEP_MODELS, KEEP_MODELS, type BackendPreference, type KeepModels, type TrainingConfig } from '../engine/types';
-import { DEFAULT_MODEL_GLOB, Settings } from './constants';
+import { isAbsolute, join } from "node:path";
+import {
+  BACKEND_PREFERENCES,
+  DEFAULT_KEEP_MODELS,
+  KEEP_MODELS,
+  type BackendPreference,
+  type KeepModels,
+  type TrainingConfig,
+} from "../engine/types";
+import { DEFAULT_MODEL_GLOB, Settings } from "./constants";
 
 /** The part of vscode.WorkspaceConfiguration read here. */
 export interface ConfigurationReader {
@@ -30,11 +37,11 @@ export interface ArchlabSettings {
 export function readSettings(config: ConfigurationReader, workspaceRoot: string): ArchlabSettings {
   const positive = (key: string): number | undefined => {
     const value = config.get<number | null>(key);
-    return typeof value === 'number' && value > 0 ? value : undefined;
+    return typeof value === "number" && value > 0 ? value : undefined;
   };
   const text = (key: string): string | undefined => {
     const value = config.get<string | null>(key);
-    return typeof value === 'string' && value.trim() ? value.trim() : undefined;
+    return typeof value === "string" && value.trim() ? value.trim() : undefined;
   };
   const overrides: Partial<TrainingConfig> = {};
   const epochs = positive(Settings.epochs);
@@ -47,15 +54,17 @@ export function readSettings(config: ConfigurationReader, workspaceRoot: string)
   if (learningRate) overrides.learningRate = learningRate;
   if (dataset) overrides.dataset = dataset;
   const backend = config.get<string>(Settings.backend) as BackendPreference;
-  const inWorkspace = (folder: string | undefined) => folder && (isAbsolute(folder) ? folder : join(workspaceRoot, folder));
+  const inWorkspace = (folder: string | undefined) =>
+    folder && (isAbsolute(folder) ? folder : join(workspaceRoot, folder));
   return {
     modelGlob: text(Settings.modelGlob) ?? DEFAULT_MODEL_GLOB,
     overrides,
     fashionMnistDir: inWorkspace(text(Settings.fashionMnistDir)),
-    backend: BACKEND_PREFERENCES.includes(backend) ? backend : 'auto',
+    backend: BACKEND_PREFERENCES.includes(backend) ? backend : "auto",
     threads: threads ? Math.round(threads) : undefined,
     maxConcurrentJobs: Math.max(1, Math.round(positive(Settings.maxConcurrentJobs) ?? 1)),
-    quickRunSize: positive(Settings.quickRunSize) === undefined ? undefined : Math.round(positive(Settings.quickRunSize)!),
+    quickRunSize:
+      positive(Settings.quickRunSize) === undefined ? undefined : Math.round(positive(Settings.quickRunSize)!),
     runsDir: inWorkspace(text(Settings.runsFolder)),
     keepModels: KEEP_MODELS.find((k) => k === config.get<string>(Settings.keepModels)) ?? DEFAULT_KEEP_MODELS,
     queue: text(Settings.queue),

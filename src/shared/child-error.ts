@@ -1,16 +1,16 @@
-import { constants } from 'node:os';
-import type { RunError } from '../engine/types';
+import { constants } from "node:os";
+import type { RunError } from "../engine/types";
 
 /** A trainer child failed: it crashed, was killed, or reported that its request failed. */
 export class ChildProcessError extends Error {
   constructor(
     message: string,
-    readonly stderr = '',
+    readonly stderr = "",
     readonly exitCode: number | null = null,
     readonly location?: { file: string; line?: number; column?: number },
   ) {
     super(message);
-    this.name = 'ChildProcessError';
+    this.name = "ChildProcessError";
   }
 
   static fromRunError(error: RunError): ChildProcessError {

@@ -9,17 +9,17 @@ export interface GreyImage {
 }
 
 /** How a dataset's images were made from the originals. */
-export type Preprocessing = 'mnist' | 'fit';
+export type Preprocessing = "mnist" | "fit";
 
 export const PREPROCESSING_TEXT: Record<Preprocessing, string> = {
   mnist:
-    'MNIST: the ink (1 = ink, 0 = background) scaled to fit a 20x20 box, aspect ratio kept, then centred by its centre of mass in the 28x28 image',
-  fit: 'the ink cropped to its bounding box, scaled to fill the image, aspect ratio kept, centred',
+    "MNIST: the ink (1 = ink, 0 = background) scaled to fit a 20x20 box, aspect ratio kept, then centred by its centre of mass in the 28x28 image",
+  fit: "the ink cropped to its bounding box, scaled to fill the image, aspect ratio kept, centred",
 };
 
 /** Fashion-MNIST's pictures fill their frame; MNIST and digit folders in its layout use the 20x20 box. */
 export function preprocessingOf(dataset: string): Preprocessing {
-  return dataset === 'fashion-mnist' ? 'fit' : 'mnist';
+  return dataset === "fashion-mnist" ? "fit" : "mnist";
 }
 
 const INK = 1 / 255;
@@ -29,14 +29,14 @@ export function preprocess(image: GreyImage, size: number, kind: Preprocessing):
   const out = new Float32Array(size * size);
   const box = inkBox(image);
   if (!box) return out;
-  const inner = kind === 'mnist' ? Math.round((size * 20) / 28) : size;
+  const inner = kind === "mnist" ? Math.round((size * 20) / 28) : size;
   const scale = inner / Math.max(box.width, box.height);
   const w = Math.max(1, Math.round(box.width * scale));
   const h = Math.max(1, Math.round(box.height * scale));
   const patch = resampleArea(image, box, w, h);
   let dx = Math.floor((size - w) / 2);
   let dy = Math.floor((size - h) / 2);
-  if (kind === 'mnist') {
+  if (kind === "mnist") {
     const [cx, cy] = centreOfMass(patch, w, h);
     dx = Math.round(size / 2 - cx);
     dy = Math.round(size / 2 - cy);

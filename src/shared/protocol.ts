@@ -1,15 +1,22 @@
 // Messages between the extension host and a trainer child process (types only).
 // The child says `ready` first; the host then sends exactly one request. A child serves one
 // request and exits, so a crash or a kill can never take another job down with it.
-import type { InspectReport } from '../engine/models';
-import type { Decision } from '../engine/sweep/asha';
-import type { SweepRequest } from '../engine/sweep/plan';
-import type { TrialEnv, TrialJob } from '../engine/sweep/trial';
-import type { BackendPreference, KeepModels, RunError, RunRecord, TrainingConfig, TrainingEvent } from '../engine/types';
-import type { SweepRecord } from '../engine/sweep/types';
+import type { InspectReport } from "../engine/models";
+import type { Decision } from "../engine/sweep/asha";
+import type { SweepRequest } from "../engine/sweep/plan";
+import type { TrialEnv, TrialJob } from "../engine/sweep/trial";
+import type {
+  BackendPreference,
+  KeepModels,
+  RunError,
+  RunRecord,
+  TrainingConfig,
+  TrainingEvent,
+} from "../engine/types";
+import type { SweepRecord } from "../engine/sweep/types";
 
 export interface TrainRequest {
-  type: 'train';
+  type: "train";
   file: string;
   models?: string[];
   overrides?: Partial<TrainingConfig>;
@@ -31,8 +38,8 @@ export interface TrainRequest {
 }
 
 /** Continue Training: a run's saved model trained more epochs, as a new run linked to it. */
-export interface ContinueRequest extends Omit<TrainRequest, 'type' | 'file' | 'models' | 'overrides'> {
-  type: 'continue';
+export interface ContinueRequest extends Omit<TrainRequest, "type" | "file" | "models" | "overrides"> {
+  type: "continue";
   /** The run to go on from: its id, or a part that only its id contains. */
   runId: string;
   /** How many more epochs; absent: as many as that run was set to train. */
@@ -40,7 +47,7 @@ export interface ContinueRequest extends Omit<TrainRequest, 'type' | 'file' | 'm
 }
 
 export interface InspectRequest {
-  type: 'inspect';
+  type: "inspect";
   file: string;
   /** The file's text as an editor has it, saved or not; absent: as it is on disk. */
   content?: string;
@@ -50,14 +57,14 @@ export interface InspectRequest {
 
 /** One trial of a sweep. At each of `job.rungs` the child waits for the host's `decision`. */
 export interface TrialRequest {
-  type: 'trial';
+  type: "trial";
   job: TrialJob;
   env: TrialEnv;
 }
 
 /** Keeps the child serving `predict` messages (the panel's drawing pad) until stopped. */
 export interface PredictorRequest {
-  type: 'predictor';
+  type: "predictor";
 }
 
 /** A run's saved model, as the child loads it. */
@@ -83,7 +90,7 @@ export interface PredictionResult {
 
 /** Plans a sweep (loads the model file, checks its spec, sizes every trial's variant) without training. */
 export interface PlanSweepRequest {
-  type: 'planSweep';
+  type: "planSweep";
   request: SweepRequest;
 }
 
@@ -93,22 +100,22 @@ export type HostToTrainer =
   | InspectRequest
   | TrialRequest
   | PredictorRequest
-  | { type: 'predict'; requestId: number; models: PredictModel[]; pixels: number[] }
+  | { type: "predict"; requestId: number; models: PredictModel[]; pixels: number[] }
   | PlanSweepRequest
-  | { type: 'decision'; epoch: number; decision: Decision }
-  | { type: 'stop' };
+  | { type: "decision"; epoch: number; decision: Decision }
+  | { type: "stop" };
 
 export type TrainerToHost =
-  | { type: 'ready'; pid: number }
-  | { type: 'event'; event: TrainingEvent }
-  | { type: 'log'; message: string }
+  | { type: "ready"; pid: number }
+  | { type: "event"; event: TrainingEvent }
+  | { type: "log"; message: string }
   /** Something the user should see even when logs are not shown (a skipped export). */
-  | { type: 'warning'; message: string }
+  | { type: "warning"; message: string }
   /** The run's record could not be written; the run goes on. */
-  | { type: 'notRecorded'; runId: string; message: string }
-  | { type: 'trained'; records: RunRecord[] }
-  | { type: 'inspected'; report: InspectReport }
-  | { type: 'predictions'; requestId: number; results: PredictionResult[] }
-  | { type: 'sweepPlanned'; sweep: SweepRecord }
+  | { type: "notRecorded"; runId: string; message: string }
+  | { type: "trained"; records: RunRecord[] }
+  | { type: "inspected"; report: InspectReport }
+  | { type: "predictions"; requestId: number; results: PredictionResult[] }
+  | { type: "sweepPlanned"; sweep: SweepRecord }
   /** The request failed as a whole (bad file, dataset not found, ...), not a single model; `usage`: it asked for what the file lacks. */
-  | { type: 'failed'; error: RunError; usage?: boolean };
+  | { type: "failed"; error: RunError; usage?: boolean };

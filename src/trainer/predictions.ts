@@ -2,12 +2,12 @@
 // once and kept while the pad is in use. The wasm backend predicts all four example models on one
 // image in a few milliseconds; tfjs's JavaScript cpu backend in the webview took 300 ms for
 // StrongCNN alone, so the child, not the webview, runs the models.
-import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { initBackend } from '../engine/backend';
-import { loadLayersModelFolder } from '../engine/saved/load';
-import { predictImages } from '../engine/saved/predict';
-import type { Tf } from '../engine/tf';
-import type { PredictModel, PredictionResult } from '../shared/protocol';
+import type { LayersModel } from "@tensorflow/tfjs-layers";
+import { initBackend } from "../engine/backend";
+import { loadLayersModelFolder } from "../engine/saved/load";
+import { predictImages } from "../engine/saved/predict";
+import type { Tf } from "../engine/tf";
+import type { PredictModel, PredictionResult } from "../shared/protocol";
 
 const MAX_MODELS = 16;
 
@@ -16,14 +16,15 @@ export class PredictionServer {
   private readonly models = new Map<string, Promise<LayersModel>>();
 
   async predict(models: PredictModel[], pixels: number[]): Promise<PredictionResult[]> {
-    const tf = await (this.tf ??= initBackend('auto', { threads: 1 }).then((b) => b.tf));
+    const tf = await (this.tf ??= initBackend("auto", { threads: 1 }).then((b) => b.tf));
     const input = Float32Array.from(pixels);
     return Promise.all(
       models.map(async (m): Promise<PredictionResult> => {
         const started = performance.now();
         try {
           const size = m.inputShape.reduce((a, b) => a * b, 1);
-          if (size !== input.length) throw new Error(`${m.model} takes ${m.inputShape.join('x')} images, not ${input.length} values`);
+          if (size !== input.length)
+            throw new Error(`${m.model} takes ${m.inputShape.join("x")} images, not ${input.length} values`);
           const model = await this.model(tf, m);
           const [prediction] = await predictImages(tf, model, [input], m.inputShape, m.outputsProbabilities);
           return { runId: m.runId, top: prediction.top.slice(0, 5), ms: performance.now() - started };
@@ -44,7 +45,10 @@ export class PredictionServer {
       if (this.models.size > MAX_MODELS) {
         const [oldest, evicted] = this.models.entries().next().value!;
         this.models.delete(oldest);
-        void evicted.then((loaded) => loaded.dispose(), () => undefined);
+        void evicted.then(
+          (loaded) => loaded.dispose(),
+          () => undefined,
+        );
       }
     }
     return model;

@@ -3,15 +3,15 @@
 // "Cannot find module '@tensorflow/tfjs'" and gets no completions. Imports of the tfjs packages
 // that the workspace cannot resolve resolve to the declarations shipped with ArchLab instead; a
 // workspace with its own tfjs keeps it.
-import * as path from 'node:path';
-import type * as ts from 'typescript/lib/tsserverlibrary';
+import * as path from "node:path";
+import type * as ts from "typescript/lib/tsserverlibrary";
 
 /** The umbrella packages: core and layers together, as ArchLab's engine exposes them. */
-const UMBRELLA = new Set(['@tensorflow/tfjs', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu']);
-const PARTS = new Set(['@tensorflow/tfjs-core', '@tensorflow/tfjs-layers']);
+const UMBRELLA = new Set(["@tensorflow/tfjs", "@tensorflow/tfjs-node", "@tensorflow/tfjs-node-gpu"]);
+const PARTS = new Set(["@tensorflow/tfjs-core", "@tensorflow/tfjs-layers"]);
 
 /** Declarations of the umbrella packages, beside this file; they import ArchLab's tfjs-core and tfjs-layers. */
-const UMBRELLA_TYPES = 'tfjs.d.ts';
+const UMBRELLA_TYPES = "tfjs.d.ts";
 
 function init({ typescript }: { typescript: typeof ts }): ts.server.PluginModule {
   return {
@@ -26,8 +26,15 @@ function init({ typescript }: { typescript: typeof ts }): ts.server.PluginModule
           const name = literals[i].text;
           if (result.resolvedModule || !(UMBRELLA.has(name) || PARTS.has(name))) return result;
           // Resolved as if imported from here: ArchLab's own node_modules.
-          const shipped = typescript.resolveModuleName(UMBRELLA.has(name) ? './tfjs' : name, umbrella, options, typescript.sys);
-          return shipped.resolvedModule ? { resolvedModule: { ...shipped.resolvedModule, isExternalLibraryImport: true } } : result;
+          const shipped = typescript.resolveModuleName(
+            UMBRELLA.has(name) ? "./tfjs" : name,
+            umbrella,
+            options,
+            typescript.sys,
+          );
+          return shipped.resolvedModule
+            ? { resolvedModule: { ...shipped.resolvedModule, isExternalLibraryImport: true } }
+            : result;
         });
       };
       return info.languageService;

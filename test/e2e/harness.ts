@@ -30,17 +30,17 @@
 // test-results/ when a scenario fails. `vsc.page` is Playwright's page for anything else.
 // One code-server per test file, started in `before`; the file's scenarios share it in order.
 // ARCHLAB_E2E_KEEP=1 keeps the run folder (in $TMPDIR); ARCHLAB_E2E_VSIX installs a ready .vsix.
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { TestContext } from 'node:test';
-import type { RunRecord } from '../../src/engine/types';
-import { startBrowser, type RunningBrowser } from './lib/browser';
-import { logTail, runDirs, runEnv, startCodeServer, type CodeServer, type RunDirs } from './lib/codeServer';
-import { findTools, installExtension, packageExtension, repoRoot } from './lib/install';
-import { removeAtExit } from './lib/processes';
-import { sleep } from './lib/wait';
-import { Workbench } from './lib/workbench';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { TestContext } from "node:test";
+import type { RunRecord } from "../../src/engine/types";
+import { startBrowser, type RunningBrowser } from "./lib/browser";
+import { logTail, runDirs, runEnv, startCodeServer, type CodeServer, type RunDirs } from "./lib/codeServer";
+import { findTools, installExtension, packageExtension, repoRoot } from "./lib/install";
+import { removeAtExit } from "./lib/processes";
+import { sleep } from "./lib/wait";
+import { Workbench } from "./lib/workbench";
 
 export interface StartOptions {
   /** A folder under test/e2e/fixtures copied as the workspace. */
@@ -55,24 +55,24 @@ export interface StartOptions {
   trustWorkspace?: boolean;
 }
 
-export const EXTENSION_ID = 'archlab.archlab';
-const resultsDir = path.join(repoRoot, 'test-results');
+export const EXTENSION_ID = "archlab.archlab";
+const resultsDir = path.join(repoRoot, "test-results");
 
 // Nothing may cover the editor: no welcome page, chat, secondary side bar or update prompts.
 const baseSettings = {
-  'workbench.startupEditor': 'none',
-  'chat.disableAIFeatures': true,
-  'workbench.secondarySideBar.defaultVisibility': 'hidden',
-  'update.mode': 'none',
-  'extensions.autoCheckUpdates': false,
-  'extensions.autoUpdate': false,
-  'telemetry.telemetryLevel': 'off',
-  'workbench.tips.enabled': false,
+  "workbench.startupEditor": "none",
+  "chat.disableAIFeatures": true,
+  "workbench.secondarySideBar.defaultVisibility": "hidden",
+  "update.mode": "none",
+  "extensions.autoCheckUpdates": false,
+  "extensions.autoUpdate": false,
+  "telemetry.telemetryLevel": "off",
+  "workbench.tips.enabled": false,
 };
 
 function prepareWorkspace(dirs: RunDirs, options: StartOptions): void {
   mkdirSync(dirs.workspace, { recursive: true });
-  if (options.fixture) cpSync(path.join(__dirname, 'fixtures', options.fixture), dirs.workspace, { recursive: true });
+  if (options.fixture) cpSync(path.join(__dirname, "fixtures", options.fixture), dirs.workspace, { recursive: true });
   for (const [dest, source] of Object.entries(options.files ?? {})) {
     mkdirSync(path.dirname(path.join(dirs.workspace, dest)), { recursive: true });
     cpSync(path.join(repoRoot, source), path.join(dirs.workspace, dest));
@@ -81,14 +81,14 @@ function prepareWorkspace(dirs: RunDirs, options: StartOptions): void {
     mkdirSync(path.dirname(path.join(dirs.workspace, dest)), { recursive: true });
     writeFileSync(path.join(dirs.workspace, dest), text);
   }
-  const settingsFile = path.join(dirs.userData, 'User', 'settings.json');
+  const settingsFile = path.join(dirs.userData, "User", "settings.json");
   mkdirSync(path.dirname(settingsFile), { recursive: true });
   writeFileSync(settingsFile, JSON.stringify({ ...baseSettings, ...options.settings }, null, 2));
 }
 
 function filesUnder(root: string): string[] {
   try {
-    return (readdirSync(root, { recursive: true }) as string[]).map((file) => file.split(path.sep).join('/'));
+    return (readdirSync(root, { recursive: true }) as string[]).map((file) => file.split(path.sep).join("/"));
   } catch {
     return [];
   }
@@ -115,7 +115,9 @@ export class VsCode extends Workbench {
     const deadline = Date.now() + timeoutMs;
     const isGlob = /[*?[{]/.test(pattern);
     for (;;) {
-      const match = filesUnder(this.dirs.workspace).find((file) => (isGlob ? path.matchesGlob(file, pattern) : file === pattern));
+      const match = filesUnder(this.dirs.workspace).find((file) =>
+        isGlob ? path.matchesGlob(file, pattern) : file === pattern,
+      );
       if (match) return path.join(this.dirs.workspace, match);
       if (Date.now() > deadline) throw new Error(`No workspace file matches ${pattern} after ${timeoutMs / 1000} s.`);
       await sleep(200);
@@ -124,14 +126,14 @@ export class VsCode extends Workbench {
 
   /** The run records in the workspace's store (written atomically, so every file is whole). */
   runRecords(): RunRecord[] {
-    const dir = path.join(this.dirs.workspace, '.archlab', 'runs');
+    const dir = path.join(this.dirs.workspace, ".archlab", "runs");
     let names: string[];
     try {
-      names = readdirSync(dir).filter((n) => n.endsWith('.json') && !n.startsWith('.'));
+      names = readdirSync(dir).filter((n) => n.endsWith(".json") && !n.startsWith("."));
     } catch {
       return [];
     }
-    return names.map((n) => JSON.parse(readFileSync(path.join(dir, n), 'utf8')) as RunRecord);
+    return names.map((n) => JSON.parse(readFileSync(path.join(dir, n), "utf8")) as RunRecord);
   }
 
   /** The extension host's log (activations, extension errors). */
@@ -145,11 +147,11 @@ export class VsCode extends Workbench {
   }
 
   private logFiles(select: (file: string) => boolean): string {
-    const logs = path.join(this.dirs.userData, 'logs');
+    const logs = path.join(this.dirs.userData, "logs");
     return filesUnder(logs)
       .filter(select)
-      .map((file) => readFileSync(path.join(logs, file), 'utf8'))
-      .join('\n');
+      .map((file) => readFileSync(path.join(logs, file), "utf8"))
+      .join("\n");
   }
 
   /** Resolves once VS Code has activated the extension; fails with the host's message if activation failed. */
@@ -157,7 +159,7 @@ export class VsCode extends Workbench {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const log = this.hostLog();
-      const failure = log.split('\n').find((line) => line.includes(`Activating extension '${extensionId}' failed`));
+      const failure = log.split("\n").find((line) => line.includes(`Activating extension '${extensionId}' failed`));
       if (failure) throw new Error(`The extension failed to activate: ${failure}`);
       if (log.includes(`ExtensionService#_doActivateExtension ${extensionId}`)) return;
       if (Date.now() > deadline) throw new Error(`${extensionId} was not activated within ${timeoutMs / 1000} s.`);
@@ -167,7 +169,7 @@ export class VsCode extends Workbench {
 
   async screenshot(name: string): Promise<string> {
     mkdirSync(resultsDir, { recursive: true });
-    const file = path.join(resultsDir, `${name.replace(/[^\w.-]+/g, '-')}.png`);
+    const file = path.join(resultsDir, `${name.replace(/[^\w.-]+/g, "-")}.png`);
     await this.page.screenshot({ path: file });
     return file;
   }
@@ -175,9 +177,9 @@ export class VsCode extends Workbench {
   /** Saves a screenshot and the logs to test-results/ (done by `scenario` on a failure). */
   async keepEvidence(name: string): Promise<void> {
     const file = await this.screenshot(name);
-    const logs = path.join(this.dirs.userData, 'logs');
-    cpSync(logs, file.replace(/\.png$/, '-logs'), { recursive: true });
-    writeFileSync(file.replace(/\.png$/, '-code-server.log'), logTail(this.dirs.codeServerLog, 500));
+    const logs = path.join(this.dirs.userData, "logs");
+    cpSync(logs, file.replace(/\.png$/, "-logs"), { recursive: true });
+    writeFileSync(file.replace(/\.png$/, "-code-server.log"), logTail(this.dirs.codeServerLog, 500));
   }
 
   /** Stops the browser and code-server's whole process group and removes the run folder. */
@@ -193,7 +195,7 @@ export class VsCode extends Workbench {
 
 let current: VsCode | undefined;
 // The runner starts one process per test file, with the file as its script.
-const testFile = path.basename(process.argv[1] ?? 'e2e', '.ts').replace(/\.test$/, '');
+const testFile = path.basename(process.argv[1] ?? "e2e", ".ts").replace(/\.test$/, "");
 
 /** Wraps a scenario so a failure leaves a screenshot and the logs of the running VS Code in test-results/. */
 export function scenario(body: (t: TestContext) => Promise<void>): (t: TestContext) => Promise<void> {
@@ -203,7 +205,7 @@ export function scenario(body: (t: TestContext) => Promise<void>): (t: TestConte
     } catch (error) {
       await current?.keepEvidence(`${testFile}-${t.name}`).catch(() => undefined);
       // A menu or quick pick left open would derail the next scenario.
-      await current?.page.keyboard.press('Escape').catch(() => undefined);
+      await current?.page.keyboard.press("Escape").catch(() => undefined);
       throw error;
     }
   };
@@ -212,7 +214,7 @@ export function scenario(body: (t: TestContext) => Promise<void>): (t: TestConte
 /** Packages and installs the extension, starts code-server and chromium, and opens the workspace. */
 export async function startVsCode(options: StartOptions = {}): Promise<VsCode> {
   const tools = findTools();
-  const dirs = runDirs(mkdtempSync(path.join(tmpdir(), 'archlab-e2e-')));
+  const dirs = runDirs(mkdtempSync(path.join(tmpdir(), "archlab-e2e-")));
   if (!process.env.ARCHLAB_E2E_KEEP) removeAtExit(dirs.root);
   let server: CodeServer | undefined;
   let browser: RunningBrowser | undefined;

@@ -1,6 +1,6 @@
-import assert from 'node:assert/strict';
-import { before, describe, it } from 'node:test';
-import { compareKernel, random, randomValues, startBackends, tf } from './helpers/kernel-compare';
+import assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+import { compareKernel, random, randomValues, startBackends, tf } from "./helpers/kernel-compare";
 
 const TOLERANCE = 1e-5;
 
@@ -13,27 +13,27 @@ interface PoolCase {
   shape: [number, number, number, number];
   filterSize: [number, number];
   strides: [number, number];
-  pad: 'same' | 'valid';
+  pad: "same" | "valid";
   /** Few distinct input values, so windows hold ties and the first maximum must win. */
   levels?: number;
 }
 
 const poolCases: PoolCase[] = [
-  { shape: [1, 4, 4, 1], filterSize: [2, 2], strides: [2, 2], pad: 'valid' },
-  { shape: [2, 7, 7, 3], filterSize: [2, 2], strides: [2, 2], pad: 'valid' },
-  { shape: [2, 7, 5, 3], filterSize: [2, 2], strides: [2, 2], pad: 'same' },
-  { shape: [3, 6, 6, 2], filterSize: [3, 3], strides: [1, 1], pad: 'same' },
-  { shape: [2, 9, 8, 4], filterSize: [3, 3], strides: [2, 2], pad: 'same' },
-  { shape: [2, 8, 8, 5], filterSize: [2, 2], strides: [2, 2], pad: 'valid', levels: 3 },
-  { shape: [2, 7, 7, 2], filterSize: [3, 3], strides: [1, 1], pad: 'same', levels: 2 },
-  { shape: [64, 28, 28, 8], filterSize: [2, 2], strides: [2, 2], pad: 'valid' },
+  { shape: [1, 4, 4, 1], filterSize: [2, 2], strides: [2, 2], pad: "valid" },
+  { shape: [2, 7, 7, 3], filterSize: [2, 2], strides: [2, 2], pad: "valid" },
+  { shape: [2, 7, 5, 3], filterSize: [2, 2], strides: [2, 2], pad: "same" },
+  { shape: [3, 6, 6, 2], filterSize: [3, 3], strides: [1, 1], pad: "same" },
+  { shape: [2, 9, 8, 4], filterSize: [3, 3], strides: [2, 2], pad: "same" },
+  { shape: [2, 8, 8, 5], filterSize: [2, 2], strides: [2, 2], pad: "valid", levels: 3 },
+  { shape: [2, 7, 7, 2], filterSize: [3, 3], strides: [1, 1], pad: "same", levels: 2 },
+  { shape: [64, 28, 28, 8], filterSize: [2, 2], strides: [2, 2], pad: "valid" },
 ];
 
-describe('wasm gradient and reduction kernels match the cpu backend', () => {
+describe("wasm gradient and reduction kernels match the cpu backend", () => {
   before(startBackends);
 
   for (const [i, c] of poolCases.entries()) {
-    const name = `MaxPoolGrad ${c.shape.join('x')}, window ${c.filterSize.join('x')}, strides ${c.strides.join('x')}, ${c.pad}${c.levels ? ', with ties' : ''}`;
+    const name = `MaxPoolGrad ${c.shape.join("x")}, window ${c.filterSize.join("x")}, strides ${c.strides.join("x")}, ${c.pad}${c.levels ? ", with ties" : ""}`;
     it(name, async () => {
       const x = randomValues(c.shape, 101 + i, c.levels);
       const inputs = () => {
@@ -42,7 +42,11 @@ describe('wasm gradient and reduction kernels match the cpu backend', () => {
         const dy = tf.tensor(randomValues(output.shape, 131 + i), output.shape);
         return { dy, input, output };
       };
-      const result = await compareKernel('MaxPoolGrad', inputs, { filterSize: c.filterSize, strides: c.strides, pad: c.pad });
+      const result = await compareKernel("MaxPoolGrad", inputs, {
+        filterSize: c.filterSize,
+        strides: c.strides,
+        pad: c.pad,
+      });
       assert.deepEqual(result.shape, c.shape);
       report(name, result.maxRelativeError);
     });
@@ -59,9 +63,13 @@ describe('wasm gradient and reduction kernels match the cpu backend', () => {
     { a: [1, 33], b: [1, 10], transposeA: true, transposeB: false },
   ];
   for (const [i, c] of matMulCases.entries()) {
-    const name = `BatchMatMul ${c.a.join('x')}${c.transposeA ? 'ᵀ' : ''} by ${c.b.join('x')}${c.transposeB ? 'ᵀ' : ''}`;
+    const name = `BatchMatMul ${c.a.join("x")}${c.transposeA ? "ᵀ" : ""} by ${c.b.join("x")}${c.transposeB ? "ᵀ" : ""}`;
     it(name, async () => {
-      const result = await compareKernel('BatchMatMul', { a: random(c.a, 201 + i), b: random(c.b, 211 + i) }, { transposeA: c.transposeA, transposeB: c.transposeB });
+      const result = await compareKernel(
+        "BatchMatMul",
+        { a: random(c.a, 201 + i), b: random(c.b, 211 + i) },
+        { transposeA: c.transposeA, transposeB: c.transposeB },
+      );
       report(name, result.maxRelativeError);
       assert.equal(result.shape.join(), result.expectedShape.join());
     });
@@ -77,9 +85,13 @@ describe('wasm gradient and reduction kernels match the cpu backend', () => {
     { shape: [4, 6], axis: [0, 1], keepDims: false },
   ];
   for (const [i, c] of sumCases.entries()) {
-    const name = `Sum of ${c.shape.join('x')} over axes ${c.axis.join(',')}${c.keepDims ? ', keeping dims' : ''}`;
+    const name = `Sum of ${c.shape.join("x")} over axes ${c.axis.join(",")}${c.keepDims ? ", keeping dims" : ""}`;
     it(name, async () => {
-      const result = await compareKernel('Sum', { x: random(c.shape, 301 + i) }, { axis: c.axis, keepDims: c.keepDims });
+      const result = await compareKernel(
+        "Sum",
+        { x: random(c.shape, 301 + i) },
+        { axis: c.axis, keepDims: c.keepDims },
+      );
       report(name, result.maxRelativeError);
       assert.equal(result.shape.join(), result.expectedShape.join());
     });
@@ -95,30 +107,30 @@ describe('wasm gradient and reduction kernels match the cpu backend', () => {
     { a: [5, 6], b: [5, 6] },
   ];
   for (const [i, c] of addCases.entries()) {
-    const name = `Add ${c.a.join('x')} + ${c.b.join('x')}`;
+    const name = `Add ${c.a.join("x")} + ${c.b.join("x")}`;
     it(name, async () => {
-      const result = await compareKernel('Add', { a: random(c.a, 401 + i), b: random(c.b, 411 + i) }, {});
+      const result = await compareKernel("Add", { a: random(c.a, 401 + i), b: random(c.b, 411 + i) }, {});
       report(name, result.maxRelativeError);
       assert.equal(result.shape.join(), result.expectedShape.join());
     });
   }
 
-  it('Cast: to the same dtype shares the buffer safely; to another dtype converts', async () => {
-    await tf.setBackend('wasm');
+  it("Cast: to the same dtype shares the buffer safely; to another dtype converts", async () => {
+    await tf.setBackend("wasm");
     const before = tf.memory().numBytes;
     const original = tf.tensor2d([1.5, -2.25, 3, 0], [2, 2]);
-    const same = tf.cast(original, 'float32');
-    const ints = tf.cast(original, 'int32');
+    const same = tf.cast(original, "float32");
+    const ints = tf.cast(original, "int32");
     original.dispose();
     assert.deepEqual(Array.from(same.dataSync()), [1.5, -2.25, 3, 0]);
-    assert.equal(ints.dtype, 'int32');
+    assert.equal(ints.dtype, "int32");
     assert.deepEqual(Array.from(ints.dataSync()), [1, -2, 3, 0]);
     tf.dispose([same, ints]);
     assert.equal(tf.memory().numBytes, before);
   });
 
-  it('Identity: a clone keeps its values after the original is disposed, and frees memory once both are gone', async () => {
-    await tf.setBackend('wasm');
+  it("Identity: a clone keeps its values after the original is disposed, and frees memory once both are gone", async () => {
+    await tf.setBackend("wasm");
     const before = tf.memory().numBytes;
     const original = tf.tensor4d(randomValues([2, 3, 3, 2], 7), [2, 3, 3, 2]);
     const expected = original.dataSync().slice();

@@ -1,14 +1,14 @@
 // Flags for Debian's headless chromium on machines whose network reaches only package registries:
 // without the background-networking ones, chromium keeps trying to reach its own services.
 export const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  '--disable-dev-shm-usage',
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
+  "--disable-dev-shm-usage",
 ];
 
 /** Environment that keeps chromium's config, cache and temporary files inside `dir`. */

@@ -2,12 +2,12 @@
 // the nearest folder that exists is watched for the next one down, records come from the folder
 // once it is there, and a folder deleted and made again is followed. The watcher is a fake that
 // the test fires as VS Code would, on a real temporary folder.
-import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, test } from 'node:test';
-import { WATCHER_START_MS, watchFolder, type Watch } from '../../src/extension/folders/folderWatch';
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, test } from "node:test";
+import { WATCHER_START_MS, watchFolder, type Watch } from "../../src/extension/folders/folderWatch";
 
 /** The watchers folderWatch holds, by `base|pattern`, and how many it ever started. */
 class FakeWatchers {
@@ -29,7 +29,7 @@ class FakeWatchers {
   /** What VS Code reports when `path` (in `base`, matching `pattern`) is created, changed or deleted. */
   fire(base: string, pattern: string, path: string): void {
     const listener = this.active.get(`${base}|${pattern}`);
-    assert.ok(listener, `${base}|${pattern} is watched (watched: ${this.keys().join(', ')})`);
+    assert.ok(listener, `${base}|${pattern} is watched (watched: ${this.keys().join(", ")})`);
     listener(path);
   }
 }
@@ -38,8 +38,8 @@ let root: string;
 let runs: string;
 
 beforeEach(() => {
-  root = mkdtempSync(join(tmpdir(), 'archlab-folder-watch-'));
-  runs = join(root, '.archlab', 'runs');
+  root = mkdtempSync(join(tmpdir(), "archlab-folder-watch-"));
+  runs = join(root, ".archlab", "runs");
 });
 
 afterEach(() => rmSync(root, { recursive: true, force: true }));
@@ -48,88 +48,91 @@ afterEach(() => rmSync(root, { recursive: true, force: true }));
 function watchRuns() {
   const fake = new FakeWatchers();
   const seen = { appeared: 0, records: [] as string[] };
-  const watch = watchFolder(runs, fake.watch, { record: (path) => seen.records.push(path), appeared: () => seen.appeared++ });
+  const watch = watchFolder(runs, fake.watch, {
+    record: (path) => seen.records.push(path),
+    appeared: () => seen.appeared++,
+  });
   return { fake, seen, watch };
 }
 
 /** The watchers of a runs folder that exists: its records, and its parent for the folder itself. */
 const watchingTheFolder = () => [`${runs}|*.json`, `${root}/.archlab|runs`];
 
-test('a folder that is not there yet is waited for from the nearest folder that is, one level at a time', (t) => {
-  t.mock.timers.enable({ apis: ['setTimeout'] });
+test("a folder that is not there yet is waited for from the nearest folder that is, one level at a time", (t) => {
+  t.mock.timers.enable({ apis: ["setTimeout"] });
   const { fake, seen, watch } = watchRuns();
   assert.deepEqual(fake.keys(), [`${root}|.archlab`]);
 
-  mkdirSync(join(root, '.archlab'));
-  fake.fire(root, '.archlab', join(root, '.archlab'));
-  assert.deepEqual(fake.keys(), [`${root}/.archlab|runs`], 'the next level down is waited for');
+  mkdirSync(join(root, ".archlab"));
+  fake.fire(root, ".archlab", join(root, ".archlab"));
+  assert.deepEqual(fake.keys(), [`${root}/.archlab|runs`], "the next level down is waited for");
   assert.equal(seen.appeared, 0);
 
   // The CLI makes the folder and writes its first record before the watcher hears of it.
   mkdirSync(runs);
-  writeFileSync(join(runs, 'r1.json'), '{}');
-  fake.fire(join(root, '.archlab'), 'runs', runs);
+  writeFileSync(join(runs, "r1.json"), "{}");
+  fake.fire(join(root, ".archlab"), "runs", runs);
   assert.deepEqual(fake.keys(), watchingTheFolder());
-  assert.equal(seen.appeared, 1, 'the records already in the folder are read');
+  assert.equal(seen.appeared, 1, "the records already in the folder are read");
   t.mock.timers.tick(WATCHER_START_MS);
   assert.equal(seen.appeared, 2, "and read again once the folder's own watcher has started");
 
-  fake.fire(runs, '*.json', join(runs, 'r2.json'));
-  assert.deepEqual(seen.records, [join(runs, 'r2.json')]);
+  fake.fire(runs, "*.json", join(runs, "r2.json"));
+  assert.deepEqual(seen.records, [join(runs, "r2.json")]);
 
   watch.dispose();
   assert.deepEqual(fake.keys(), []);
 });
 
-test('a folder made with its parents at once is watched from the first event', () => {
+test("a folder made with its parents at once is watched from the first event", () => {
   const { fake, seen } = watchRuns();
   mkdirSync(runs, { recursive: true });
-  fake.fire(root, '.archlab', join(root, '.archlab'));
+  fake.fire(root, ".archlab", join(root, ".archlab"));
   assert.deepEqual(fake.keys(), watchingTheFolder());
   assert.equal(seen.appeared, 1);
 });
 
-test('a folder that exists is watched at once, and its records are not read again', () => {
+test("a folder that exists is watched at once, and its records are not read again", () => {
   mkdirSync(runs, { recursive: true });
   const { fake, seen } = watchRuns();
   assert.deepEqual(fake.keys(), watchingTheFolder());
   // Events about the folder itself (a change of its times) change nothing.
-  fake.fire(join(root, '.archlab'), 'runs', runs);
-  assert.equal(fake.started, 2, 'no watcher started again');
+  fake.fire(join(root, ".archlab"), "runs", runs);
+  assert.equal(fake.started, 2, "no watcher started again");
   assert.equal(seen.appeared, 0);
 });
 
-test('a folder deleted and made again is followed', () => {
+test("a folder deleted and made again is followed", () => {
   mkdirSync(runs, { recursive: true });
   const { fake, seen } = watchRuns();
 
-  rmSync(join(root, '.archlab'), { recursive: true });
-  fake.fire(join(root, '.archlab'), 'runs', runs);
+  rmSync(join(root, ".archlab"), { recursive: true });
+  fake.fire(join(root, ".archlab"), "runs", runs);
   assert.deepEqual(fake.keys(), [`${root}|.archlab`]);
 
   mkdirSync(runs, { recursive: true });
-  fake.fire(root, '.archlab', join(root, '.archlab'));
+  fake.fire(root, ".archlab", join(root, ".archlab"));
   assert.deepEqual(fake.keys(), watchingTheFolder());
   assert.equal(seen.appeared, 1);
 });
 
-test('after dispose, the second look is not taken and a late event starts nothing', (t) => {
-  t.mock.timers.enable({ apis: ['setTimeout'] });
+test("after dispose, the second look is not taken and a late event starts nothing", (t) => {
+  t.mock.timers.enable({ apis: ["setTimeout"] });
   const { fake, seen, watch } = watchRuns();
   const late = fake.active.get(`${root}|.archlab`)!;
-  mkdirSync(join(root, '.archlab'));
-  fake.fire(root, '.archlab', join(root, '.archlab'));
+  mkdirSync(join(root, ".archlab"));
+  fake.fire(root, ".archlab", join(root, ".archlab"));
   const lateToo = fake.active.get(`${root}/.archlab|runs`)!;
   mkdirSync(runs);
-  fake.fire(join(root, '.archlab'), 'runs', runs);
+  fake.fire(join(root, ".archlab"), "runs", runs);
   assert.equal(seen.appeared, 1);
 
   watch.dispose();
   assert.deepEqual(fake.keys(), []);
   t.mock.timers.tick(WATCHER_START_MS);
-  assert.equal(seen.appeared, 1, 'no second look');
-  rmSync(join(root, '.archlab'), { recursive: true });
-  late(join(root, '.archlab'));
+  assert.equal(seen.appeared, 1, "no second look");
+  rmSync(join(root, ".archlab"), { recursive: true });
+  late(join(root, ".archlab"));
   lateToo(runs);
-  assert.deepEqual(fake.keys(), [], 'no watcher started');
+  assert.deepEqual(fake.keys(), [], "no watcher started");
 });

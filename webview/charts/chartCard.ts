@@ -1,7 +1,7 @@
 // A titled chart with its own PNG export button and a text alternative for screen readers.
-import { el } from '../dom';
-import type { ChartTheme } from '../theme';
-import type { AnyChart } from './chartjs';
+import { el } from "../dom";
+import type { ChartTheme } from "../theme";
+import type { AnyChart } from "./chartjs";
 
 export interface ChartCard {
   element: HTMLElement;
@@ -17,32 +17,40 @@ let cards = 0;
 
 export function chartCard(name: string, title: string, onExport: (name: string) => void): ChartCard {
   const descriptionId = `chart-description-${++cards}`;
-  const canvas = el('canvas', { attrs: { 'data-chart': name, role: 'img', 'aria-label': title, 'aria-describedby': descriptionId } });
-  const description = el('p', { className: 'sr-only', attrs: { id: descriptionId, 'data-chart-description': name } });
-  const empty = el('div', { className: 'chart-empty' });
-  const box = el('div', { className: 'chart-box' }, canvas, empty);
-  const heading = el('h3', {}, title);
-  const button = el('vscode-button' as 'button', { attrs: { secondary: '', 'data-export-chart': name } }, 'PNG');
+  const canvas = el("canvas", {
+    attrs: { "data-chart": name, role: "img", "aria-label": title, "aria-describedby": descriptionId },
+  });
+  const description = el("p", { className: "sr-only", attrs: { id: descriptionId, "data-chart-description": name } });
+  const empty = el("div", { className: "chart-empty" });
+  const box = el("div", { className: "chart-box" }, canvas, empty);
+  const heading = el("h3", {}, title);
+  const button = el("vscode-button" as "button", { attrs: { secondary: "", "data-export-chart": name } }, "PNG");
   button.title = `Save "${title}" as PNG`;
-  button.addEventListener('click', () => onExport(name));
-  const element = el('section', { className: 'chart-card', attrs: { 'data-chart-card': name } }, el('header', {}, heading, button), box, description);
+  button.addEventListener("click", () => onExport(name));
+  const element = el(
+    "section",
+    { className: "chart-card", attrs: { "data-chart-card": name } },
+    el("header", {}, heading, button),
+    box,
+    description,
+  );
   return {
     element,
     canvas,
     setEmpty(message) {
-      empty.textContent = message ?? '';
+      empty.textContent = message ?? "";
       // Chart.js owns the canvas's inline display style, so emptiness is a class on the box.
-      box.classList.toggle('empty', Boolean(message));
+      box.classList.toggle("empty", Boolean(message));
       if (message) description.textContent = message;
     },
     setTitle(text) {
       if (heading.textContent === text) return;
       heading.textContent = text;
-      canvas.setAttribute('aria-label', text);
+      canvas.setAttribute("aria-label", text);
       button.title = `Save "${text}" as PNG`;
     },
     describe(text) {
-      if (!box.classList.contains('empty')) description.textContent = text;
+      if (!box.classList.contains("empty")) description.textContent = text;
     },
   };
 }
@@ -50,12 +58,12 @@ export function chartCard(name: string, title: string, onExport: (name: string) 
 /** The chart on the theme's background: a transparent PNG is unreadable on the other theme. */
 export function chartPng(chart: AnyChart, theme: ChartTheme): string {
   const source = chart.canvas;
-  const copy = document.createElement('canvas');
+  const copy = document.createElement("canvas");
   copy.width = source.width;
   copy.height = source.height;
-  const context = copy.getContext('2d')!;
+  const context = copy.getContext("2d")!;
   context.fillStyle = theme.background;
   context.fillRect(0, 0, copy.width, copy.height);
   context.drawImage(source, 0, 0);
-  return copy.toDataURL('image/png');
+  return copy.toDataURL("image/png");
 }

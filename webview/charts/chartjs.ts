@@ -14,8 +14,8 @@ import {
   Tooltip,
   type ChartConfiguration,
   type ChartType,
-} from 'chart.js';
-import type { ChartTheme } from '../theme';
+} from "chart.js";
+import type { ChartTheme } from "../theme";
 
 Chart.register(
   BarController,
@@ -34,7 +34,7 @@ Chart.register(
 export { Chart };
 
 /** Charts redraw on every live update, so animations would only lag behind the data. */
-export function baseOptions(theme: ChartTheme): ChartConfiguration['options'] {
+export function baseOptions(theme: ChartTheme): ChartConfiguration["options"] {
   return {
     animation: false,
     responsive: true,

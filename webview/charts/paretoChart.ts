@@ -1,10 +1,10 @@
 // Test accuracy against parameter count (log scale) for completed runs, Pareto front highlighted.
-import type { ChartConfiguration, TooltipItem } from 'chart.js';
-import type { PanelRun } from '../../src/shared/webview-protocol';
-import { formatInt } from '../format';
-import { paretoFront } from '../pareto';
-import { type ChartTheme, withAlpha } from '../theme';
-import { axis, baseOptions, Chart } from './chartjs';
+import type { ChartConfiguration, TooltipItem } from "chart.js";
+import type { PanelRun } from "../../src/shared/webview-protocol";
+import { formatInt } from "../format";
+import { paretoFront } from "../pareto";
+import { type ChartTheme, withAlpha } from "../theme";
+import { axis, baseOptions, Chart } from "./chartjs";
 
 export interface ParetoPoint {
   x: number;
@@ -16,13 +16,13 @@ export interface ParetoPoint {
   run: PanelRun;
 }
 
-type ParetoChart = Chart<'scatter', ParetoPoint[]>;
+type ParetoChart = Chart<"scatter", ParetoPoint[]>;
 
 export function paretoPoints(runs: Iterable<PanelRun>): ParetoPoint[] {
   const points: ParetoPoint[] = [];
   for (const run of runs) {
     const params = run.summary?.params.total;
-    if (run.status !== 'completed' || !run.results || !params) continue;
+    if (run.status !== "completed" || !run.results || !params) continue;
     const accuracy = run.results.testAccuracy;
     points.push({ x: params, y: accuracy * 100, params, accuracy, runId: run.id, model: run.model, run });
   }
@@ -30,22 +30,22 @@ export function paretoPoints(runs: Iterable<PanelRun>): ParetoPoint[] {
 }
 
 export function paretoChart(canvas: HTMLCanvasElement, theme: ChartTheme): ParetoChart {
-  const label = (item: TooltipItem<'scatter'>) => {
+  const label = (item: TooltipItem<"scatter">) => {
     const p = item.raw as ParetoPoint;
     return `${p.model}: ${p.y.toFixed(2)}% with ${formatInt(p.params)} params`;
   };
-  const config: ChartConfiguration<'scatter', ParetoPoint[]> = {
-    type: 'scatter',
+  const config: ChartConfiguration<"scatter", ParetoPoint[]> = {
+    type: "scatter",
     data: { datasets: [] },
     options: {
-      ...(baseOptions(theme) as ChartConfiguration<'scatter'>['options']),
+      ...(baseOptions(theme) as ChartConfiguration<"scatter">["options"]),
       parsing: false,
       scales: {
-        x: axis(theme, 'Parameters (log scale)', {
-          type: 'logarithmic',
+        x: axis(theme, "Parameters (log scale)", {
+          type: "logarithmic",
           ticks: { callback: logTick, autoSkip: false, maxRotation: 0 },
         }),
-        y: axis(theme, 'Test accuracy (%)'),
+        y: axis(theme, "Test accuracy (%)"),
       },
       plugins: {
         legend: { labels: { color: theme.foreground, boxWidth: 12 } },
@@ -68,13 +68,13 @@ export function updatePareto(
   const onFront = new Set(front);
   const runColor = theme.palette[0];
   const frontSet = {
-    label: 'Pareto front',
+    label: "Pareto front",
     data: front,
     showLine: true,
     borderColor: theme.highlight,
     backgroundColor: theme.highlight,
     pointRadius: 5,
-    pointStyle: 'rectRot' as const,
+    pointStyle: "rectRot" as const,
     borderWidth: 2,
   };
   if (groups) {
@@ -92,7 +92,16 @@ export function updatePareto(
     ];
   } else {
     const others = points.filter((p) => !onFront.has(p));
-    chart.data.datasets = [frontSet, { label: 'Other runs', data: others, borderColor: runColor, backgroundColor: withAlpha(runColor, 0.5), pointRadius: 3 }];
+    chart.data.datasets = [
+      frontSet,
+      {
+        label: "Other runs",
+        data: others,
+        borderColor: runColor,
+        backgroundColor: withAlpha(runColor, 0.5),
+        pointRadius: 3,
+      },
+    ];
   }
   const x = chart.options.scales!.x!;
   if (points.length) {
@@ -100,17 +109,17 @@ export function updatePareto(
     x.min = 10 ** Math.floor(Math.log10(Math.min(...sizes)));
     x.max = 10 ** Math.ceil(Math.log10(Math.max(...sizes)));
   }
-  chart.update('none');
+  chart.update("none");
   return front;
 }
 
-const compact = new Intl.NumberFormat('en-US', { notation: 'compact' });
+const compact = new Intl.NumberFormat("en-US", { notation: "compact" });
 
 /** Labels only 1, 2 and 5 times powers of ten: a log axis labelled at every tick is unreadable. */
 function logTick(value: number | string): string {
   const v = Number(value);
-  if (!(v > 0)) return '';
+  if (!(v > 0)) return "";
   const lead = v / 10 ** Math.floor(Math.log10(v) + 1e-9);
   const rounded = Math.round(lead);
-  return Math.abs(lead - rounded) < 1e-6 && [1, 2, 5].includes(rounded) ? compact.format(v) : '';
+  return Math.abs(lead - rounded) < 1e-6 && [1, 2, 5].includes(rounded) ? compact.format(v) : "";
 }

@@ -1,9 +1,9 @@
 // What changed between two runs, as architectures and as results: layers aligned and marked
 // added, removed or changed (with Δparams and ΔMACs), the headline deltas, and which test images
 // the second run fixed or broke. Pure, so it is tested without a page.
-import type { LayerSetting, LayerSummary, ModelSummary, RunRecord } from '../../src/engine/types';
+import type { LayerSetting, LayerSummary, ModelSummary, RunRecord } from "../../src/engine/types";
 
-export type LayerChange = 'same' | 'changed' | 'added' | 'removed';
+export type LayerChange = "same" | "changed" | "added" | "removed";
 
 export interface LayerDiffRow {
   kind: LayerChange;
@@ -16,10 +16,25 @@ export interface LayerDiffRow {
 }
 
 // The settings that make two layers of one type different layers; initializers and names do not.
-const COMPARED = ['units', 'filters', 'kernelSize', 'strides', 'poolSize', 'padding', 'activation', 'rate', 'axis', 'targetShape', 'useBias', 'dilationRate'];
+const COMPARED = [
+  "units",
+  "filters",
+  "kernelSize",
+  "strides",
+  "poolSize",
+  "padding",
+  "activation",
+  "rate",
+  "axis",
+  "targetShape",
+  "useBias",
+  "dilationRate",
+];
 
-const shapeText = (shape: number[]) => (shape.length ? shape.map((d) => (d < 0 ? '?' : String(d))).join('×') : 'scalar');
-const settingText = (v: LayerSetting | undefined) => (v === undefined ? 'unset' : Array.isArray(v) ? v.join('×') : String(v));
+const shapeText = (shape: number[]) =>
+  shape.length ? shape.map((d) => (d < 0 ? "?" : String(d))).join("×") : "scalar";
+const settingText = (v: LayerSetting | undefined) =>
+  v === undefined ? "unset" : Array.isArray(v) ? v.join("×") : String(v);
 
 /**
  * Aligns the layers in the summaries' order (a Sequential's sequence; for a functional model the
@@ -44,10 +59,10 @@ export function diffArchitectures(before: ModelSummary, after: ModelSummary): La
       rows.push(paired(a[i++], b[j++]));
     } else if (j < b.length && (i === a.length || lcs[i][j + 1] >= lcs[i + 1][j])) {
       const layer = b[j++];
-      rows.push({ kind: 'added', after: layer, changes: [], dParams: layer.params, dMacs: layer.macs });
+      rows.push({ kind: "added", after: layer, changes: [], dParams: layer.params, dMacs: layer.macs });
     } else {
       const layer = a[i++];
-      rows.push({ kind: 'removed', before: layer, changes: [], dParams: -layer.params, dMacs: -layer.macs });
+      rows.push({ kind: "removed", before: layer, changes: [], dParams: -layer.params, dMacs: -layer.macs });
     }
   }
   return rows;
@@ -60,13 +75,13 @@ function paired(before: LayerSummary, after: LayerSummary): LayerDiffRow {
     const y = settingText(after.config?.[key]);
     if (x !== y) changes.push(`${key} ${x} → ${y}`);
   }
-  const inputs = [before, after].map((l) => (l.inputShapes ?? []).map(shapeText).join(' + '));
+  const inputs = [before, after].map((l) => (l.inputShapes ?? []).map(shapeText).join(" + "));
   if (inputs[0] !== inputs[1]) changes.push(`input ${inputs[0]} → ${inputs[1]}`);
   const shapes = [shapeText(before.outputShape), shapeText(after.outputShape)];
   if (shapes[0] !== shapes[1]) changes.push(`output ${shapes[0]} → ${shapes[1]}`);
   const dParams = after.params - before.params;
   const dMacs = after.macs - before.macs;
-  const kind = changes.length || dParams || dMacs ? 'changed' : 'same';
+  const kind = changes.length || dParams || dMacs ? "changed" : "same";
   return { kind, before, after, changes, dParams, dMacs };
 }
 
@@ -79,8 +94,12 @@ export interface HeadlineDeltas {
   macs?: number;
 }
 
-export function headlineDeltas(before: Pick<RunRecord, 'results' | 'summary'>, after: Pick<RunRecord, 'results' | 'summary'>): HeadlineDeltas {
-  const delta = (x: number | undefined, y: number | undefined, scale = 1) => (x === undefined || y === undefined ? undefined : (y - x) * scale);
+export function headlineDeltas(
+  before: Pick<RunRecord, "results" | "summary">,
+  after: Pick<RunRecord, "results" | "summary">,
+): HeadlineDeltas {
+  const delta = (x: number | undefined, y: number | undefined, scale = 1) =>
+    x === undefined || y === undefined ? undefined : (y - x) * scale;
   return {
     testAccuracy: delta(before.results?.testAccuracy, after.results?.testAccuracy, 100),
     testLoss: delta(before.results?.testLoss, after.results?.testLoss),
@@ -111,14 +130,16 @@ export interface MisclassifiedDiff {
 
 /** Undefined, with the reason, when the runs were not tested on the same images. */
 export function misclassifiedDiff(
-  before: Pick<RunRecord, 'results' | 'dataset'>,
-  after: Pick<RunRecord, 'results' | 'dataset'>,
+  before: Pick<RunRecord, "results" | "dataset">,
+  after: Pick<RunRecord, "results" | "dataset">,
 ): { diff: MisclassifiedDiff } | { reason: string } {
   const a = before.results;
   const b = after.results;
-  if (!a || !b) return { reason: 'Both runs need test results.' };
+  if (!a || !b) return { reason: "Both runs need test results." };
   if (before.dataset?.name !== after.dataset?.name || a.testExamples !== b.testExamples) {
-    return { reason: `The runs were tested on different images (${before.dataset?.name ?? '?'}, ${a.testExamples} vs ${after.dataset?.name ?? '?'}, ${b.testExamples}).` };
+    return {
+      reason: `The runs were tested on different images (${before.dataset?.name ?? "?"}, ${a.testExamples} vs ${after.dataset?.name ?? "?"}, ${b.testExamples}).`,
+    };
   }
   const wrongBefore = new Map(a.misclassified.map(([index, truth, guess]) => [index, { truth, guess }]));
   const wrongAfter = new Map(b.misclassified.map(([index, truth, guess]) => [index, { truth, guess }]));
@@ -129,7 +150,8 @@ export function misclassifiedDiff(
     if (wrongAfter.has(index)) bothWrong++;
     else fixed.push({ index, truth, before: guess, after: truth });
   }
-  for (const [index, { truth, guess }] of wrongAfter) if (!wrongBefore.has(index)) broken.push({ index, truth, before: truth, after: guess });
+  for (const [index, { truth, guess }] of wrongAfter)
+    if (!wrongBefore.has(index)) broken.push({ index, truth, before: truth, after: guess });
   const byIndex = (x: ImageOutcome, y: ImageOutcome) => x.index - y.index;
   const confusionDelta = b.confusion.map((row, t) => row.map((n, p) => n - (a.confusion[t]?.[p] ?? 0)));
   return { diff: { fixed: fixed.sort(byIndex), broken: broken.sort(byIndex), bothWrong, confusionDelta } };

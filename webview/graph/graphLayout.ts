@@ -1,9 +1,9 @@
 // An architecture as a laid-out graph: one node per input and layer, an edge per data flow (so a
 // residual add or a concatenation has its real branches), placed by dagre's layered layout.
-import dagre, { type GraphLabel } from '@dagrejs/dagre';
-import type { LayerSummary, ModelSummary } from '../../src/engine/types';
+import dagre, { type GraphLabel } from "@dagrejs/dagre";
+import type { LayerSummary, ModelSummary } from "../../src/engine/types";
 
-export type GraphWeight = 'params' | 'macs';
+export type GraphWeight = "params" | "macs";
 
 export interface GraphNode {
   id: string;
@@ -38,11 +38,12 @@ const PADDING = 10;
 type NodeLabel = { width: number; height: number; x?: number; y?: number };
 type EdgeLabel = { points?: { x: number; y: number }[] };
 
-const shapeText = (shape: number[]) => (shape.length ? shape.map((d) => (d < 0 ? '?' : String(d))).join('×') : 'scalar');
-const count = (n: number) => n.toLocaleString('en-US');
+const shapeText = (shape: number[]) =>
+  shape.length ? shape.map((d) => (d < 0 ? "?" : String(d))).join("×") : "scalar";
+const count = (n: number) => n.toLocaleString("en-US");
 
 export function macsText(macs: number): string {
-  if (macs === 0) return '0';
+  if (macs === 0) return "0";
   if (macs >= 1e9) return `${(macs / 1e9).toFixed(1)} G`;
   if (macs >= 1e5) return `${(macs / 1e6).toFixed(1)} M`;
   return `${(macs / 1e3).toFixed(1)} K`;
@@ -50,29 +51,34 @@ export function macsText(macs: number): string {
 
 /** A file-name-safe name for exports (the host accepts letters, digits and dashes). */
 export function exportName(model: string): string {
-  return model.replace(/[^a-z0-9-]+/gi, '-').slice(0, 40) || 'model';
+  return model.replace(/[^a-z0-9-]+/gi, "-").slice(0, 40) || "model";
 }
 
 export function layoutArchitecture(summary: ModelSummary, weight: GraphWeight): ArchitectureLayout {
   const graph = new dagre.graphlib.Graph<GraphLabel, NodeLabel, EdgeLabel>();
-  graph.setGraph({ rankdir: 'TB', nodesep: 24, ranksep: 28, marginx: 12, marginy: 12 });
+  graph.setGraph({ rankdir: "TB", nodesep: 24, ranksep: 28, marginx: 12, marginy: 12 });
   graph.setDefaultEdgeLabel(() => ({}));
-  const total = weight === 'params' ? summary.params.total : summary.macs;
-  const nodes = new Map<string, Omit<GraphNode, 'x' | 'y'>>();
-  const add = (node: Omit<GraphNode, 'x' | 'y' | 'width' | 'height'>) => {
+  const total = weight === "params" ? summary.params.total : summary.macs;
+  const nodes = new Map<string, Omit<GraphNode, "x" | "y">>();
+  const add = (node: Omit<GraphNode, "x" | "y" | "width" | "height">) => {
     const width = Math.max(...node.lines.map((l) => l.length)) * CHAR_WIDTH + 2 * PADDING;
     const height = node.lines.length * LINE_HEIGHT + PADDING;
     nodes.set(node.id, { ...node, width, height });
     graph.setNode(node.id, { width, height });
   };
-  const inputs = summary.inputs ?? [{ name: 'input', shape: summary.inputShape }];
-  for (const input of inputs) add({ id: input.name, lines: [input.name, `Input · ${shapeText(input.shape)}`], share: 0 });
+  const inputs = summary.inputs ?? [{ name: "input", shape: summary.inputShape }];
+  for (const input of inputs)
+    add({ id: input.name, lines: [input.name, `Input · ${shapeText(input.shape)}`], share: 0 });
   for (const layer of summary.layers) {
-    const value = weight === 'params' ? layer.params : layer.macs;
+    const value = weight === "params" ? layer.params : layer.macs;
     add({
       id: layer.name,
       layer,
-      lines: [layer.name, `${layer.type} · ${shapeText(layer.outputShape)}`, `${count(layer.params)} params · ${macsText(layer.macs)} MACs`],
+      lines: [
+        layer.name,
+        `${layer.type} · ${shapeText(layer.outputShape)}`,
+        `${count(layer.params)} params · ${macsText(layer.macs)} MACs`,
+      ],
       share: total > 0 ? value / total : 0,
     });
   }

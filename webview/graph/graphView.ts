@@ -4,32 +4,35 @@
 //
 // Zoom and pan are a transform on one group, written here: d3-zoom would bring d3-selection,
 // d3-transition and d3-interpolate for the forty lines below.
-import type { LayerSummary, ModelSummary } from '../../src/engine/types';
-import { el } from '../dom';
-import { onThemeChange, readTheme, withAlpha } from '../theme';
-import { layoutArchitecture, type ArchitectureLayout, type GraphWeight } from './graphLayout';
+import type { LayerSummary, ModelSummary } from "../../src/engine/types";
+import { el } from "../dom";
+import { onThemeChange, readTheme, withAlpha } from "../theme";
+import { layoutArchitecture, type ArchitectureLayout, type GraphWeight } from "./graphLayout";
 
-const SVG = 'http://www.w3.org/2000/svg';
+const SVG = "http://www.w3.org/2000/svg";
 const LINE_HEIGHT = 16;
 const MAX_HEIGHT = 640;
 const MIN_FIT_SCALE = 0.6;
 
 export interface GraphActions {
   openLayer(layer: LayerSummary): void;
-  exportGraph(format: 'svg' | 'png', data: string): void;
+  exportGraph(format: "svg" | "png", data: string): void;
 }
 
-function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number> = {}): SVGElementTagNameMap[K] {
+function svg<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string | number> = {},
+): SVGElementTagNameMap[K] {
   const node = document.createElementNS(SVG, tag);
   for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, String(value));
   return node;
 }
 
 export class GraphView {
-  readonly element = el('div', { className: 'arch-graph' });
-  private readonly canvas = svg('svg', { class: 'arch-graph-canvas', role: 'img' });
-  private readonly content = svg('g');
-  private weight: GraphWeight = 'params';
+  readonly element = el("div", { className: "arch-graph" });
+  private readonly canvas = svg("svg", { class: "arch-graph-canvas", role: "img" });
+  private readonly content = svg("g");
+  private weight: GraphWeight = "params";
   private layout: ArchitectureLayout | undefined;
   private view = { x: 0, y: 0, scale: 1 };
 
@@ -37,25 +40,25 @@ export class GraphView {
     private summary: ModelSummary,
     private readonly actions: GraphActions,
   ) {
-    const weight = el('select', { className: 'arch-graph-weight', title: 'What the shading shows' });
-    weight.append(new Option('Shade by params', 'params'), new Option('Shade by MACs', 'macs'));
-    weight.addEventListener('change', () => {
+    const weight = el("select", { className: "arch-graph-weight", title: "What the shading shows" });
+    weight.append(new Option("Shade by params", "params"), new Option("Shade by MACs", "macs"));
+    weight.addEventListener("change", () => {
       this.weight = weight.value as GraphWeight;
       this.render();
     });
     const button = (label: string, run: () => void) => {
-      const b = el('button', { className: 'arch-graph-button' }, label);
-      b.addEventListener('click', run);
+      const b = el("button", { className: "arch-graph-button" }, label);
+      b.addEventListener("click", run);
       return b;
     };
     this.element.append(
       el(
-        'div',
-        { className: 'arch-graph-toolbar' },
+        "div",
+        { className: "arch-graph-toolbar" },
         weight,
-        button('Fit', () => this.fit()),
-        button('Export SVG', () => this.actions.exportGraph('svg', this.svgText())),
-        button('Export PNG', () => void this.pngDataUrl().then((url) => this.actions.exportGraph('png', url))),
+        button("Fit", () => this.fit()),
+        button("Export SVG", () => this.actions.exportGraph("svg", this.svgText())),
+        button("Export PNG", () => void this.pngDataUrl().then((url) => this.actions.exportGraph("png", url))),
       ),
       this.canvas,
     );
@@ -82,41 +85,70 @@ export class GraphView {
     const layout = layoutArchitecture(this.summary, this.weight);
     this.layout = layout;
     this.content.replaceChildren();
-    this.canvas.setAttribute('aria-label', `Graph of ${this.summary.name}: ${layout.nodes.length} nodes, ${layout.edges.length} edges`);
+    this.canvas.setAttribute(
+      "aria-label",
+      `Graph of ${this.summary.name}: ${layout.nodes.length} nodes, ${layout.edges.length} edges`,
+    );
     const edgeColour = withAlpha(theme.foreground, 0.55);
-    const defs = svg('defs');
-    const marker = svg('marker', { id: 'arch-arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' });
-    marker.append(svg('path', { d: 'M 0 0 L 10 5 L 0 10 z', fill: edgeColour }));
+    const defs = svg("defs");
+    const marker = svg("marker", {
+      id: "arch-arrow",
+      viewBox: "0 0 10 10",
+      refX: 9,
+      refY: 5,
+      markerWidth: 7,
+      markerHeight: 7,
+      orient: "auto-start-reverse",
+    });
+    marker.append(svg("path", { d: "M 0 0 L 10 5 L 0 10 z", fill: edgeColour }));
     defs.append(marker);
     this.content.append(defs);
     for (const edge of layout.edges) {
-      const d = edge.points.map((p, i) => `${i ? 'L' : 'M'} ${p.x.toFixed(1)} ${p.y.toFixed(1)}`).join(' ');
-      const path = svg('path', { d, fill: 'none', stroke: edgeColour, 'stroke-width': 1.3, 'marker-end': 'url(#arch-arrow)', class: 'arch-edge' });
+      const d = edge.points.map((p, i) => `${i ? "L" : "M"} ${p.x.toFixed(1)} ${p.y.toFixed(1)}`).join(" ");
+      const path = svg("path", {
+        d,
+        fill: "none",
+        stroke: edgeColour,
+        "stroke-width": 1.3,
+        "marker-end": "url(#arch-arrow)",
+        class: "arch-edge",
+      });
       path.dataset.from = edge.from;
       path.dataset.to = edge.to;
       this.content.append(path);
     }
     const accent = theme.palette[0];
     for (const node of layout.nodes) {
-      const group = svg('g', { class: node.layer ? 'arch-node arch-layer' : 'arch-node arch-input', transform: `translate(${node.x - node.width / 2}, ${node.y - node.height / 2})` });
+      const group = svg("g", {
+        class: node.layer ? "arch-node arch-layer" : "arch-node arch-input",
+        transform: `translate(${node.x - node.width / 2}, ${node.y - node.height / 2})`,
+      });
       group.dataset.node = node.id;
       group.dataset.share = node.share.toFixed(4);
       // The square root spreads the small shares apart: most layers hold a few percent.
       const fill = withAlpha(accent, 0.08 + 0.8 * Math.sqrt(node.share));
-      group.append(svg('rect', { width: node.width, height: node.height, rx: 4, fill, stroke: withAlpha(theme.foreground, 0.45) }));
+      group.append(
+        svg("rect", { width: node.width, height: node.height, rx: 4, fill, stroke: withAlpha(theme.foreground, 0.45) }),
+      );
       node.lines.forEach((line, i) => {
-        const text = svg('text', { x: 10, y: 5 + LINE_HEIGHT * (i + 0.8), fill: theme.foreground, 'font-family': theme.font, 'font-size': 12 });
-        if (i === 0) text.setAttribute('font-weight', 'bold');
+        const text = svg("text", {
+          x: 10,
+          y: 5 + LINE_HEIGHT * (i + 0.8),
+          fill: theme.foreground,
+          "font-family": theme.font,
+          "font-size": 12,
+        });
+        if (i === 0) text.setAttribute("font-weight", "bold");
         text.textContent = line;
         group.append(text);
       });
-      const title = svg('title');
-      title.textContent = `${node.lines.join('\n')}\n${(node.share * 100).toFixed(1)}% of the model's ${this.weight === 'params' ? 'params' : 'MACs'}${node.layer?.location ? `\nline ${node.layer.location.line}: click to open` : ''}`;
+      const title = svg("title");
+      title.textContent = `${node.lines.join("\n")}\n${(node.share * 100).toFixed(1)}% of the model's ${this.weight === "params" ? "params" : "MACs"}${node.layer?.location ? `\nline ${node.layer.location.line}: click to open` : ""}`;
       group.append(title);
       const layer = node.layer;
       if (layer?.location) {
-        group.classList.add('has-source');
-        group.addEventListener('click', () => this.actions.openLayer(layer));
+        group.classList.add("has-source");
+        group.addEventListener("click", () => this.actions.openLayer(layer));
       }
       this.content.append(group);
     }
@@ -133,19 +165,19 @@ export class GraphView {
     const width = this.canvas.clientWidth || 600;
     let scale = Math.min(1, width / layout.width);
     if (layout.height * scale > MAX_HEIGHT) scale = Math.max(MIN_FIT_SCALE, MAX_HEIGHT / layout.height);
-    this.canvas.setAttribute('height', String(Math.ceil(Math.max(120, Math.min(MAX_HEIGHT, layout.height * scale)))));
+    this.canvas.setAttribute("height", String(Math.ceil(Math.max(120, Math.min(MAX_HEIGHT, layout.height * scale)))));
     this.view = { x: (width - layout.width * scale) / 2, y: 0, scale };
     this.applyView();
   }
 
   private applyView(): void {
     const { x, y, scale } = this.view;
-    this.content.setAttribute('transform', `translate(${x.toFixed(1)}, ${y.toFixed(1)}) scale(${scale.toFixed(4)})`);
+    this.content.setAttribute("transform", `translate(${x.toFixed(1)}, ${y.toFixed(1)}) scale(${scale.toFixed(4)})`);
   }
 
   private enableZoomAndPan(): void {
     this.canvas.addEventListener(
-      'wheel',
+      "wheel",
       (event) => {
         event.preventDefault();
         const box = this.canvas.getBoundingClientRect();
@@ -161,28 +193,33 @@ export class GraphView {
       { passive: false },
     );
     let drag: { x: number; y: number; viewX: number; viewY: number } | undefined;
-    this.canvas.addEventListener('pointerdown', (event) => {
-      if ((event.target as Element).closest('.arch-node')) return;
+    this.canvas.addEventListener("pointerdown", (event) => {
+      if ((event.target as Element).closest(".arch-node")) return;
       drag = { x: event.clientX, y: event.clientY, viewX: this.view.x, viewY: this.view.y };
       this.canvas.setPointerCapture(event.pointerId);
     });
-    this.canvas.addEventListener('pointermove', (event) => {
+    this.canvas.addEventListener("pointermove", (event) => {
       if (!drag) return;
       this.view = { ...this.view, x: drag.viewX + event.clientX - drag.x, y: drag.viewY + event.clientY - drag.y };
       this.applyView();
     });
     const end = () => (drag = undefined);
-    this.canvas.addEventListener('pointerup', end);
-    this.canvas.addEventListener('pointercancel', end);
+    this.canvas.addEventListener("pointerup", end);
+    this.canvas.addEventListener("pointercancel", end);
   }
 
   /** The graph alone, at full size, with its colours written in: it reads the same outside VS Code. */
   svgText(): string {
     const layout = this.layout!;
-    const copy = svg('svg', { xmlns: SVG, width: Math.ceil(layout.width), height: Math.ceil(layout.height), viewBox: `0 0 ${layout.width} ${layout.height}` });
-    copy.append(svg('rect', { width: '100%', height: '100%', fill: readTheme().background }));
+    const copy = svg("svg", {
+      xmlns: SVG,
+      width: Math.ceil(layout.width),
+      height: Math.ceil(layout.height),
+      viewBox: `0 0 ${layout.width} ${layout.height}`,
+    });
+    copy.append(svg("rect", { width: "100%", height: "100%", fill: readTheme().background }));
     const content = this.content.cloneNode(true) as SVGGElement;
-    content.removeAttribute('transform');
+    content.removeAttribute("transform");
     copy.append(content);
     return new XMLSerializer().serializeToString(copy);
   }
@@ -192,17 +229,17 @@ export class GraphView {
     const image = new Image();
     const loaded = new Promise<void>((resolve, reject) => {
       image.onload = () => resolve();
-      image.onerror = () => reject(new Error('The graph could not be drawn as an image.'));
+      image.onerror = () => reject(new Error("The graph could not be drawn as an image."));
     });
     image.src = `data:image/svg+xml;base64,${btoa(unescape(encodeURIComponent(this.svgText())))}`;
     await loaded;
     const scale = 2;
-    const canvas = el('canvas', {});
+    const canvas = el("canvas", {});
     canvas.width = Math.ceil(layout.width * scale);
     canvas.height = Math.ceil(layout.height * scale);
-    const context = canvas.getContext('2d')!;
+    const context = canvas.getContext("2d")!;
     context.scale(scale, scale);
     context.drawImage(image, 0, 0);
-    return canvas.toDataURL('image/png');
+    return canvas.toDataURL("image/png");
   }
 }

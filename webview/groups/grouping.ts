@@ -1,8 +1,8 @@
 // Runs grouped by architecture, file, sweep or dataset, with the mean and spread of their results.
-import type { PanelRun } from '../../src/shared/webview-protocol';
-import { architectureKey } from '../architecture';
+import type { PanelRun } from "../../src/shared/webview-protocol";
+import { architectureKey } from "../architecture";
 
-export const GROUP_BYS = ['none', 'architecture', 'file', 'sweep', 'dataset'] as const;
+export const GROUP_BYS = ["none", "architecture", "file", "sweep", "dataset"] as const;
 export type GroupBy = (typeof GROUP_BYS)[number];
 
 export interface Spread {
@@ -28,26 +28,26 @@ export interface RunGroup {
  */
 export function sweepOf(run: PanelRun): { id: string; trial?: number } | undefined {
   const sweep = (run as { sweep?: unknown }).sweep;
-  if (!sweep || typeof sweep !== 'object') return undefined;
+  if (!sweep || typeof sweep !== "object") return undefined;
   const { id, trial } = sweep as { id?: unknown; trial?: unknown };
-  return typeof id === 'string' && id ? { id, trial: typeof trial === 'number' ? trial : undefined } : undefined;
+  return typeof id === "string" && id ? { id, trial: typeof trial === "number" ? trial : undefined } : undefined;
 }
 
 const datasetOf = (run: PanelRun): string => run.dataset?.name ?? run.config.dataset;
 
 export function groupKey(run: PanelRun, by: GroupBy): string {
   switch (by) {
-    case 'none':
+    case "none":
       return run.id;
-    case 'architecture':
+    case "architecture":
       return architectureKey(run);
-    case 'file':
+    case "file":
       return `file:${run.file}`;
-    case 'sweep': {
+    case "sweep": {
       const sweep = sweepOf(run);
-      return sweep ? `sweep:${sweep.id}` : 'sweep:';
+      return sweep ? `sweep:${sweep.id}` : "sweep:";
     }
-    case 'dataset':
+    case "dataset":
       return `dataset:${datasetOf(run)}`;
     default: {
       const unknown: never = by;
@@ -59,19 +59,19 @@ export function groupKey(run: PanelRun, by: GroupBy): string {
 function groupLabel(by: GroupBy, runs: PanelRun[]): string {
   const first = runs[0];
   switch (by) {
-    case 'architecture': {
+    case "architecture": {
       const names = [...new Set(runs.map((r) => r.model))];
-      const shown = names.length > 3 ? `${names.slice(0, 3).join(', ')}, …` : names.join(', ');
+      const shown = names.length > 3 ? `${names.slice(0, 3).join(", ")}, …` : names.join(", ");
       const hash = first.summary?.architectureHash;
       return hash ? `${shown} · ${hash.slice(0, 8)}` : `${shown} (did not build)`;
     }
-    case 'file':
+    case "file":
       return first.file;
-    case 'sweep': {
+    case "sweep": {
       const sweep = sweepOf(first);
-      return sweep ? `Sweep ${sweep.id}` : 'Not in a sweep';
+      return sweep ? `Sweep ${sweep.id}` : "Not in a sweep";
     }
-    case 'dataset':
+    case "dataset":
       return datasetOf(first);
     default:
       return first.model;
@@ -97,7 +97,7 @@ export function groupRuns(rows: readonly PanelRun[], by: GroupBy): RunGroup[] {
     else groups.set(key, [run]);
   }
   return [...groups].map(([key, runs]) => {
-    const done = runs.filter((r) => r.status === 'completed' && r.results);
+    const done = runs.filter((r) => r.status === "completed" && r.results);
     return {
       key,
       label: groupLabel(by, runs),

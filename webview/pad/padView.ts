@@ -1,12 +1,12 @@
 // "Try the models": a drawing pad (or a test image sent from the details) and every selected
 // run's prediction for it. The drawing is preprocessed as the runs' dataset was, and the result is
 // shown small: that image, not the drawing, is what the models see.
-import { preprocess, preprocessingOf } from '../../src/shared/preprocess';
-import type { PredictionResult } from '../../src/shared/protocol';
-import type { PanelImage, PanelRun } from '../../src/shared/webview-protocol';
-import { el } from '../dom';
-import { DrawingPad } from './drawingPad';
-import { predictionCards, replaceCards } from './predictionsView';
+import { preprocess, preprocessingOf } from "../../src/shared/preprocess";
+import type { PredictionResult } from "../../src/shared/protocol";
+import type { PanelImage, PanelRun } from "../../src/shared/webview-protocol";
+import { el } from "../dom";
+import { DrawingPad } from "./drawingPad";
+import { predictionCards, replaceCards } from "./predictionsView";
 
 const PREVIEW_SCALE = 4;
 
@@ -19,13 +19,16 @@ export interface PadRun {
 }
 
 export class PadView {
-  readonly element = el('section', { className: 'pad', attrs: { 'aria-label': 'Try the models' } });
+  readonly element = el("section", { className: "pad", attrs: { "aria-label": "Try the models" } });
   private readonly pad = new DrawingPad(() => this.drawn());
-  private readonly preview = el('canvas', { className: 'pad-preview', attrs: { 'aria-label': 'What the models see' } });
-  private readonly cards = el('div', { className: 'predictions' });
-  private readonly caption = el('p', { className: 'muted pad-caption' }, 'Draw a digit.');
-  private readonly indexField = el('input', { className: 'pad-index', attrs: { type: 'number', min: '0', placeholder: 'index', 'aria-label': 'Test image index' } });
-  private readonly timing = el('span', { className: 'muted pad-timing' });
+  private readonly preview = el("canvas", { className: "pad-preview", attrs: { "aria-label": "What the models see" } });
+  private readonly cards = el("div", { className: "predictions" });
+  private readonly caption = el("p", { className: "muted pad-caption" }, "Draw a digit.");
+  private readonly indexField = el("input", {
+    className: "pad-index",
+    attrs: { type: "number", min: "0", placeholder: "index", "aria-label": "Test image index" },
+  });
+  private readonly timing = el("span", { className: "muted pad-timing" });
   private runs: PadRun[] = [];
   private input: Float32Array | undefined;
   private results: PredictionResult[] | undefined;
@@ -36,18 +39,38 @@ export class PadView {
     private readonly predict: Predict,
     private readonly loadTestImage: LoadTestImage,
   ) {
-    const clearButton = el('vscode-button' as 'button', { attrs: { secondary: '', 'data-action': 'clearPad' } }, 'Clear');
-    clearButton.addEventListener('click', () => this.clearPad());
-    const showButton = el('vscode-button' as 'button', { attrs: { secondary: '', 'data-action': 'showTestImage' } }, 'Show test image');
-    showButton.addEventListener('click', () => void this.showTestImageByIndex());
-    this.indexField.addEventListener('keydown', (e) => e.key === 'Enter' && void this.showTestImageByIndex());
+    const clearButton = el(
+      "vscode-button" as "button",
+      { attrs: { secondary: "", "data-action": "clearPad" } },
+      "Clear",
+    );
+    clearButton.addEventListener("click", () => this.clearPad());
+    const showButton = el(
+      "vscode-button" as "button",
+      { attrs: { secondary: "", "data-action": "showTestImage" } },
+      "Show test image",
+    );
+    showButton.addEventListener("click", () => void this.showTestImageByIndex());
+    this.indexField.addEventListener("keydown", (e) => e.key === "Enter" && void this.showTestImageByIndex());
     this.element.append(
-      el('h3', {}, 'Try the models'),
+      el("h3", {}, "Try the models"),
       el(
-        'div',
-        { className: 'pad-row' },
-        el('div', { className: 'pad-input' }, this.pad.canvas, el('div', { className: 'pad-controls' }, clearButton, this.indexField, showButton)),
-        el('div', { className: 'pad-seen' }, el('h4', {}, 'What the models see'), this.preview, this.caption, this.timing),
+        "div",
+        { className: "pad-row" },
+        el(
+          "div",
+          { className: "pad-input" },
+          this.pad.canvas,
+          el("div", { className: "pad-controls" }, clearButton, this.indexField, showButton),
+        ),
+        el(
+          "div",
+          { className: "pad-seen" },
+          el("h4", {}, "What the models see"),
+          this.preview,
+          this.caption,
+          this.timing,
+        ),
         this.cards,
       ),
     );
@@ -66,13 +89,13 @@ export class PadView {
   showTestImage(image: PanelImage, label?: string): void {
     const pixels = Float32Array.from(image.pixels.slice(0, image.width * image.height), (v) => v / 255);
     this.pad.showImage(image.width, image.height, pixels);
-    this.setInput(pixels, image.width, `Test image #${image.index}${label ? `, ${label}` : ''}`);
+    this.setInput(pixels, image.width, `Test image #${image.index}${label ? `, ${label}` : ""}`);
   }
 
   private async showTestImageByIndex(): Promise<void> {
     const index = Number(this.indexField.value);
     const run = this.runs[0]?.run;
-    if (!run || !Number.isSafeInteger(index) || index < 0 || this.indexField.value === '') return;
+    if (!run || !Number.isSafeInteger(index) || index < 0 || this.indexField.value === "") return;
     const image = await this.loadTestImage(run.id, index).catch(() => undefined);
     if (!image) {
       this.caption.textContent = `Test image #${index} is not available for ${run.dataset?.name ?? run.config.dataset}.`;
@@ -86,16 +109,20 @@ export class PadView {
     this.input = undefined;
     this.results = undefined;
     this.drawPreview(new Float32Array(0), 0);
-    this.caption.textContent = 'Draw a digit.';
-    this.timing.textContent = '';
+    this.caption.textContent = "Draw a digit.";
+    this.timing.textContent = "";
     this.renderCards();
   }
 
   private drawn(): void {
     const run = this.runs[0]?.run;
     const [size] = run?.summary?.inputShape ?? run?.dataset?.imageShape ?? [28];
-    const kind = preprocessingOf(run?.config.dataset ?? 'mnist');
-    this.setInput(preprocess(this.pad.image(), size, kind), size, `Your drawing, preprocessed as ${kind === 'mnist' ? 'MNIST' : 'the dataset'} was.`);
+    const kind = preprocessingOf(run?.config.dataset ?? "mnist");
+    this.setInput(
+      preprocess(this.pad.image(), size, kind),
+      size,
+      `Your drawing, preprocessed as ${kind === "mnist" ? "MNIST" : "the dataset"} was.`,
+    );
   }
 
   private ids(): string[] {
@@ -103,7 +130,10 @@ export class PadView {
   }
 
   private renderCards(): void {
-    if (!this.runs.length) replaceCards(this.cards, [el('p', { className: 'muted' }, 'Select runs with a saved model to see their predictions.')]);
+    if (!this.runs.length)
+      replaceCards(this.cards, [
+        el("p", { className: "muted" }, "Select runs with a saved model to see their predictions."),
+      ]);
     else replaceCards(this.cards, predictionCards(this.runs, this.results));
   }
 
@@ -128,7 +158,7 @@ export class PadView {
       .then((results) => {
         const ms = Math.round(performance.now() - started);
         this.results = results;
-        this.timing.textContent = `${count} model${count === 1 ? '' : 's'} answered in ${ms} ms`;
+        this.timing.textContent = `${count} model${count === 1 ? "" : "s"} answered in ${ms} ms`;
         this.timing.dataset.ms = String(ms);
         this.renderCards();
       })
@@ -149,7 +179,7 @@ export class PadView {
     this.preview.height = size || 28;
     // The height follows the canvas's own proportions, also where the CSS narrows a large preview.
     this.preview.style.width = `${(size || 28) * PREVIEW_SCALE}px`;
-    const context = this.preview.getContext('2d')!;
+    const context = this.preview.getContext("2d")!;
     const data = context.createImageData(this.preview.width, this.preview.height);
     for (let i = 0; i < data.width * data.height; i++) {
       const v = Math.round((pixels[i] ?? 0) * 255);

@@ -5,7 +5,7 @@
 // The runs' lines are stroked by this chart's own plugin, one path per colour: the library makes one
 // element per run and axis, each resolving its own options when lines differ in colour, which took
 // hundreds of milliseconds per redraw for a thousand runs; one path per colour takes a few.
-import type { Chart as ChartType, ChartConfiguration, Plugin } from 'chart.js';
+import type { Chart as ChartType, ChartConfiguration, Plugin } from "chart.js";
 import {
   LinearAxis,
   LineSegment,
@@ -13,15 +13,15 @@ import {
   LogarithmicParallelCoordinatesController,
   ParallelCoordinatesController,
   PCPScale,
-} from 'chartjs-chart-pcp';
-import { baseOptions, Chart } from '../charts/chartjs';
-import { type ChartTheme, withAlpha } from '../theme';
-import { AXES, type AxisKey, type Brushes, type Range } from './axes';
+} from "chartjs-chart-pcp";
+import { baseOptions, Chart } from "../charts/chartjs";
+import { type ChartTheme, withAlpha } from "../theme";
+import { AXES, type AxisKey, type Brushes, type Range } from "./axes";
 
 Chart.register(ParallelCoordinatesController, LogarithmicParallelCoordinatesController, PCPScale, LineSegment);
 Chart.registry.addElements(LinearAxis, LogarithmicAxis);
 
-export type ParallelChart = ChartType<'pcp', number[], string>;
+export type ParallelChart = ChartType<"pcp", number[], string>;
 
 /** The library's axes are 10 px wide, drawn left of the first axis's x and right of the others'. */
 const AXIS_WIDTH = 10;
@@ -82,8 +82,8 @@ function drawBrush(chart: ParallelChart, index: number, range: Range, theme: Cha
 
 export function parallelChart(canvas: HTMLCanvasElement, theme: ChartTheme, handlers: BrushHandlers): ParallelChart {
   let preview: { index: number; range: Range } | undefined;
-  const brushPlugin: Plugin<'pcp'> = {
-    id: 'archlabLinesAndBrushes',
+  const brushPlugin: Plugin<"pcp"> = {
+    id: "archlabLinesAndBrushes",
     // Under the axes, so their ticks stay readable; faint lines first, the lines inside the ranges over them.
     beforeDatasetsDraw(chart) {
       const drawn = (chart as LinesChart).$lines;
@@ -97,8 +97,8 @@ export function parallelChart(canvas: HTMLCanvasElement, theme: ChartTheme, hand
       });
     },
   };
-  const config: ChartConfiguration<'pcp', number[], string> = {
-    type: 'pcp',
+  const config: ChartConfiguration<"pcp", number[], string> = {
+    type: "pcp",
     data: { labels: [], datasets: [] },
     options: {
       ...(baseOptions(theme) as object),
@@ -123,7 +123,7 @@ export function parallelChart(canvas: HTMLCanvasElement, theme: ChartTheme, hand
     const b = valueAt(index, y);
     return a === undefined || b === undefined ? undefined : [Math.min(a, b), Math.max(a, b)];
   };
-  canvas.addEventListener('pointerdown', (event) => {
+  canvas.addEventListener("pointerdown", (event) => {
     const area = chart.chartArea;
     if (!area || event.offsetY < area.top - 4 || event.offsetY > area.bottom + 4) return;
     let best: { index: number; distance: number } | undefined;
@@ -137,7 +137,7 @@ export function parallelChart(canvas: HTMLCanvasElement, theme: ChartTheme, hand
     canvas.setPointerCapture(event.pointerId);
     event.preventDefault();
   });
-  canvas.addEventListener('pointermove', (event) => {
+  canvas.addEventListener("pointermove", (event) => {
     if (!drag) return;
     drag.moved ||= Math.abs(event.offsetY - drag.startY) > 3;
     const range = drag.moved ? rangeOf(drag.index, event.offsetY) : undefined;
@@ -153,8 +153,8 @@ export function parallelChart(canvas: HTMLCanvasElement, theme: ChartTheme, hand
     handlers.onBrush(AXES[index].key, range);
     chart.draw();
   };
-  canvas.addEventListener('pointerup', release);
-  canvas.addEventListener('pointercancel', () => {
+  canvas.addEventListener("pointerup", release);
+  canvas.addEventListener("pointercancel", () => {
     drag = undefined;
     preview = undefined;
     chart.draw();
@@ -182,8 +182,12 @@ function drawLines(chart: ParallelChart, lines: readonly ParallelLine[], faint: 
     ctx.stroke();
   };
   ctx.save();
-  ctx.lineJoin = 'round';
-  stroke(lines.filter((l) => !l.inside), faint, 1);
+  ctx.lineJoin = "round";
+  stroke(
+    lines.filter((l) => !l.inside),
+    faint,
+    1,
+  );
   const byColor = new Map<string, ParallelLine[]>();
   for (const line of lines) {
     if (!line.inside) continue;
@@ -200,8 +204,11 @@ function drawLines(chart: ParallelChart, lines: readonly ParallelLine[], faint: 
  * items, which is all it needs to lay the axis out; the lines themselves are this chart's plugin's.
  */
 export function updateParallel(chart: ParallelChart, lines: ParallelLine[], theme: ChartTheme): void {
-  (chart as LinesChart).$lines = { lines, faint: withAlpha(theme.foreground.startsWith('#') ? theme.foreground : '#808080', 0.14) };
-  chart.data.labels = ['lowest', 'highest'];
+  (chart as LinesChart).$lines = {
+    lines,
+    faint: withAlpha(theme.foreground.startsWith("#") ? theme.foreground : "#808080", 0.14),
+  };
+  chart.data.labels = ["lowest", "highest"];
   chart.data.datasets = AXES.map((axis, i) => {
     let low = Infinity;
     let high = -Infinity;
@@ -210,14 +217,14 @@ export function updateParallel(chart: ParallelChart, lines: ParallelLine[], them
       high = Math.max(high, line.values[i]);
     }
     return {
-      type: axis.log ? 'logarithmicPcp' : 'pcp',
+      type: axis.log ? "logarithmicPcp" : "pcp",
       label: axis.label,
       data: lines.length ? [low, high] : [],
-      borderColor: 'transparent',
+      borderColor: "transparent",
       borderWidth: 0,
       ticks: { color: theme.foreground, font: { family: theme.font }, maxTicksLimit: 6 },
       grid: { color: theme.grid },
     };
-  }) as unknown as ParallelChart['data']['datasets'];
-  chart.update('none');
+  }) as unknown as ParallelChart["data"]["datasets"];
+  chart.update("none");
 }

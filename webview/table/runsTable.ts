@@ -2,12 +2,12 @@
 // multi-select, and one focusable row at a time (arrow keys move it), as in a grid. Only the rows
 // near the scrolled view are in the DOM: with a thousand rows, every live update would otherwise
 // re-lay out the whole table.
-import type { PanelRun } from '../../src/shared/webview-protocol';
-import { clear, el, frameScheduler } from '../dom';
-import type { RowProgress } from '../runs';
-import { COLUMNS } from './columns';
-import { groupCellText, groupRow, type GroupItem } from './groupRow';
-import { runRow, setProgress, type RunItem, type RunRow } from './runRow';
+import type { PanelRun } from "../../src/shared/webview-protocol";
+import { clear, el, frameScheduler } from "../dom";
+import type { RowProgress } from "../runs";
+import { COLUMNS } from "./columns";
+import { groupCellText, groupRow, type GroupItem } from "./groupRow";
+import { runRow, setProgress, type RunItem, type RunRow } from "./runRow";
 
 export type TableItem = RunItem | GroupItem;
 
@@ -33,17 +33,17 @@ export interface TableView {
   progress(run: PanelRun): RowProgress;
 }
 
-const itemId = (item: TableItem): string => (item.kind === 'run' ? item.run.id : `group:${item.group.key}`);
+const itemId = (item: TableItem): string => (item.kind === "run" ? item.run.id : `group:${item.group.key}`);
 
 export class RunsTable {
   readonly element: HTMLTableElement;
-  private readonly head = el('thead');
-  private readonly body = el('tbody');
-  private readonly allBox = el('input', { attrs: { type: 'checkbox', 'aria-label': 'Select all shown runs' } });
+  private readonly head = el("thead");
+  private readonly body = el("tbody");
+  private readonly allBox = el("input", { attrs: { type: "checkbox", "aria-label": "Select all shown runs" } });
   private readonly cache = new Map<string, RunRow>();
   private readonly groupCache = new Map<string, { signature: string; tr: HTMLTableRowElement }>();
   private shownIds: string[] = [];
-  private headKey = '';
+  private headKey = "";
   private view: TableView | undefined;
   private rowHeight = 26;
   /** The one row reachable with Tab; arrow keys move it. */
@@ -56,20 +56,30 @@ export class RunsTable {
     private readonly callbacks: TableCallbacks,
     private readonly scroller: HTMLElement,
   ) {
-    const caption = el('caption', { className: 'sr-only' }, 'Runs. Arrow keys move between rows; Enter shows a run and selects it, Ctrl+Enter adds it to the selection, S stars or unstars it; on a group, Enter folds or unfolds it and Ctrl+Enter selects its runs.');
-    this.element = el('table', { className: 'runs-table', attrs: { 'aria-label': 'Runs' } }, caption, this.head, this.body);
+    const caption = el(
+      "caption",
+      { className: "sr-only" },
+      "Runs. Arrow keys move between rows; Enter shows a run and selects it, Ctrl+Enter adds it to the selection, S stars or unstars it; on a group, Enter folds or unfolds it and Ctrl+Enter selects its runs.",
+    );
+    this.element = el(
+      "table",
+      { className: "runs-table", attrs: { "aria-label": "Runs" } },
+      caption,
+      this.head,
+      this.body,
+    );
     const onScroll = frameScheduler(() => this.view && this.render(this.view));
-    scroller.addEventListener('scroll', onScroll, { passive: true });
-    this.allBox.addEventListener('change', () => callbacks.onToggleAll(this.allBox.checked));
-    this.body.addEventListener('click', (event) => this.clicked(event));
-    this.body.addEventListener('keydown', (event) => this.keydown(event));
-    this.body.addEventListener('focusin', (event) => {
+    scroller.addEventListener("scroll", onScroll, { passive: true });
+    this.allBox.addEventListener("change", () => callbacks.onToggleAll(this.allBox.checked));
+    this.body.addEventListener("click", (event) => this.clicked(event));
+    this.body.addEventListener("keydown", (event) => this.keydown(event));
+    this.body.addEventListener("focusin", (event) => {
       const id = rowId(event.target as HTMLElement);
       if (id) this.setActive(id);
     });
-    this.body.addEventListener('change', (event) => {
+    this.body.addEventListener("change", (event) => {
       const box = event.target as HTMLInputElement;
-      const tr = box.closest('tr');
+      const tr = box.closest("tr");
       if (tr?.dataset.runId) callbacks.onToggle(tr.dataset.runId, box.checked);
       else if (tr?.dataset.groupKey) callbacks.onToggleGroup(tr.dataset.groupKey, box.checked);
     });
@@ -83,7 +93,8 @@ export class RunsTable {
     const { first, items } = this.window(view.items);
     // Tab must always land in the drawn rows: the active row moves there when it scrolled away.
     const focusInside = this.body.contains(document.activeElement);
-    if (!focusInside && (!this.activeId || !items.some((i) => itemId(i) === this.activeId))) this.activeId = items[0] && itemId(items[0]);
+    if (!focusInside && (!this.activeId || !items.some((i) => itemId(i) === this.activeId)))
+      this.activeId = items[0] && itemId(items[0]);
     const ids = items.map(itemId);
     // Spacers first: rows laid out against stale spacers would clamp the scroll position.
     this.topSpacer.cell.style.height = `${first * this.rowHeight}px`;
@@ -138,7 +149,7 @@ export class RunsTable {
   }
 
   private itemRow(item: TableItem, view: TableView): HTMLTableRowElement {
-    const tr = item.kind === 'run' ? this.runRowFor(item, view) : this.groupRowFor(item, view);
+    const tr = item.kind === "run" ? this.runRowFor(item, view) : this.groupRowFor(item, view);
     const active = itemId(item) === this.activeId;
     if (tr.tabIndex !== (active ? 0 : -1)) tr.tabIndex = active ? 0 : -1;
     return tr;
@@ -153,19 +164,25 @@ export class RunsTable {
     }
     const selected = view.selected.has(run.id);
     const { tr } = row;
-    if (tr.classList.contains('selected') !== selected) tr.classList.toggle('selected', selected);
+    if (tr.classList.contains("selected") !== selected) tr.classList.toggle("selected", selected);
     const details = view.detailsRunId === run.id;
-    if (tr.classList.contains('current') !== details) tr.classList.toggle('current', details);
-    if (tr.classList.contains('grouped') !== item.grouped) tr.classList.toggle('grouped', item.grouped);
+    if (tr.classList.contains("current") !== details) tr.classList.toggle("current", details);
+    if (tr.classList.contains("grouped") !== item.grouped) tr.classList.toggle("grouped", item.grouped);
     if (row.checkbox.checked !== selected) row.checkbox.checked = selected;
-    if (details !== (tr.getAttribute('aria-current') === 'true')) tr.setAttribute('aria-current', String(details));
+    if (details !== (tr.getAttribute("aria-current") === "true")) tr.setAttribute("aria-current", String(details));
     return tr;
   }
 
   private groupRowFor(item: GroupItem, view: TableView): HTMLTableRowElement {
     const picked = item.group.runs.filter((r) => view.selected.has(r.id)).length;
-    const checked = picked === 0 ? 'none' : picked === item.group.runs.length ? 'all' : 'some';
-    const signature = [item.group.label, item.folded, checked, item.color, ...COLUMNS.map((c) => groupCellText(c.key, item.group))].join('\u0000');
+    const checked = picked === 0 ? "none" : picked === item.group.runs.length ? "all" : "some";
+    const signature = [
+      item.group.label,
+      item.folded,
+      checked,
+      item.color,
+      ...COLUMNS.map((c) => groupCellText(c.key, item.group)),
+    ].join("\u0000");
     const cached = this.groupCache.get(item.group.key);
     if (cached?.signature === signature) return cached.tr;
     const tr = groupRow(item, checked);
@@ -186,14 +203,28 @@ export class RunsTable {
   }
 
   private renderHead(view: TableView): void {
-    const tr = el('tr', {}, el('th', { className: 'pick' }, this.allBox));
+    const tr = el("tr", {}, el("th", { className: "pick" }, this.allBox));
     for (const column of COLUMNS) {
       const sorted = view.sort.column === column.key;
-      const button = el('button', { className: 'sort', attrs: { type: 'button', 'data-column': column.key, ...(column.ariaLabel && { 'aria-label': column.ariaLabel }) } }, column.label);
-      if (sorted) button.append(el('span', { className: 'sort-mark', attrs: { 'aria-hidden': 'true' } }, view.sort.descending ? ' ▼' : ' ▲'));
-      button.addEventListener('click', () => this.callbacks.onSort(column.key));
-      const th = el('th', { className: column.numeric ? 'num' : '' }, button);
-      th.setAttribute('aria-sort', sorted ? (view.sort.descending ? 'descending' : 'ascending') : 'none');
+      const button = el(
+        "button",
+        {
+          className: "sort",
+          attrs: {
+            type: "button",
+            "data-column": column.key,
+            ...(column.ariaLabel && { "aria-label": column.ariaLabel }),
+          },
+        },
+        column.label,
+      );
+      if (sorted)
+        button.append(
+          el("span", { className: "sort-mark", attrs: { "aria-hidden": "true" } }, view.sort.descending ? " ▼" : " ▲"),
+        );
+      button.addEventListener("click", () => this.callbacks.onSort(column.key));
+      const th = el("th", { className: column.numeric ? "num" : "" }, button);
+      th.setAttribute("aria-sort", sorted ? (view.sort.descending ? "descending" : "ascending") : "none");
       tr.appendChild(th);
     }
     clear(this.head);
@@ -202,16 +233,16 @@ export class RunsTable {
 
   private clicked(event: MouseEvent): void {
     const target = event.target as HTMLElement;
-    if (target.closest('td.pick')) return;
-    const tr = target.closest('tr');
-    if (target.closest('button.star') && tr?.dataset.runId) return this.star(tr.dataset.runId);
+    if (target.closest("td.pick")) return;
+    const tr = target.closest("tr");
+    if (target.closest("button.star") && tr?.dataset.runId) return this.star(tr.dataset.runId);
     if (tr?.dataset.groupKey) return this.fold(tr.dataset.groupKey);
     if (tr?.dataset.runId) this.callbacks.onRowClick(tr.dataset.runId, event.ctrlKey || event.metaKey);
   }
 
   /** Selects every run of the group, or none when all are selected already. */
   private toggleGroup(key: string): void {
-    const group = this.view?.items.find((i): i is GroupItem => i.kind === 'group' && i.group.key === key)?.group;
+    const group = this.view?.items.find((i): i is GroupItem => i.kind === "group" && i.group.key === key)?.group;
     if (!group || !this.view) return;
     const selected = this.view.selected;
     this.callbacks.onToggleGroup(key, !group.runs.every((r) => selected.has(r.id)));
@@ -223,31 +254,42 @@ export class RunsTable {
   }
 
   private fold(key: string, folded?: boolean): void {
-    const item = this.view?.items.find((i): i is GroupItem => i.kind === 'group' && i.group.key === key);
+    const item = this.view?.items.find((i): i is GroupItem => i.kind === "group" && i.group.key === key);
     if (item && folded !== item.folded) this.callbacks.onFold(key, folded ?? !item.folded);
   }
 
   private keydown(event: KeyboardEvent): void {
-    const tr = (event.target as HTMLElement).closest('tr');
+    const tr = (event.target as HTMLElement).closest("tr");
     if (!tr || !this.view || event.target !== tr) return;
     const key = tr.dataset.groupKey;
     const move = { ArrowDown: 1, ArrowUp: -1, PageDown: 10, PageUp: -10 }[event.key];
-    if (move !== undefined || event.key === 'Home' || event.key === 'End') {
+    if (move !== undefined || event.key === "Home" || event.key === "End") {
       event.preventDefault();
       const ids = this.view.items.map(itemId);
-      const here = ids.indexOf(rowId(tr) ?? '');
-      const next = event.key === 'Home' ? 0 : event.key === 'End' ? ids.length - 1 : Math.max(0, Math.min(ids.length - 1, here + (move ?? 0)));
+      const here = ids.indexOf(rowId(tr) ?? "");
+      const next =
+        event.key === "Home"
+          ? 0
+          : event.key === "End"
+            ? ids.length - 1
+            : Math.max(0, Math.min(ids.length - 1, here + (move ?? 0)));
       return this.focusItem(ids[next], next);
     }
-    if (key && (event.key === 'ArrowLeft' || event.key === 'ArrowRight')) {
+    if (key && (event.key === "ArrowLeft" || event.key === "ArrowRight")) {
       event.preventDefault();
-      return this.fold(key, event.key === 'ArrowLeft');
+      return this.fold(key, event.key === "ArrowLeft");
     }
-    if ((event.key === 's' || event.key === 'S') && !event.ctrlKey && !event.metaKey && !event.altKey && tr.dataset.runId) {
+    if (
+      (event.key === "s" || event.key === "S") &&
+      !event.ctrlKey &&
+      !event.metaKey &&
+      !event.altKey &&
+      tr.dataset.runId
+    ) {
       event.preventDefault();
       return this.star(tr.dataset.runId);
     }
-    if (event.key !== 'Enter' && event.key !== ' ') return;
+    if (event.key !== "Enter" && event.key !== " ") return;
     event.preventDefault();
     if (key && (event.ctrlKey || event.metaKey)) this.toggleGroup(key);
     else if (key) this.fold(key);
@@ -280,8 +322,8 @@ export class RunsTable {
   }
 
   private rowElement(id: string): HTMLTableRowElement | undefined {
-    if (id.startsWith('group:')) {
-      const tr = this.groupCache.get(id.slice('group:'.length))?.tr;
+    if (id.startsWith("group:")) {
+      const tr = this.groupCache.get(id.slice("group:".length))?.tr;
       return tr?.isConnected ? tr : undefined;
     }
     const tr = this.cache.get(id)?.tr;
@@ -290,12 +332,12 @@ export class RunsTable {
 }
 
 function spacer(): { row: HTMLTableRowElement; cell: HTMLTableCellElement } {
-  const cell = el('td', { attrs: { colspan: String(COLUMNS.length + 1) } });
-  return { row: el('tr', { className: 'spacer', attrs: { 'aria-hidden': 'true' } }, cell), cell };
+  const cell = el("td", { attrs: { colspan: String(COLUMNS.length + 1) } });
+  return { row: el("tr", { className: "spacer", attrs: { "aria-hidden": "true" } }, cell), cell };
 }
 
 function rowId(target: HTMLElement): string | undefined {
-  const tr = target.closest('tr');
+  const tr = target.closest("tr");
   if (tr?.dataset.runId) return tr.dataset.runId;
   return tr?.dataset.groupKey ? `group:${tr.dataset.groupKey}` : undefined;
 }

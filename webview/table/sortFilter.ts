@@ -1,6 +1,6 @@
 // Which runs the table shows, in which order.
-import type { PanelRun } from '../../src/shared/webview-protocol';
-import { COLUMN_BY_KEY, type ColumnKey } from './columns';
+import type { PanelRun } from "../../src/shared/webview-protocol";
+import { COLUMN_BY_KEY, type ColumnKey } from "./columns";
 
 export interface RowFilters {
   /** Matches the model, the file name, the run's own name or its note, case-insensitive. */
@@ -11,7 +11,8 @@ export interface RowFilters {
   starred: boolean;
 }
 
-const includes = (text: string | undefined, needle: string) => text !== undefined && text.toLowerCase().includes(needle);
+const includes = (text: string | undefined, needle: string) =>
+  text !== undefined && text.toLowerCase().includes(needle);
 
 export function filterRuns(runs: Iterable<PanelRun>, filters: RowFilters): PanelRun[] {
   const needle = filters.text.trim().toLowerCase();
@@ -20,7 +21,14 @@ export function filterRuns(runs: Iterable<PanelRun>, filters: RowFilters): Panel
     if (filters.status && run.status !== filters.status) continue;
     if (filters.starred && !run.annotations?.starred) continue;
     const { name, note } = run.annotations ?? {};
-    if (needle && !includes(run.model, needle) && !includes(run.file, needle) && !includes(name, needle) && !includes(note, needle)) continue;
+    if (
+      needle &&
+      !includes(run.model, needle) &&
+      !includes(run.file, needle) &&
+      !includes(name, needle) &&
+      !includes(note, needle)
+    )
+      continue;
     result.push(run);
   }
   return result;
@@ -28,7 +36,7 @@ export function filterRuns(runs: Iterable<PanelRun>, filters: RowFilters): Panel
 
 /** Sorts in place; runs without a value (e.g. no accuracy yet) go last in either direction. */
 export function sortRuns(runs: PanelRun[], key: string, descending: boolean): PanelRun[] {
-  const column = COLUMN_BY_KEY.get(key as ColumnKey) ?? COLUMN_BY_KEY.get('started')!;
+  const column = COLUMN_BY_KEY.get(key as ColumnKey) ?? COLUMN_BY_KEY.get("started")!;
   const keyed = runs.map((run) => ({ run, value: column.sortValue(run) }));
   keyed.sort((a, b) => {
     if (a.value === undefined || b.value === undefined) {

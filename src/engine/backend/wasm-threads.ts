@@ -6,21 +6,26 @@
 //    and that file loads the threaded module from its own path instead of from a Blob.
 // 3. The thread count is capped at half the logical cores: os.cpus() reports twice the cores for
 //    that moment, so that a count up to the real number of cores is kept.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import { dirname, join } from 'node:path';
-import type { Tf } from '../tf';
-import { WASM_THREADS } from './tfjs-internals';
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { dirname, join } from "node:path";
+import type { Tf } from "../tf";
+import { WASM_THREADS } from "./tfjs-internals";
 
 /**
  * Runs `init` (which must initialize the wasm backend) with the threaded build enabled. Throws
  * before touching the backend when the worker script cannot be written.
  */
-export async function withThreadedWasm<T>(tf: Tf, threads: number, setThreadsCount: (n: number) => void, init: () => Promise<T>): Promise<T> {
+export async function withThreadedWasm<T>(
+  tf: Tf,
+  threads: number,
+  setThreadsCount: (n: number) => void,
+  init: () => Promise<T>,
+): Promise<T> {
   const workerFile = writeWorkerFile();
   // Descriptors, so that the originals go back exactly as they were.
-  const createObjectURL = Object.getOwnPropertyDescriptor(URL, 'createObjectURL')!;
-  const cpus = Object.getOwnPropertyDescriptor(os, 'cpus')!;
+  const createObjectURL = Object.getOwnPropertyDescriptor(URL, "createObjectURL")!;
+  const cpus = Object.getOwnPropertyDescriptor(os, "cpus")!;
   const realCpus = os.cpus();
   tf.env().set(WASM_THREADS.flag, true);
   setThreadsCount(threads);
@@ -29,8 +34,8 @@ export async function withThreadedWasm<T>(tf: Tf, threads: number, setThreadsCou
   try {
     return await init();
   } finally {
-    Object.defineProperty(URL, 'createObjectURL', createObjectURL);
-    Object.defineProperty(os, 'cpus', cpus);
+    Object.defineProperty(URL, "createObjectURL", createObjectURL);
+    Object.defineProperty(os, "cpus", cpus);
   }
 }
 
@@ -40,18 +45,18 @@ export async function withThreadedWasm<T>(tf: Tf, threads: number, setThreadsCou
  * would let another user of the machine put code there for us to run), removed when it exits.
  */
 function writeWorkerFile(): string {
-  const outDir = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), WASM_THREADS.folder);
+  const outDir = join(dirname(require.resolve("@tensorflow/tfjs-backend-wasm/package.json")), WASM_THREADS.folder);
   const modulePath = join(outDir, WASM_THREADS.module);
   // The worker source is a template string whose "\n" escapes became real newlines: tfjs escapes
   // them again before use, and so must this.
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS file of tfjs's package, found at run time
   const worker = require(join(outDir, WASM_THREADS.worker)) as Record<typeof WASM_THREADS.workerExport, string>;
   const source =
-    worker[WASM_THREADS.workerExport].replace(/\n/g, '\\n') +
+    worker[WASM_THREADS.workerExport].replace(/\n/g, "\\n") +
     `\n;{const onLoad=self.onmessage;self.onmessage=(e)=>{if(e.data&&e.data.cmd==="load"&&typeof e.data.urlOrBlob!=="string")e.data.urlOrBlob=${JSON.stringify(modulePath)};return onLoad(e)}}\n`;
-  const folder = mkdtempSync(join(os.tmpdir(), 'archlab-wasm-'));
-  process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
-  const file = join(folder, 'pthread-worker.cjs');
+  const folder = mkdtempSync(join(os.tmpdir(), "archlab-wasm-"));
+  process.once("exit", () => rmSync(folder, { recursive: true, force: true }));
+  const file = join(folder, "pthread-worker.cjs");
   writeFileSync(file, source);
   return file;
 }

@@ -2,7 +2,7 @@
 export class DatasetError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = 'DatasetError';
+    this.name = "DatasetError";
   }
 }
 

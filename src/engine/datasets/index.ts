@@ -1,25 +1,26 @@
 // Datasets as plain typed arrays (no tfjs here): "mnist", "fashion-mnist", or a folder of IDX files.
-import { existsSync, statSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
-import { DatasetError, throwIfCancelled } from './errors';
-import { fashionMnistCacheFolder, loadFashionMnist, loadFashionMnistTestImage } from './fashion-mnist';
-import { loadFolderTestImage, loadIdxFolder } from './folder';
-import { loadMnist, mnistDataDir } from './mnist';
-import type { Dataset, DatasetOptions, RawImage } from './types';
-import { sharedPromise } from '../shared-promise';
+import { existsSync, statSync } from "node:fs";
+import { basename, resolve } from "node:path";
+import { DatasetError, throwIfCancelled } from "./errors";
+import { fashionMnistCacheFolder, loadFashionMnist, loadFashionMnistTestImage } from "./fashion-mnist";
+import { loadFolderTestImage, loadIdxFolder } from "./folder";
+import { loadMnist, mnistDataDir } from "./mnist";
+import type { Dataset, DatasetOptions, RawImage } from "./types";
+import { sharedPromise } from "../shared-promise";
 
-export { DatasetError } from './errors';
-export type { Dataset, DatasetOptions, RawImage, Split } from './types';
-export { measureMnistLoad, type MnistLoadTiming } from './mnist';
-export { FASHION_MNIST_CLASS_NAMES, defaultCacheDir } from './fashion-mnist';
-export { IDX_FILES } from './folder';
+export { DatasetError } from "./errors";
+export type { Dataset, DatasetOptions, RawImage, Split } from "./types";
+export { measureMnistLoad, type MnistLoadTiming } from "./mnist";
+export { FASHION_MNIST_CLASS_NAMES, defaultCacheDir } from "./fashion-mnist";
+export { IDX_FILES } from "./folder";
 
 /** The datasets known by name; any other spec is a folder of IDX files. */
-export const BUILTIN_DATASETS = ['mnist', 'fashion-mnist'] as const;
+export const BUILTIN_DATASETS = ["mnist", "fashion-mnist"] as const;
 export type BuiltinDataset = (typeof BUILTIN_DATASETS)[number];
-export const isBuiltinDataset = (spec: string): spec is BuiltinDataset => (BUILTIN_DATASETS as readonly string[]).includes(spec);
+export const isBuiltinDataset = (spec: string): spec is BuiltinDataset =>
+  (BUILTIN_DATASETS as readonly string[]).includes(spec);
 
-type Source = { kind: BuiltinDataset } | { kind: 'folder'; dir: string };
+type Source = { kind: BuiltinDataset } | { kind: "folder"; dir: string };
 
 /** A record's dataset spec as loadDataset takes it: a folder relative to the store's root made absolute. */
 export function datasetSpecIn(spec: string, root: string): string {
@@ -30,9 +31,11 @@ function sourceOf(spec: string): Source {
   if (isBuiltinDataset(spec)) return { kind: spec };
   const dir = resolve(spec);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new DatasetError(`Unknown dataset "${spec}": expected mnist, fashion-mnist or a folder of IDX files (${dir} is not a folder)`);
+    throw new DatasetError(
+      `Unknown dataset "${spec}": expected mnist, fashion-mnist or a folder of IDX files (${dir} is not a folder)`,
+    );
   }
-  return { kind: 'folder', dir };
+  return { kind: "folder", dir };
 }
 
 /** Throws the DatasetError that loading `spec` would, without loading anything. */
@@ -41,18 +44,19 @@ export function checkDatasetSpec(spec: string): void {
 }
 
 function cacheKey(source: Source, opts: DatasetOptions): string {
-  if (source.kind === 'folder') return `folder:${source.dir}`;
-  if (source.kind === 'fashion-mnist') return `fashion-mnist:${resolve(opts.fashionMnistDir ?? fashionMnistCacheFolder(opts))}`;
-  return 'mnist';
+  if (source.kind === "folder") return `folder:${source.dir}`;
+  if (source.kind === "fashion-mnist")
+    return `fashion-mnist:${resolve(opts.fashionMnistDir ?? fashionMnistCacheFolder(opts))}`;
+  return "mnist";
 }
 
 function load(source: Source, opts: DatasetOptions): Promise<Dataset> {
   switch (source.kind) {
-    case 'mnist':
+    case "mnist":
       return loadMnist(opts.signal);
-    case 'fashion-mnist':
+    case "fashion-mnist":
       return loadFashionMnist(opts);
-    case 'folder':
+    case "folder":
       return loadIdxFolder(source.dir, { name: basename(source.dir), signal: opts.signal });
   }
 }
@@ -72,11 +76,11 @@ export async function loadDataset(spec: string, opts: DatasetOptions = {}): Prom
 export async function loadTestImage(spec: string, index: number, opts: DatasetOptions = {}): Promise<RawImage> {
   const source = sourceOf(spec);
   switch (source.kind) {
-    case 'mnist':
+    case "mnist":
       return loadFolderTestImage(mnistDataDir(), index);
-    case 'fashion-mnist':
+    case "fashion-mnist":
       return loadFashionMnistTestImage(index, opts);
-    case 'folder':
+    case "folder":
       return loadFolderTestImage(source.dir, index);
   }
 }

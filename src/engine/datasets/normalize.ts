@@ -1,5 +1,5 @@
-import type { IdxImages, IdxLabels } from './idx';
-import type { Split } from './types';
+import type { IdxImages, IdxLabels } from "./idx";
+import type { Split } from "./types";
 
 export function normalizePixels(pixels: Uint8Array): Float32Array {
   const out = new Float32Array(pixels.length);

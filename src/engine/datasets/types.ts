@@ -1,4 +1,4 @@
-import type { DatasetInfo } from '../types';
+import type { DatasetInfo } from "../types";
 
 export interface Split {
   /** N*H*W*C pixels, normalized to [0,1]. */

@@ -1,11 +1,11 @@
 // The fused kernels' WebAssembly module: found next to the code (native/ at the package root, for
 // the bundles in dist/ and the sources alike), compiled once per process, relaxed-SIMD build when
 // the engine has it.
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import v8 from 'node:v8';
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import v8 from "node:v8";
 
-export type Variant = 'relaxed' | 'simd128';
+export type Variant = "relaxed" | "simd128";
 
 export interface FusedModule {
   module: WebAssembly.Module;
@@ -19,7 +19,7 @@ export function fusedModule(prefer?: Variant): FusedModule {
   if (compiled && (!prefer || compiled.variant === prefer)) return compiled;
   setEngineFlags();
   const dir = nativeDir();
-  const variants: Variant[] = prefer ? [prefer] : ['relaxed', 'simd128'];
+  const variants: Variant[] = prefer ? [prefer] : ["relaxed", "simd128"];
   for (const variant of variants) {
     const bytes = readFileSync(path.join(dir, `fused-${variant}.wasm`));
     if (!WebAssembly.validate(bytes)) continue;
@@ -27,13 +27,13 @@ export function fusedModule(prefer?: Variant): FusedModule {
     if (!prefer) compiled = result;
     return result;
   }
-  throw new Error(`this JavaScript engine cannot run ${prefer ?? 'SIMD128'} WebAssembly`);
+  throw new Error(`this JavaScript engine cannot run ${prefer ?? "SIMD128"} WebAssembly`);
 }
 
 function nativeDir(): string {
   for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, 'native', 'fused-simd128.wasm'))) return path.join(dir, 'native');
-    if (path.dirname(dir) === dir) throw new Error('native/fused-simd128.wasm is missing from the installation');
+    if (existsSync(path.join(dir, "native", "fused-simd128.wasm"))) return path.join(dir, "native");
+    if (path.dirname(dir) === dir) throw new Error("native/fused-simd128.wasm is missing from the installation");
   }
 }
 
@@ -45,7 +45,7 @@ let flagsSet = false;
 function setEngineFlags(): void {
   if (flagsSet) return;
   flagsSet = true;
-  v8.setFlagsFromString('--no-wasm-lazy-compilation');
-  v8.setFlagsFromString('--no-wasm-dynamic-tiering');
-  if (Number(process.versions.node.split('.')[0]) < 22) v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+  v8.setFlagsFromString("--no-wasm-lazy-compilation");
+  v8.setFlagsFromString("--no-wasm-dynamic-tiering");
+  if (Number(process.versions.node.split(".")[0]) < 22) v8.setFlagsFromString("--experimental-wasm-relaxed-simd");
 }

@@ -1,6 +1,6 @@
 // The optimizers' per-step scalars, computed in float32 as tfjs's optimizers compute them (their
 // defaults: tf.train.adam(lr) and so on), and the kernel that applies each.
-import type { OptimizerName } from '../types';
+import type { OptimizerName } from "../types";
 
 const f = Math.fround;
 /** tfjs's backend epsilon for float32 backends, the optimizers' default. */
@@ -19,14 +19,14 @@ export interface OptimizerSpec {
 export function optimizerSpec(name: OptimizerName, learningRate: number): OptimizerSpec {
   const negLr = f(-learningRate);
   switch (name) {
-    case 'sgd':
-      return { kernel: 'sgd', slots: [], scalars: 1, next: () => [negLr] };
-    case 'adam': {
+    case "sgd":
+      return { kernel: "sgd", slots: [], scalars: 1, next: () => [negLr] };
+    case "adam": {
       const [b1, b2] = [0.9, 0.999];
       let acc1 = f(b1);
       let acc2 = f(b2);
       return {
-        kernel: 'adam',
+        kernel: "adam",
         slots: [0, 0],
         scalars: 8,
         next: () => {
@@ -37,11 +37,11 @@ export function optimizerSpec(name: OptimizerName, learningRate: number): Optimi
         },
       };
     }
-    case 'adamax': {
+    case "adamax": {
       const [b1, b2] = [0.9, 0.999];
       let acc1 = f(b1);
       return {
-        kernel: 'adamax',
+        kernel: "adamax",
         slots: [0, 0],
         scalars: 5,
         next: () => {
@@ -51,12 +51,12 @@ export function optimizerSpec(name: OptimizerName, learningRate: number): Optimi
         },
       };
     }
-    case 'rmsprop':
-      return { kernel: 'rmsprop', slots: [0, 0], scalars: 5, next: () => [0.9, 1 - 0.9, 0, learningRate, EPSILON] };
-    case 'adagrad':
-      return { kernel: 'adagrad', slots: [0.1], scalars: 2, next: () => [EPSILON, negLr] };
-    case 'adadelta':
-      return { kernel: 'adadelta', slots: [0, 0], scalars: 4, next: () => [0.95, 1 - 0.95, EPSILON, negLr] };
+    case "rmsprop":
+      return { kernel: "rmsprop", slots: [0, 0], scalars: 5, next: () => [0.9, 1 - 0.9, 0, learningRate, EPSILON] };
+    case "adagrad":
+      return { kernel: "adagrad", slots: [0.1], scalars: 2, next: () => [EPSILON, negLr] };
+    case "adadelta":
+      return { kernel: "adadelta", slots: [0, 0], scalars: 4, next: () => [0.95, 1 - 0.95, EPSILON, negLr] };
     default: {
       const unknown: never = name;
       throw new Error(`Unknown optimizer "${String(unknown)}"`);

@@ -2,8 +2,8 @@
 // list of kernel calls; every thread makes every call with its own index (each kernel does its
 // share) and all meet at a barrier after each call. Workers wait between programs in the same
 // barrier, so starting one costs a wake-up, not a message.
-import { MessageChannel, Worker } from 'node:worker_threads';
-import { fusedModule, type Variant } from './module';
+import { MessageChannel, Worker } from "node:worker_threads";
+import { fusedModule, type Variant } from "./module";
 
 /** One kernel call: the export's name and its arguments after (thread index, thread count). */
 export interface Call {
@@ -22,7 +22,12 @@ const PAGE = 65536;
 const SPINS = 20000;
 const STOP = -1;
 
-type Exports = Record<string, (...args: number[]) => void> & { __heap_base: WebAssembly.Global; set_stack(top: number): void; product_work_floats(): number; winograd_work_floats(c: number, co: number, m: number): number };
+type Exports = Record<string, (...args: number[]) => void> & {
+  __heap_base: WebAssembly.Global;
+  set_stack(top: number): void;
+  product_work_floats(): number;
+  winograd_work_floats(c: number, co: number, m: number): number;
+};
 
 // The same barrier runs on the main thread and in the workers, as source text there: so it names
 // the control words by number (0 COUNT, 1 GENERATION, 3 FAILED), nothing from outside itself.
@@ -36,7 +41,7 @@ function barrier(control: Int32Array, threads: number, spins: number): void {
   }
   for (let i = 0; i < spins; i++) if (Atomics.load(control, 1) !== generation) return;
   while (Atomics.load(control, 1) === generation) {
-    if (Atomics.load(control, 3)) throw new Error('a kernel failed on another thread');
+    if (Atomics.load(control, 3)) throw new Error("a kernel failed on another thread");
     Atomics.wait(control, 1, generation, 50);
   }
 }
@@ -107,7 +112,7 @@ export class FusedRuntime {
         workerData: { module, memory: this.memory, tid, threads, stackTop, controlAt, port: port2, spins: SPINS },
         transferList: [port2],
       });
-      worker.on('error', (err) => {
+      worker.on("error", (err) => {
         this.failure ??= err;
       });
       worker.unref();
@@ -154,7 +159,8 @@ export class FusedRuntime {
   /** Registers a program with every thread; returns its id for `run`. */
   define(calls: Call[]): number {
     const id = this.programs.length;
-    for (const { kernel } of calls) if (typeof this.kernels[kernel] !== 'function') throw new Error(`no kernel ${kernel}`);
+    for (const { kernel } of calls)
+      if (typeof this.kernels[kernel] !== "function") throw new Error(`no kernel ${kernel}`);
     this.definitions.push(calls);
     this.programs.push(calls.map(({ kernel, args }) => this.kernels[kernel].bind(null, 0, this.threads, ...args)));
     for (const port of this.ports) port.postMessage({ id, calls });

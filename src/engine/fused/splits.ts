@@ -2,7 +2,7 @@
 // its batch there (gather.c) from image indices instead of JavaScript copying each batch in. Images
 // whose values are all k / 255 (every image file ArchLab reads) are kept as bytes: a quarter of the
 // memory, and the table maps each byte back to the very float the loader made of it.
-import type { FusedRuntime } from './runtime';
+import type { FusedRuntime } from "./runtime";
 
 /** A split in engine memory. */
 export interface EngineSplit {
@@ -68,7 +68,17 @@ export class SplitGather {
   /** The next step gathers images `indices` (written at `indicesAt`) of `split`. */
   select(split: EngineSplit, indices: ArrayLike<number>, indicesAt: number): void {
     this.rt.u32(indicesAt, indices.length).set(indices);
-    this.rt.i32(this.descriptor, GATHER_WORDS).set([split.bytes ? GATHER_BYTES : GATHER_FLOATS, split.images, split.labels, this.table, indicesAt, indices.length, split.size]);
+    this.rt
+      .i32(this.descriptor, GATHER_WORDS)
+      .set([
+        split.bytes ? GATHER_BYTES : GATHER_FLOATS,
+        split.images,
+        split.labels,
+        this.table,
+        indicesAt,
+        indices.length,
+        split.size,
+      ]);
   }
 
   /** The next step's batch is written in place. */

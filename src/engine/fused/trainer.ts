@@ -1,14 +1,14 @@
 // The fused engine's trainer: a tfjs model's weights copied into WebAssembly memory, trained there
 // by whole-step kernel programs, and copied back into the model when asked (syncModel).
-import { tensor } from '@tensorflow/tfjs-core';
-import type { LayersModel } from '@tensorflow/tfjs-layers';
-import type { OptimizerName } from '../types';
-import { readGraph, type FusedGraph } from './graph';
-import { lowerPlan, type LayerParams, type Plan, type Shared } from './lower';
-import type { Variant } from './module';
-import { optimizerSpec, type OptimizerSpec } from './optimizer';
-import { FusedRuntime } from './runtime';
-import { SplitGather, type EngineSplit } from './splits';
+import { tensor } from "@tensorflow/tfjs-core";
+import type { LayersModel } from "@tensorflow/tfjs-layers";
+import type { OptimizerName } from "../types";
+import { readGraph, type FusedGraph } from "./graph";
+import { lowerPlan, type LayerParams, type Plan, type Shared } from "./lower";
+import type { Variant } from "./module";
+import { optimizerSpec, type OptimizerSpec } from "./optimizer";
+import { FusedRuntime } from "./runtime";
+import { SplitGather, type EngineSplit } from "./splits";
 
 export interface FusedOptions {
   optimizer: OptimizerName;
@@ -51,7 +51,10 @@ export class FusedTrainer {
       // so a parameter's gradient and slots are at fixed distances from it.
       // Dense and Conv2D: kernel, bias; BatchNormalization: gamma, beta (then its moving statistics, apart).
       const counts = this.graph.layers.map((layer) => {
-        const weights = layer.kind === 'dense' || layer.kind === 'conv' || layer.kind === 'batchnorm' ? layer.source.getWeights() : [];
+        const weights =
+          layer.kind === "dense" || layer.kind === "conv" || layer.kind === "batchnorm"
+            ? layer.source.getWeights()
+            : [];
         return weights.slice(0, 2).map((w) => w.size);
       });
       const total = counts.flat().reduce((a, b) => a + b, 0);
@@ -61,8 +64,14 @@ export class FusedTrainer {
       let at = base;
       const params: (LayerParams | undefined)[] = counts.map(([kernelCount, biasCount = 0], index) => {
         if (kernelCount === undefined) return undefined;
-        const p: LayerParams = { kernel: at, kernelCount, bias: at + kernelCount * 4, biasCount, gradOffset: regionBytes };
-        if (this.graph.layers[index].kind === 'batchnorm') p.state = rt.alloc(biasCount * 2 * 4);
+        const p: LayerParams = {
+          kernel: at,
+          kernelCount,
+          bias: at + kernelCount * 4,
+          biasCount,
+          gradOffset: regionBytes,
+        };
+        if (this.graph.layers[index].kind === "batchnorm") p.state = rt.alloc(biasCount * 2 * 4);
         at += (kernelCount + biasCount) * 4;
         return p;
       });
@@ -73,7 +82,11 @@ export class FusedTrainer {
       this.gather = new SplitGather(rt);
       this.shared = {
         params,
-        optimizer: { kernel: this.optimizer.kernel, slotOffsets: this.optimizer.slots.map((_, i) => regionBytes * (2 + i)), scalars: this.optimizer.scalars },
+        optimizer: {
+          kernel: this.optimizer.kernel,
+          slotOffsets: this.optimizer.slots.map((_, i) => regionBytes * (2 + i)),
+          scalars: this.optimizer.scalars,
+        },
         stepSeed,
         metrics,
         gather: this.gather.address,
@@ -159,7 +172,9 @@ export class FusedTrainer {
    * model's order of trainable weights (kernel, then bias, layer by layer).
    */
   optimizerSlots(): Float32Array[][] {
-    return this.shared.optimizer.slotOffsets.map((offset) => this.optimizerSlotViews(offset).map((view) => view.slice()));
+    return this.shared.optimizer.slotOffsets.map((offset) =>
+      this.optimizerSlotViews(offset).map((view) => view.slice()),
+    );
   }
 
   /**
@@ -169,9 +184,12 @@ export class FusedTrainer {
    * in a run that never stopped.
    */
   loadOptimizerState(slots: Float32Array[][], steps: number): void {
-    if (this.step !== 0) throw new Error('The optimizer state can only be loaded before the first step');
+    if (this.step !== 0) throw new Error("The optimizer state can only be loaded before the first step");
     const offsets = this.shared.optimizer.slotOffsets;
-    if (slots.length !== offsets.length) throw new Error(`The saved optimizer state has ${slots.length} slots per weight, ${this.options.optimizer} has ${offsets.length}`);
+    if (slots.length !== offsets.length)
+      throw new Error(
+        `The saved optimizer state has ${slots.length} slots per weight, ${this.options.optimizer} has ${offsets.length}`,
+      );
     offsets.forEach((offset, s) => {
       const views = this.optimizerSlotViews(offset);
       if (slots[s].length !== views.length || views.some((view, i) => view.length !== slots[s][i].length)) {
@@ -189,8 +207,9 @@ export class FusedTrainer {
       if (!p) return;
       const current = layer.source.getWeights();
       const values = [this.rt.f32(p.kernel, p.kernelCount), this.rt.f32(p.bias, p.biasCount)];
-      if (p.state !== undefined) values.push(this.rt.f32(p.state, p.biasCount), this.rt.f32(p.state + p.biasCount * 4, p.biasCount));
-      const next = current.map((w, i) => tensor(values[i].slice(), w.shape, 'float32'));
+      if (p.state !== undefined)
+        values.push(this.rt.f32(p.state, p.biasCount), this.rt.f32(p.state + p.biasCount * 4, p.biasCount));
+      const next = current.map((w, i) => tensor(values[i].slice(), w.shape, "float32"));
       layer.source.setWeights(next);
       for (const t of next) t.dispose();
     });
@@ -227,7 +246,7 @@ export class FusedTrainer {
 
   // Plans of every batch size share one region: only one runs at a time and none keeps state.
   private plan(batch: number, train: boolean): Plan {
-    const key = `${train ? 'train' : 'infer'}:${batch}`;
+    const key = `${train ? "train" : "infer"}:${batch}`;
     let plan = this.plans.get(key);
     if (!plan) {
       const end = this.rt.mark();

@@ -34,7 +34,7 @@ export function callExtent(text: string, at: TextPosition): CallExtent | undefin
 
 function lineOffsets(text: string): number[] {
   const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
+  for (let i = 0; i < text.length; i++) if (text[i] === "\n") starts.push(i + 1);
   return starts;
 }
 
@@ -56,9 +56,9 @@ function calleeStart(text: string, offset: number): number {
   for (;;) {
     let j = i;
     while (j > 0 && /\s/.test(text[j - 1])) j--;
-    if (j === 0 || text[j - 1] !== '.') return i;
+    if (j === 0 || text[j - 1] !== ".") return i;
     j--;
-    if (j > 0 && text[j - 1] === '?') j--;
+    if (j > 0 && text[j - 1] === "?") j--;
     while (j > 0 && /\s/.test(text[j - 1])) j--;
     if (j === 0 || !NAME_CHAR.test(text[j - 1])) return i;
     while (j > 0 && NAME_CHAR.test(text[j - 1])) j--;
@@ -70,13 +70,13 @@ function calleeStart(text: string, offset: number): number {
 function openingParen(text: string, offset: number): number | undefined {
   for (let i = offset; i < text.length; i++) {
     const c = text[i];
-    if (c === '(') return i;
-    if (!NAME_CHAR.test(c) && c !== '.' && c !== '?' && !/\s/.test(c)) return undefined;
+    if (c === "(") return i;
+    if (!NAME_CHAR.test(c) && c !== "." && c !== "?" && !/\s/.test(c)) return undefined;
   }
   return undefined;
 }
 
-const CLOSERS: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
+const CLOSERS: Record<string, string> = { "(": ")", "[": "]", "{": "}" };
 
 /** The index of the bracket closing the one at `open`, skipping strings, templates and comments. */
 function matchingClose(text: string, open: number): number | undefined {
@@ -86,13 +86,13 @@ function matchingClose(text: string, open: number): number | undefined {
   while (i < text.length) {
     const c = text[i];
     const next = text[i + 1];
-    if (c === '/' && next === '/') {
-      const eol = text.indexOf('\n', i);
+    if (c === "/" && next === "/") {
+      const eol = text.indexOf("\n", i);
       i = eol < 0 ? text.length : eol;
       continue;
     }
-    if (c === '/' && next === '*') {
-      const close = text.indexOf('*/', i + 2);
+    if (c === "/" && next === "*") {
+      const close = text.indexOf("*/", i + 2);
       i = close < 0 ? text.length : close + 2;
       continue;
     }
@@ -100,19 +100,19 @@ function matchingClose(text: string, open: number): number | undefined {
       i = endOfString(text, i, c);
       continue;
     }
-    if (c === '`') {
+    if (c === "`") {
       const resumed = endOfTemplatePart(text, i + 1);
-      if (resumed.opensExpression) stack.push('`');
+      if (resumed.opensExpression) stack.push("`");
       i = resumed.index;
       continue;
     }
     if (CLOSERS[c]) stack.push(CLOSERS[c]);
-    else if (c === ')' || c === ']' || c === '}') {
+    else if (c === ")" || c === "]" || c === "}") {
       const expected = stack.pop();
-      if (expected === '`' && c === '}') {
+      if (expected === "`" && c === "}") {
         // Back inside the template literal after its `${...}`.
         const resumed = endOfTemplatePart(text, i + 1);
-        if (resumed.opensExpression) stack.push('`');
+        if (resumed.opensExpression) stack.push("`");
         i = resumed.index;
         continue;
       }
@@ -126,8 +126,8 @@ function matchingClose(text: string, open: number): number | undefined {
 
 function endOfString(text: string, start: number, quote: string): number {
   for (let i = start + 1; i < text.length; i++) {
-    if (text[i] === '\\') i++;
-    else if (text[i] === quote || text[i] === '\n') return i + 1;
+    if (text[i] === "\\") i++;
+    else if (text[i] === quote || text[i] === "\n") return i + 1;
   }
   return text.length;
 }
@@ -135,9 +135,9 @@ function endOfString(text: string, start: number, quote: string): number {
 /** From inside a template literal: to just after its closing backtick, or after a `${`. */
 function endOfTemplatePart(text: string, start: number): { index: number; opensExpression: boolean } {
   for (let i = start; i < text.length; i++) {
-    if (text[i] === '\\') i++;
-    else if (text[i] === '`') return { index: i + 1, opensExpression: false };
-    else if (text[i] === '$' && text[i + 1] === '{') return { index: i + 2, opensExpression: true };
+    if (text[i] === "\\") i++;
+    else if (text[i] === "`") return { index: i + 1, opensExpression: false };
+    else if (text[i] === "$" && text[i + 1] === "{") return { index: i + 2, opensExpression: true };
   }
   return { index: text.length, opensExpression: false };
 }

@@ -1,5 +1,5 @@
-import * as path from 'node:path';
-import type { RunError } from '../types';
+import * as path from "node:path";
+import type { RunError } from "../types";
 
 /**
  * A problem in a model file. `line` and `column` are 1-based, as editors and compilers print them;
@@ -12,7 +12,7 @@ export class ModelFileError extends Error {
 
   constructor(reason: string, file: string, line?: number, column?: number) {
     super(`${displayLocation(file, line, column)}: ${reason}`);
-    this.name = 'ModelFileError';
+    this.name = "ModelFileError";
     this.file = file;
     this.line = line;
     this.column = column;
@@ -21,7 +21,7 @@ export class ModelFileError extends Error {
 
 function displayLocation(file: string, line?: number, column?: number): string {
   const relative = path.relative(process.cwd(), file);
-  const shown = relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+  const shown = relative && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : file;
   if (line === undefined) return shown;
   return column === undefined ? `${shown}:${line}` : `${shown}:${line}:${column}`;
 }

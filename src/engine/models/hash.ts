@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
-import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { nestedModel } from './nested';
+import { createHash } from "node:crypto";
+import type { LayersModel } from "@tensorflow/tfjs-layers";
+import { nestedModel } from "./nested";
 
 /**
  * sha256 of the model topology (layer classes and configs, no weights). tfjs names layers from a
@@ -12,7 +12,7 @@ export function architectureHash(model: LayersModel): string {
   collectNames(model, names);
   const json = model.toJSON(null, false) as { class_name: unknown; config: unknown };
   const topology = renameDeep({ class_name: json.class_name, config: json.config }, names);
-  return createHash('sha256').update(JSON.stringify(topology)).digest('hex');
+  return createHash("sha256").update(JSON.stringify(topology)).digest("hex");
 }
 
 function collectNames(model: LayersModel, names: Map<string, string>): void {
@@ -25,9 +25,9 @@ function collectNames(model: LayersModel, names: Map<string, string>): void {
 }
 
 function renameDeep(value: unknown, names: Map<string, string>): unknown {
-  if (typeof value === 'string') return names.get(value) ?? value;
+  if (typeof value === "string") return names.get(value) ?? value;
   if (Array.isArray(value)) return value.map((item) => renameDeep(item, names));
-  if (value && typeof value === 'object') {
+  if (value && typeof value === "object") {
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, renameDeep(item, names)]));
   }
   return value;

@@ -1,6 +1,6 @@
-import type { DatasetInfo, ModelSummary } from '../types';
+import type { DatasetInfo, ModelSummary } from "../types";
 
-const show = (shape: readonly number[]): string => `[${shape.join(',')}]`;
+const show = (shape: readonly number[]): string => `[${shape.join(",")}]`;
 
 /**
  * An error message when the model has a shape problem, cannot take the dataset's images or does not

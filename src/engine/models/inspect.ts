@@ -1,10 +1,10 @@
-import type { Tf } from '../tf';
-import { HyperparameterSet } from '../sweep/hp';
-import { sweptModels } from '../sweep/spec';
-import type { ModelSummary, ParamValue, RunError, TrainingExport } from '../types';
-import { toRunError } from './errors';
-import { loadModelFile } from './load';
-import { summarizeModel } from './summary';
+import type { Tf } from "../tf";
+import { HyperparameterSet } from "../sweep/hp";
+import { sweptModels } from "../sweep/spec";
+import type { ModelSummary, ParamValue, RunError, TrainingExport } from "../types";
+import { toRunError } from "./errors";
+import { loadModelFile } from "./load";
+import { summarizeModel } from "./summary";
 
 export interface InspectedModel {
   name: string;
@@ -33,7 +33,9 @@ export async function inspectModelFile(file: string, tf: Tf, content?: string): 
   const swept = sweptModels(loaded.sweep);
   const models = loaded.architectures.map((architecture): InspectedModel => {
     const hp = new HyperparameterSet();
-    const space = architecture.takesHyperparameters ? { hyperparameters: hp.values, sweepable: swept.includes(architecture.name) } : {};
+    const space = architecture.takesHyperparameters
+      ? { hyperparameters: hp.values, sweepable: swept.includes(architecture.name) }
+      : {};
     try {
       const model = architecture.build(hp);
       try {

@@ -2,10 +2,10 @@
 // it was called, so every layer of a built model knows its line. Errors thrown while a layer is
 // connected (a Sequential adding it, `layer.apply(x)`) are tagged with that layer, so a shape error
 // is reported at the layer that broke rather than at `tf.sequential(...)`.
-import type { Tf } from '../tf';
-import { captureSite, type Site } from './sites';
+import type { Tf } from "../tf";
+import { captureSite, type Site } from "./sites";
 
-type Layer = InstanceType<Tf['layers']['Layer']>;
+type Layer = InstanceType<Tf["layers"]["Layer"]>;
 
 /** What a failed connection knows: the layer, the shapes it was given (without the batch axis). */
 export interface LayerFailure {
@@ -26,7 +26,7 @@ export function siteOfLayer(layer: object): Site | undefined {
 
 /** The layer (or factory call) an error of a model build came from. */
 export function failureOf(err: unknown): LayerFailure | undefined {
-  return typeof err === 'object' && err !== null ? failures.get(err) : undefined;
+  return typeof err === "object" && err !== null ? failures.get(err) : undefined;
 }
 
 export function instrumentTf(tf: Tf): Tf {
@@ -36,7 +36,7 @@ export function instrumentTf(tf: Tf): Tf {
   const layers: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(tf.layers)) {
     // Lower-case names are factories; the classes (Layer, RNN, RNNCell) are extended by user code.
-    layers[name] = typeof value === 'function' && /^[a-z]/.test(name) ? recordingFactory(value as Factory) : value;
+    layers[name] = typeof value === "function" && /^[a-z]/.test(name) ? recordingFactory(value as Factory) : value;
   }
   // Models are recorded too: a Sequential block used as a layer of a functional model.
   const namespace = Object.freeze({
@@ -71,14 +71,14 @@ function recordingFactory(create: Factory): Factory {
 /** A factory returns a layer, or (given tensors, as `concatenate([a, b])`) the layer's output. */
 function layerIn(result: unknown): object | undefined {
   const first: unknown = Array.isArray(result) ? result[0] : result;
-  if (typeof first !== 'object' || first === null) return undefined;
+  if (typeof first !== "object" || first === null) return undefined;
   const source = (first as { sourceLayer?: unknown }).sourceLayer;
-  if (typeof source === 'object' && source !== null) return source;
-  return typeof (first as { getClassName?: unknown }).getClassName === 'function' ? first : undefined;
+  if (typeof source === "object" && source !== null) return source;
+  return typeof (first as { getClassName?: unknown }).getClassName === "function" ? first : undefined;
 }
 
 function fail(err: unknown, failure: LayerFailure): void {
-  if (typeof err === 'object' && err !== null) failures.set(err, failure);
+  if (typeof err === "object" && err !== null) failures.set(err, failure);
 }
 
 let patched = false;
@@ -90,7 +90,9 @@ let patched = false;
 function tagConnectionErrors(tf: Tf): void {
   if (patched) return;
   patched = true;
-  const layerProto = tf.layers.Layer.prototype as unknown as { apply: (this: Layer, inputs: unknown, kwargs?: unknown) => unknown };
+  const layerProto = tf.layers.Layer.prototype as unknown as {
+    apply: (this: Layer, inputs: unknown, kwargs?: unknown) => unknown;
+  };
   const apply = layerProto.apply;
   layerProto.apply = function (inputs, kwargs) {
     try {

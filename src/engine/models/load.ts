@@ -1,18 +1,18 @@
 // Loads a model file: bundle, evaluate, then sort its exports into architectures and skipped ones.
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import * as path from 'node:path';
-import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { HyperparameterSet } from '../sweep/hp';
-import { sweptModels } from '../sweep/spec';
-import type { Tf } from '../tf';
-import type { TrainingExport } from '../types';
-import { bundleModelFile } from './bundle';
-import { ModelFileError } from './errors';
-import { executeBundle, type ExecutedModule } from './execute';
-import { inSourceOrder } from './order';
-import { modelMacs } from './summary';
-import { checkTrainingExport } from './training';
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import * as path from "node:path";
+import type { LayersModel } from "@tensorflow/tfjs-layers";
+import { HyperparameterSet } from "../sweep/hp";
+import { sweptModels } from "../sweep/spec";
+import type { Tf } from "../tf";
+import type { TrainingExport } from "../types";
+import { bundleModelFile } from "./bundle";
+import { ModelFileError } from "./errors";
+import { executeBundle, type ExecutedModule } from "./execute";
+import { inSourceOrder } from "./order";
+import { modelMacs } from "./summary";
+import { checkTrainingExport } from "./training";
 
 export interface Architecture {
   name: string;
@@ -51,23 +51,23 @@ export async function loadModelFile(file: string, tf: Tf, content?: string): Pro
   const skipped: { name: string; reason: string }[] = [];
   const swept = readSwept(exports.sweep, absolute);
   for (const name of inSourceOrder(Object.keys(exports), source)) {
-    if (name === 'training' || name === 'sweep') continue;
+    if (name === "training" || name === "sweep") continue;
     const verdict = judgeExport(name, exports[name], tf, module, swept.includes(name));
-    if ('architecture' in verdict) architectures.push(verdict.architecture);
+    if ("architecture" in verdict) architectures.push(verdict.architecture);
     else skipped.push({ name, reason: verdict.skipped });
   }
   if (architectures.length === 0) {
-    const why = skipped.map((s) => `${s.name}: ${s.reason}`).join('; ');
+    const why = skipped.map((s) => `${s.name}: ${s.reason}`).join("; ");
     throw new ModelFileError(
-      'no model exports: export a function that takes no arguments (or an hp object) and returns a tf.LayersModel' +
-        (why ? ` (skipped ${why})` : ''),
+      "no model exports: export a function that takes no arguments (or an hp object) and returns a tf.LayersModel" +
+        (why ? ` (skipped ${why})` : ""),
       absolute,
     );
   }
   return {
     file: absolute,
     source,
-    sha256: createHash('sha256').update(source).digest('hex'),
+    sha256: createHash("sha256").update(source).digest("hex"),
     architectures,
     skipped,
     training: readTraining(exports.training, absolute),
@@ -85,10 +85,10 @@ function readSwept(value: unknown, file: string): string[] {
 
 async function readSource(file: string): Promise<string> {
   try {
-    return await readFile(file, 'utf8');
+    return await readFile(file, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'model file not found' : `cannot read the model file (${code ?? String(err)})`;
+    const reason = code === "ENOENT" ? "model file not found" : `cannot read the model file (${code ?? String(err)})`;
     throw new ModelFileError(reason, file);
   }
 }
@@ -108,9 +108,10 @@ function readTraining(value: unknown, file: string): TrainingExport | undefined 
  * a model, or when it fails after using `hp` or has a sweep spec (then its error is the user's to see).
  */
 function judgeExport(name: string, value: unknown, tf: Tf, module: ExecutedModule, swept: boolean): Verdict {
-  if (typeof value !== 'function') return { skipped: `not a function (${describe(value)})` };
-  if (/^class\b/.test(Function.prototype.toString.call(value))) return { skipped: 'a class, not a function' };
-  if (value.length > 1) return { skipped: `takes ${value.length} arguments; an architecture takes none, or one hp object` };
+  if (typeof value !== "function") return { skipped: `not a function (${describe(value)})` };
+  if (/^class\b/.test(Function.prototype.toString.call(value))) return { skipped: "a class, not a function" };
+  if (value.length > 1)
+    return { skipped: `takes ${value.length} arguments; an architecture takes none, or one hp object` };
   const takesHyperparameters = value.length === 1;
   const factory = value as (hp?: HyperparameterSet) => unknown;
 
@@ -118,17 +119,25 @@ function judgeExport(name: string, value: unknown, tf: Tf, module: ExecutedModul
   const probe = new HyperparameterSet();
   // A helper of one argument (a layer of n units...) is no architecture: it never used the hp object.
   const helper = () => takesHyperparameters && !swept && probe.declared.size === 0;
-  const helperReason = 'takes 1 argument(s); an architecture takes none, or one hp object';
+  const helperReason = "takes 1 argument(s); an architecture takes none, or one hp object";
   try {
     result = factory(takesHyperparameters ? probe : undefined);
   } catch (err) {
     if (helper()) return { skipped: helperReason };
     const error = module.locate(err, `model ${name} failed to build: `);
-    return { architecture: { name, takesHyperparameters, build: () => { throw error; } } };
+    return {
+      architecture: {
+        name,
+        takesHyperparameters,
+        build: () => {
+          throw error;
+        },
+      },
+    };
   }
   if (isThenable(result)) {
     result.then(disposeQuietly, () => undefined);
-    return { skipped: 'returns a Promise; an architecture must build its model synchronously' };
+    return { skipped: "returns a Promise; an architecture must build its model synchronously" };
   }
   if (!(result instanceof tf.LayersModel)) {
     return { skipped: helper() ? helperReason : `returns ${describe(result)}, not a tf.LayersModel` };
@@ -145,7 +154,8 @@ function judgeExport(name: string, value: unknown, tf: Tf, module: ExecutedModul
       name,
       takesHyperparameters,
       macs,
-      build: (hp) => build(name, () => factory(takesHyperparameters ? (hp ?? new HyperparameterSet()) : undefined), tf, module),
+      build: (hp) =>
+        build(name, () => factory(takesHyperparameters ? (hp ?? new HyperparameterSet()) : undefined), tf, module),
     },
   };
 }
@@ -164,7 +174,7 @@ function build(name: string, factory: () => unknown, tf: Tf, module: ExecutedMod
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
+  return typeof (value as PromiseLike<unknown> | undefined)?.then === "function";
 }
 
 function disposeQuietly(value: unknown): void {
@@ -176,11 +186,11 @@ function disposeQuietly(value: unknown): void {
 }
 
 function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (value === undefined) return 'undefined';
+  if (value === null) return "null";
+  if (value === undefined) return "undefined";
   const className = (value as { getClassName?: () => string }).getClassName?.();
   if (className) return `a ${className}`;
-  if (Array.isArray(value)) return 'an array';
+  if (Array.isArray(value)) return "an array";
   const type = typeof value;
-  return type === 'object' ? 'an object' : `a ${type}`;
+  return type === "object" ? "an object" : `a ${type}`;
 }

@@ -19,7 +19,7 @@ const product = (dims: Shape): number => dims.reduce<number>((acc, d) => acc * (
 
 /** Splits a shape without batch dimension into spatial dims and channels. */
 function channels(shape: Shape, dataFormat: string | undefined): { spatial: Shape; channels: number } {
-  return dataFormat === 'channelsFirst'
+  return dataFormat === "channelsFirst"
     ? { spatial: shape.slice(1), channels: shape[0] ?? 1 }
     : { spatial: shape.slice(0, -1), channels: shape[shape.length - 1] ?? 1 };
 }
@@ -37,28 +37,28 @@ export function layerMacs(type: string, config: LayerConfig, input: Shape, outpu
   const outFormat = channels(output, config.dataFormat);
   const rank = outFormat.spatial.length;
   switch (type) {
-    case 'Dense':
+    case "Dense":
       // Applied to the last axis: every leading position does in * units.
       return product(input) * (config.units ?? 0);
-    case 'Conv1D':
-    case 'Conv2D':
-    case 'Conv3D':
+    case "Conv1D":
+    case "Conv2D":
+    case "Conv3D":
       return product(outFormat.spatial) * kernelArea(config, rank) * inFormat.channels * outFormat.channels;
-    case 'DepthwiseConv2D':
+    case "DepthwiseConv2D":
       return product(outFormat.spatial) * kernelArea(config, rank) * outFormat.channels;
-    case 'SeparableConv1D':
-    case 'SeparableConv2D': {
+    case "SeparableConv1D":
+    case "SeparableConv2D": {
       const depthwise = inFormat.channels * (config.depthMultiplier ?? 1);
       const positions = product(outFormat.spatial);
       return positions * kernelArea(config, rank) * depthwise + positions * depthwise * outFormat.channels;
     }
-    case 'Conv2DTranspose':
-    case 'Conv3DTranspose':
+    case "Conv2DTranspose":
+    case "Conv3DTranspose":
       // Each input position scatters a kernel-sized patch to every output channel.
       return product(inFormat.spatial) * kernelArea(config, rank) * inFormat.channels * outFormat.channels;
-    case 'SimpleRNN':
-    case 'GRU':
-    case 'LSTM': {
+    case "SimpleRNN":
+    case "GRU":
+    case "LSTM": {
       const [steps, features] = [input[0] ?? 1, input[input.length - 1] ?? 1];
       const units = config.units ?? 0;
       return RECURRENT_GATES[type] * steps * (features * units + units * units);

@@ -1,7 +1,7 @@
 // esbuild's CommonJS output lists exports alphabetically; users expect the order they wrote
 // (the study trains MLP, TinyCNN, CNN, StrongCNN in that order), so it is recovered from the source.
 
-const escape = (name: string): string => name.replace(/[$]/g, '\\$&');
+const escape = (name: string): string => name.replace(/[$]/g, "\\$&");
 
 function position(source: string, name: string): number {
   const declaration = new RegExp(

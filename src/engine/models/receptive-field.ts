@@ -2,7 +2,7 @@
 // and the step in input pixels between neighbouring output positions, composed layer by layer:
 // a window of k (dilation d) on a grid of step j grows the field by (k - 1)·d·j, and a stride s
 // multiplies the step by s. Merges take the largest of their inputs.
-import type { ReceptiveField } from '../types';
+import type { ReceptiveField } from "../types";
 
 export interface FieldConfig {
   kernelSize?: number | number[];
@@ -36,7 +36,9 @@ export function receptiveFieldOf(
   if (WINDOWED.test(type)) {
     const window = perAxis(config.kernelSize ?? config.poolSize, spatialRank, 1);
     // Pooling strides default to the pool size, convolution strides to 1.
-    const strides = perAxis(config.strides, spatialRank, config.poolSize !== undefined ? 0 : 1).map((s, axis) => s || window[axis]);
+    const strides = perAxis(config.strides, spatialRank, config.poolSize !== undefined ? 0 : 1).map(
+      (s, axis) => s || window[axis],
+    );
     return {
       size: input.size.map((size, axis) => size + (window[axis] - 1) * dilation[axis] * input.stride[axis]),
       stride: input.stride.map((step, axis) => step * strides[axis]),
@@ -60,5 +62,7 @@ export function receptiveFieldOf(
 
 /** The field of a model input: each position sees itself. */
 export function inputField(spatialRank: number): ReceptiveField | undefined {
-  return spatialRank > 0 ? { size: new Array<number>(spatialRank).fill(1), stride: new Array<number>(spatialRank).fill(1) } : undefined;
+  return spatialRank > 0
+    ? { size: new Array<number>(spatialRank).fill(1), stride: new Array<number>(spatialRank).fill(1) }
+    : undefined;
 }

@@ -1,14 +1,14 @@
 // Call sites in model files: the stack frames of a model bundle, captured when a layer is created,
 // and mapped back to the user's source through the bundle's inline source map.
-import { readFileSync } from 'node:fs';
-import type { SourceMap } from 'node:module';
-import * as path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { LayerLocation, SourceLocation } from '../types';
-import { callExtent } from './call-extent';
+import { readFileSync } from "node:fs";
+import type { SourceMap } from "node:module";
+import * as path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { LayerLocation, SourceLocation } from "../types";
+import { callExtent } from "./call-extent";
 
 /** The filename a bundle runs under: no real file has it, so its frames stand out from tfjs's. */
-export const BUNDLE_PREFIX = 'archlab-model:';
+export const BUNDLE_PREFIX = "archlab-model:";
 
 /** What maps one bundle's generated positions back to its sources. */
 export interface BundleSources {
@@ -60,13 +60,17 @@ export function captureSite(below: (...args: never[]) => unknown): Site | undefi
 export function siteOfStack(stack: string | undefined): Site | undefined {
   let sources: BundleSources | undefined;
   const frames: RawFrame[] = [];
-  for (const text of (stack ?? '').split('\n')) {
+  for (const text of (stack ?? "").split("\n")) {
     const match = FRAME.exec(text);
     if (!match) continue;
     const bundle = bundles.get(`${BUNDLE_PREFIX}${match[2]}`);
     if (!bundle || (sources && bundle !== sources)) continue;
     sources = bundle;
-    frames.push({ function: match[1]?.replace(/^(async |new )/, ''), line: Number(match[3]), column: Number(match[4]) });
+    frames.push({
+      function: match[1]?.replace(/^(async |new )/, ""),
+      line: Number(match[3]),
+      column: Number(match[4]),
+    });
   }
   return sources && frames.length ? { frames, sources } : undefined;
 }
@@ -116,7 +120,7 @@ export function sourcePath(baseDir: string, source: string): string {
 
 function original(sources: BundleSources, frame: RawFrame): SourceLocation | undefined {
   const entry = sources.sourceMap?.findEntry(frame.line - 1, frame.column - 1);
-  if (!entry || !('originalSource' in entry)) return undefined;
+  if (!entry || !("originalSource" in entry)) return undefined;
   return {
     file: sourcePath(sources.baseDir, entry.originalSource),
     line: entry.originalLine + 1,
@@ -127,7 +131,7 @@ function original(sources: BundleSources, frame: RawFrame): SourceLocation | und
 function sourceText(sources: BundleSources, file: string): string | undefined {
   if (!sources.texts.has(file)) {
     try {
-      sources.texts.set(file, readFileSync(file, 'utf8'));
+      sources.texts.set(file, readFileSync(file, "utf8"));
     } catch {
       return undefined;
     }

@@ -1,19 +1,24 @@
 // A run whose process went away before it could finish its record: every epoch it recorded stays,
 // the status says it did not end on its own.
-import type { RunRecord } from '../types';
-import { ownerGone } from './owner';
-import type { RunStore } from './store';
+import type { RunRecord } from "../types";
+import { ownerGone } from "./owner";
+import type { RunStore } from "./store";
 
 /** Why a run of the extension is interrupted: its trainer lost its window. */
-export const WINDOW_CLOSED = 'The VS Code window was closed or reloaded during the run.';
+export const WINDOW_CLOSED = "The VS Code window was closed or reloaded during the run.";
 
 export function interruptedRecord(record: RunRecord, reason: string, now = new Date()): RunRecord {
-  return { ...record, status: 'interrupted', finishedAt: record.finishedAt ?? now.toISOString(), error: { message: reason } };
+  return {
+    ...record,
+    status: "interrupted",
+    finishedAt: record.finishedAt ?? now.toISOString(),
+    error: { message: reason },
+  };
 }
 
 /** The record as interrupted when it is `running` but its owner is gone; else undefined. */
 export function orphanedRecord(record: RunRecord, now = new Date()): RunRecord | undefined {
-  if (record.status !== 'running') return undefined;
+  if (record.status !== "running") return undefined;
   const gone = ownerGone(record.owner, now.getTime());
   if (!gone) return undefined;
   const last = record.owner?.heartbeatAt;
@@ -45,7 +50,9 @@ export async function closeOrphanedRuns(store: RunStore, records?: RunRecord[]):
  * the stored record decides, so a run that completed while its last write went unseen stays completed.
  */
 export async function recheckRunning(store: RunStore, seen: RunRecord[]): Promise<RunRecord[]> {
-  const stored = (await Promise.all(seen.map((record) => store.get(record.id)))).filter((record) => record !== undefined);
-  const ended = stored.filter((record) => record.status !== 'running');
+  const stored = (await Promise.all(seen.map((record) => store.get(record.id)))).filter(
+    (record) => record !== undefined,
+  );
+  const ended = stored.filter((record) => record.status !== "running");
   return [...ended, ...(await closeOrphanedRuns(store, stored))];
 }

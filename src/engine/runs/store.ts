@@ -1,16 +1,16 @@
 // The run store: one versioned JSON record per run in <root>/.archlab/runs. The extension's panel,
 // the trainer child and the CLI all read and write runs through this class.
-import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { RUN_SCHEMA_VERSION, type RunAnnotations, type RunRecord } from '../types';
-import { currentOwner, HEARTBEAT_MS } from './owner';
-import { StoreWriteError } from './write-error';
-import { annotationsProblem, checkRecord, mergeAnnotations } from './validate';
+import { randomBytes } from "node:crypto";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { RUN_SCHEMA_VERSION, type RunAnnotations, type RunRecord } from "../types";
+import { currentOwner, HEARTBEAT_MS } from "./owner";
+import { StoreWriteError } from "./write-error";
+import { annotationsProblem, checkRecord, mergeAnnotations } from "./validate";
 
-const RECORD_EXT = '.json';
+const RECORD_EXT = ".json";
 // Temp files start with a dot so that a write interrupted before its rename is never listed.
-const TEMP_PREFIX = '.tmp-';
+const TEMP_PREFIX = ".tmp-";
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 export class RunStore {
@@ -25,10 +25,10 @@ export class RunStore {
     readonly root: string,
     runsDir?: string,
   ) {
-    this.runsDir = runsDir ?? join(root, '.archlab', 'runs');
+    this.runsDir = runsDir ?? join(root, ".archlab", "runs");
     // Always the workspace's own .archlab: a runs folder elsewhere holds records only. Run ids are
     // unique, so stores with different runs folders can share it.
-    this.modelsDir = join(root, '.archlab', 'models');
+    this.modelsDir = join(root, ".archlab", "models");
   }
 
   /** The folder of a run's trained model (which may not exist). */
@@ -40,9 +40,14 @@ export class RunStore {
   /** A sortable, filesystem-safe id, e.g. "20261125-041200-123-tinycnn-3f9a" (UTC time). */
   newRunId(model: string, now = new Date()): string {
     const iso = now.toISOString(); // 2026-11-25T04:12:00.123Z
-    const stamp = `${iso.slice(0, 10).replaceAll('-', '')}-${iso.slice(11, 19).replaceAll(':', '')}-${iso.slice(20, 23)}`;
-    const slug = model.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'model';
-    return `${stamp}-${slug}-${randomBytes(2).toString('hex')}`;
+    const stamp = `${iso.slice(0, 10).replaceAll("-", "")}-${iso.slice(11, 19).replaceAll(":", "")}-${iso.slice(20, 23)}`;
+    const slug =
+      model
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, "-")
+        .replace(/^-+|-+$/g, "")
+        .slice(0, 40) || "model";
+    return `${stamp}-${slug}-${randomBytes(2).toString("hex")}`;
   }
 
   /**
@@ -56,7 +61,7 @@ export class RunStore {
   async save(record: RunRecord): Promise<void> {
     clearInterval(this.heartbeats.get(record.id));
     this.heartbeats.delete(record.id);
-    if (record.status === 'running') {
+    if (record.status === "running") {
       record.owner = currentOwner();
       const beat = setInterval(() => {
         record.owner = currentOwner();
@@ -86,19 +91,23 @@ export class RunStore {
     const { id } = record;
     const target = this.pathOf(id);
     const kept = record.annotations === undefined ? (await this.get(id))?.annotations : undefined;
-    const text = JSON.stringify({ ...record, ...(kept && { annotations: kept }), schemaVersion: RUN_SCHEMA_VERSION }, null, 1);
+    const text = JSON.stringify(
+      { ...record, ...(kept && { annotations: kept }), schemaVersion: RUN_SCHEMA_VERSION },
+      null,
+      1,
+    );
     try {
       await mkdir(this.runsDir, { recursive: true });
     } catch (err) {
-      throw new StoreWriteError(this.runsDir, err, 'folder');
+      throw new StoreWriteError(this.runsDir, err, "folder");
     }
-    const temp = join(this.runsDir, `${TEMP_PREFIX}${id}-${process.pid}-${randomBytes(4).toString('hex')}`);
+    const temp = join(this.runsDir, `${TEMP_PREFIX}${id}-${process.pid}-${randomBytes(4).toString("hex")}`);
     try {
-      await writeFile(temp, text, 'utf8');
+      await writeFile(temp, text, "utf8");
       await rename(temp, target);
     } catch (err) {
       await rm(temp, { force: true }).catch(() => undefined);
-      throw new StoreWriteError(target, err, 'record');
+      throw new StoreWriteError(target, err, "record");
     }
   }
 
@@ -109,16 +118,17 @@ export class RunStore {
       names = await readdir(this.runsDir);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return { records: [], warnings: [] };
-      if (code === 'ENOTDIR') throw new Error(`The runs folder ${this.runsDir} is a file, not a folder`, { cause: err });
+      if (code === "ENOENT") return { records: [], warnings: [] };
+      if (code === "ENOTDIR")
+        throw new Error(`The runs folder ${this.runsDir} is a file, not a folder`, { cause: err });
       throw err;
     }
     const records: RunRecord[] = [];
     const warnings: string[] = [];
     for (const name of names) {
-      if (!name.endsWith(RECORD_EXT) || name.startsWith('.')) continue;
+      if (!name.endsWith(RECORD_EXT) || name.startsWith(".")) continue;
       const result = await this.read(join(this.runsDir, name));
-      if (typeof result === 'string') warnings.push(`Skipped run record ${name}: ${result}`);
+      if (typeof result === "string") warnings.push(`Skipped run record ${name}: ${result}`);
       else records.push(result);
     }
     records.sort(newestFirst);
@@ -129,7 +139,7 @@ export class RunStore {
   async get(id: string): Promise<RunRecord | undefined> {
     if (!SAFE_ID.test(id)) return undefined;
     const result = await this.read(this.pathOf(id));
-    return typeof result === 'string' ? undefined : result;
+    return typeof result === "string" ? undefined : result;
   }
 
   /** Changes a run's name, note or star and saves it; undefined when there is no such record. */
@@ -172,10 +182,10 @@ export class RunStore {
   private async read(path: string): Promise<RunRecord | string> {
     let text: string;
     try {
-      text = await readFile(path, 'utf8');
+      text = await readFile(path, "utf8");
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      return code === 'ENOENT' ? 'not found' : `cannot be read (${code ?? String(err)})`;
+      return code === "ENOENT" ? "not found" : `cannot be read (${code ?? String(err)})`;
     }
     let data: unknown;
     try {

@@ -1,30 +1,43 @@
 // The study's results table (Model, Params, Test accuracy, Loss, Learning time, Backend) as aligned
 // text for a terminal, Markdown for notes, or CSV (with more columns) for spreadsheets. A run's own
 // name and star show in its Model cell, and its note in a Note column when any run has one.
-import type { BackendInfo, RunRecord } from '../types';
-import { continuedText } from './continued';
+import type { BackendInfo, RunRecord } from "../types";
+import { continuedText } from "./continued";
 
-export type TableFormat = 'text' | 'markdown' | 'csv';
+export type TableFormat = "text" | "markdown" | "csv";
 
-const HEADERS = ['Model', 'Params', 'Test accuracy', 'Loss', 'Learning time', 'Backend'];
-const CSV_EXTRA_HEADERS = ['File', 'Status', 'Epochs', 'Started', 'Run id', 'Name', 'Starred', 'Note', 'Continued from', 'From epoch'];
+const HEADERS = ["Model", "Params", "Test accuracy", "Loss", "Learning time", "Backend"];
+const CSV_EXTRA_HEADERS = [
+  "File",
+  "Status",
+  "Epochs",
+  "Started",
+  "Run id",
+  "Name",
+  "Starred",
+  "Note",
+  "Continued from",
+  "From epoch",
+];
 // Columns holding numbers are right-aligned in text and Markdown.
 const NUMERIC = [false, true, true, true, true, false];
 
-const thousands = new Intl.NumberFormat('en-US');
+const thousands = new Intl.NumberFormat("en-US");
 
 export function resultsTable(records: RunRecord[], format: TableFormat): string {
   switch (format) {
-    case 'text':
-    case 'markdown': {
+    case "text":
+    case "markdown": {
       const notes = records.some((r) => r.annotations?.note);
-      const headers = notes ? [...HEADERS, 'Note'] : HEADERS;
+      const headers = notes ? [...HEADERS, "Note"] : HEADERS;
       const numeric = notes ? [...NUMERIC, false] : NUMERIC;
       // A note's lines become one cell.
-      const rows = records.map((r) => (notes ? [...displayRow(r), (r.annotations?.note ?? '').replace(/\s*\n\s*/g, ' / ')] : displayRow(r)));
-      return format === 'text' ? alignedText(headers, rows, numeric) : markdownTable(headers, rows, numeric);
+      const rows = records.map((r) =>
+        notes ? [...displayRow(r), (r.annotations?.note ?? "").replace(/\s*\n\s*/g, " / ")] : displayRow(r),
+      );
+      return format === "text" ? alignedText(headers, rows, numeric) : markdownTable(headers, rows, numeric);
     }
-    case 'csv':
+    case "csv":
       return csvTable(records);
     default: {
       const unknown: never = format;
@@ -35,7 +48,7 @@ export function resultsTable(records: RunRecord[], format: TableFormat): string 
 
 /** "wasm-fused (2 threads)" for the fused engine, "tfjs-wasm (2 threads)", "tfjs-tensorflow" otherwise. */
 export function backendLabel(backend: BackendInfo): string {
-  const name = backend.engine === 'wasm-fused' ? 'wasm-fused' : `tfjs-${backend.name}`;
+  const name = backend.engine === "wasm-fused" ? "wasm-fused" : `tfjs-${backend.name}`;
   return backend.threads && backend.threads > 1 ? `${name} (${backend.threads} threads)` : name;
 }
 
@@ -43,17 +56,17 @@ export function backendLabel(backend: BackendInfo): string {
  * "★ small and good (TinyCNN)" for a starred run named by its user, the model name alone otherwise;
  * a continued run says from where: "TinyCNN (continued from …3f9a at epoch 2)".
  */
-export function modelLabel(record: Pick<RunRecord, 'model' | 'annotations' | 'parent'>): string {
+export function modelLabel(record: Pick<RunRecord, "model" | "annotations" | "parent">): string {
   const { name, starred } = record.annotations ?? {};
   const continued = continuedText(record);
-  return `${starred ? '★ ' : ''}${name ? `${name} (${record.model})` : record.model}${continued ? ` (${continued})` : ''}`;
+  return `${starred ? "★ " : ""}${name ? `${name} (${record.model})` : record.model}${continued ? ` (${continued})` : ""}`;
 }
 
 function displayRow(record: RunRecord): string[] {
-  const params = record.summary ? thousands.format(record.summary.params.total) : '-';
+  const params = record.summary ? thousands.format(record.summary.params.total) : "-";
   const results = record.results;
   if (!results) {
-    return [modelLabel(record), params, record.status, '-', '-', backendLabel(record.backend)];
+    return [modelLabel(record), params, record.status, "-", "-", backendLabel(record.backend)];
   }
   return [
     modelLabel(record),
@@ -71,17 +84,17 @@ export function alignedText(headers: string[], rows: string[][], numeric: boolea
   const line = (cells: string[]) =>
     cells
       .map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])))
-      .join('  ')
+      .join("  ")
       .trimEnd();
-  const rule = widths.map((w) => '-'.repeat(w)).join('  ');
-  return [line(headers), rule, ...rows.map(line)].join('\n') + '\n';
+  const rule = widths.map((w) => "-".repeat(w)).join("  ");
+  return [line(headers), rule, ...rows.map(line)].join("\n") + "\n";
 }
 
 function markdownTable(headers: string[], rows: string[][], numeric: boolean[]): string {
-  const escape = (cell: string) => cell.replaceAll('|', '\\|');
-  const line = (cells: string[]) => `| ${cells.map(escape).join(' | ')} |`;
-  const rule = `|${numeric.map((n) => (n ? ' ---: ' : ' --- ')).join('|')}|`;
-  return [line(headers), rule, ...rows.map(line)].join('\n') + '\n';
+  const escape = (cell: string) => cell.replaceAll("|", "\\|");
+  const line = (cells: string[]) => `| ${cells.map(escape).join(" | ")} |`;
+  const rule = `|${numeric.map((n) => (n ? " ---: " : " --- ")).join("|")}|`;
+  return [line(headers), rule, ...rows.map(line)].join("\n") + "\n";
 }
 
 // CSV keeps numbers plain (no separators, no units) so spreadsheets read them as numbers.
@@ -90,25 +103,32 @@ function csvTable(records: RunRecord[]): string {
     const results = record.results;
     return [
       record.model,
-      record.summary ? String(record.summary.params.total) : '',
-      results ? (results.testAccuracy * 100).toFixed(2) : '',
-      results ? results.testLoss.toFixed(4) : '',
-      results ? results.learningTimeSec.toFixed(2) : '',
+      record.summary ? String(record.summary.params.total) : "",
+      results ? (results.testAccuracy * 100).toFixed(2) : "",
+      results ? results.testLoss.toFixed(4) : "",
+      results ? results.learningTimeSec.toFixed(2) : "",
       backendLabel(record.backend),
       record.file,
       record.status,
       String(record.epochs.length),
       record.startedAt,
       record.id,
-      record.annotations?.name ?? '',
-      record.annotations?.starred ? 'yes' : '',
-      record.annotations?.note ?? '',
-      record.parent?.id ?? '',
-      record.parent ? String(record.parent.epochs) : '',
+      record.annotations?.name ?? "",
+      record.annotations?.starred ? "yes" : "",
+      record.annotations?.note ?? "",
+      record.parent?.id ?? "",
+      record.parent ? String(record.parent.epochs) : "",
     ];
   });
-  const headers = [...HEADERS.slice(0, 2), 'Test accuracy (%)', 'Loss', 'Learning time (s)', 'Backend', ...CSV_EXTRA_HEADERS];
-  return [headers, ...rows].map((cells) => cells.map(csvCell).join(',')).join('\n') + '\n';
+  const headers = [
+    ...HEADERS.slice(0, 2),
+    "Test accuracy (%)",
+    "Loss",
+    "Learning time (s)",
+    "Backend",
+    ...CSV_EXTRA_HEADERS,
+  ];
+  return [headers, ...rows].map((cells) => cells.map(csvCell).join(",")).join("\n") + "\n";
 }
 
 function csvCell(cell: string): string {

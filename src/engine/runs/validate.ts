@@ -1,26 +1,33 @@
 // Checks that parsed JSON is a run record this version can use. Deliberately shallow: the fields
 // every reader relies on are checked, the rest is trusted (records are written by ArchLab itself),
 // except what people type (annotations), whose every field is checked.
-import { ANNOTATION_LIMITS, RUN_SCHEMA_VERSION, RUN_STATUSES, type RunAnnotations, type RunRecord, type RunStatus } from '../types';
+import {
+  ANNOTATION_LIMITS,
+  RUN_SCHEMA_VERSION,
+  RUN_STATUSES,
+  type RunAnnotations,
+  type RunRecord,
+  type RunStatus,
+} from "../types";
 
 /** Versions this ArchLab reads; older ones are upgraded on reading. */
 const READABLE_VERSIONS: unknown[] = [1, RUN_SCHEMA_VERSION];
 
 /** The record, or why it is not usable. */
 export function checkRecord(data: unknown): RunRecord | string {
-  if (!isObject(data)) return 'not a run record (expected a JSON object)';
+  if (!isObject(data)) return "not a run record (expected a JSON object)";
   const version = data.schemaVersion;
-  if (version === undefined) return 'not a run record (no schemaVersion)';
+  if (version === undefined) return "not a run record (no schemaVersion)";
   if (!READABLE_VERSIONS.includes(version)) {
     return `unknown schema version ${JSON.stringify(version)} (this ArchLab reads version ${RUN_SCHEMA_VERSION}; was it written by a newer ArchLab?)`;
   }
-  for (const key of ['id', 'model', 'file', 'startedAt'] as const) {
-    if (typeof data[key] !== 'string') return `missing or invalid "${key}"`;
+  for (const key of ["id", "model", "file", "startedAt"] as const) {
+    if (typeof data[key] !== "string") return `missing or invalid "${key}"`;
   }
   if (!RUN_STATUSES.includes(data.status as RunStatus)) return `unknown status ${JSON.stringify(data.status)}`;
   if (!Array.isArray(data.epochs)) return 'missing or invalid "epochs"';
   if (!isObject(data.config) || !isObject(data.backend) || !isObject(data.source)) {
-    return 'missing config, backend or source';
+    return "missing config, backend or source";
   }
   if (data.annotations !== undefined) {
     const problem = annotationsProblem(data.annotations);
@@ -32,11 +39,13 @@ export function checkRecord(data: unknown): RunRecord | string {
 
 /** What is wrong with annotations, or undefined when they are usable. */
 export function annotationsProblem(value: unknown): string | undefined {
-  if (!isObject(value)) return 'expected an object';
+  if (!isObject(value)) return "expected an object";
   const { name, note, starred } = value as Record<keyof RunAnnotations, unknown>;
-  if (name !== undefined && (typeof name !== 'string' || name.length > ANNOTATION_LIMITS.name)) return `"name" must be text of at most ${ANNOTATION_LIMITS.name} characters`;
-  if (note !== undefined && (typeof note !== 'string' || note.length > ANNOTATION_LIMITS.note)) return `"note" must be text of at most ${ANNOTATION_LIMITS.note} characters`;
-  if (starred !== undefined && typeof starred !== 'boolean') return '"starred" must be true or false';
+  if (name !== undefined && (typeof name !== "string" || name.length > ANNOTATION_LIMITS.name))
+    return `"name" must be text of at most ${ANNOTATION_LIMITS.name} characters`;
+  if (note !== undefined && (typeof note !== "string" || note.length > ANNOTATION_LIMITS.note))
+    return `"note" must be text of at most ${ANNOTATION_LIMITS.note} characters`;
+  if (starred !== undefined && typeof starred !== "boolean") return '"starred" must be true or false';
   return undefined;
 }
 
@@ -51,5 +60,5 @@ export function mergeAnnotations(current: RunAnnotations | undefined, change: Ru
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

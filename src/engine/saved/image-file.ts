@@ -1,9 +1,9 @@
 // Reading a picture for `archlab predict`: PNG (8-bit, any colour type, not interlaced) and PGM
 // (P2/P5). Decoded here with node:zlib rather than with an image library because this is all
 // predict needs, and the CLI then adds no dependency to the extension's bundle.
-import { readFile } from 'node:fs/promises';
-import { inflateSync } from 'node:zlib';
-import type { GreyImage } from '../../shared/preprocess';
+import { readFile } from "node:fs/promises";
+import { inflateSync } from "node:zlib";
+import type { GreyImage } from "../../shared/preprocess";
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -22,20 +22,28 @@ function decodePng(bytes: Buffer, path: string): GreyImage {
   const data: Buffer[] = [];
   while (offset + 8 <= bytes.length) {
     const length = bytes.readUInt32BE(offset);
-    const type = bytes.toString('latin1', offset + 4, offset + 8);
+    const type = bytes.toString("latin1", offset + 4, offset + 8);
     const body = bytes.subarray(offset + 8, offset + 8 + length);
     offset += 12 + length;
-    if (type === 'IHDR') {
-      header = { width: body.readUInt32BE(0), height: body.readUInt32BE(4), depth: body[8], colour: body[9], interlace: body[12] };
-    } else if (type === 'PLTE') palette = body;
-    else if (type === 'IDAT') data.push(body);
-    else if (type === 'IEND') break;
+    if (type === "IHDR") {
+      header = {
+        width: body.readUInt32BE(0),
+        height: body.readUInt32BE(4),
+        depth: body[8],
+        colour: body[9],
+        interlace: body[12],
+      };
+    } else if (type === "PLTE") palette = body;
+    else if (type === "IDAT") data.push(body);
+    else if (type === "IEND") break;
   }
   if (!header || !data.length) throw new Error(`${path}: not a complete PNG file`);
   const { width, height, depth, colour, interlace } = header;
   const channels = ({ 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 } as Record<number, number>)[colour];
   if (depth !== 8 || interlace !== 0 || !channels) {
-    throw new Error(`${path}: only 8-bit, non-interlaced PNGs can be read (this one has ${depth}-bit samples${interlace ? ', interlaced' : ''}); save it as such or as PGM`);
+    throw new Error(
+      `${path}: only 8-bit, non-interlaced PNGs can be read (this one has ${depth}-bit samples${interlace ? ", interlaced" : ""}); save it as such or as PGM`,
+    );
   }
   const raw = unfilter(inflateSync(Buffer.concat(data)), width, height, channels);
   const pixels = new Float32Array(width * height);
@@ -45,7 +53,8 @@ function decodePng(bytes: Buffer, path: string): GreyImage {
     let alpha = 1;
     if (colour === 0) grey = p[0] / 255;
     else if (colour === 4) [grey, alpha] = [p[0] / 255, p[1] / 255];
-    else if (colour === 3) grey = luminance(palette?.[p[0] * 3] ?? 0, palette?.[p[0] * 3 + 1] ?? 0, palette?.[p[0] * 3 + 2] ?? 0);
+    else if (colour === 3)
+      grey = luminance(palette?.[p[0] * 3] ?? 0, palette?.[p[0] * 3 + 1] ?? 0, palette?.[p[0] * 3 + 2] ?? 0);
     else [grey, alpha] = [luminance(p[0], p[1], p[2]), colour === 6 ? p[3] / 255 : 1];
     pixels[i] = grey * alpha + (1 - alpha);
   }
@@ -68,7 +77,8 @@ function unfilter(data: Buffer, width: number, height: number, bpp: number): Uin
       const a = x >= bpp ? out[at + x - bpp] : 0;
       const b = y > 0 ? out[at - stride + x] : 0;
       const c = x >= bpp && y > 0 ? out[at - stride + x - bpp] : 0;
-      const predicted = filter === 1 ? a : filter === 2 ? b : filter === 3 ? (a + b) >> 1 : filter === 4 ? paeth(a, b, c) : 0;
+      const predicted =
+        filter === 1 ? a : filter === 2 ? b : filter === 3 ? (a + b) >> 1 : filter === 4 ? paeth(a, b, c) : 0;
       out[at + x] = (row[x] + predicted) & 0xff;
     }
   }
@@ -88,11 +98,12 @@ function decodePgm(bytes: Buffer, path: string): GreyImage {
   // Header: width, height, maxval, with # comments; P5's samples start after one whitespace byte.
   while (tokens.length < 3 && offset < bytes.length) {
     const ch = String.fromCharCode(bytes[offset]);
-    if (ch === '#') while (offset < bytes.length && bytes[offset] !== 0x0a) offset++;
+    if (ch === "#") while (offset < bytes.length && bytes[offset] !== 0x0a) offset++;
     else if (/\s/.test(ch)) offset++;
     else {
-      let token = '';
-      while (offset < bytes.length && !/\s/.test(String.fromCharCode(bytes[offset]))) token += String.fromCharCode(bytes[offset++]);
+      let token = "";
+      while (offset < bytes.length && !/\s/.test(String.fromCharCode(bytes[offset])))
+        token += String.fromCharCode(bytes[offset++]);
       tokens.push(token);
     }
   }
@@ -103,10 +114,17 @@ function decodePgm(bytes: Buffer, path: string): GreyImage {
   if (binary) {
     const start = offset + 1;
     const wide = max > 255;
-    if (bytes.length < start + count * (wide ? 2 : 1)) throw new Error(`${path}: the PGM file is shorter than its ${width}x${height} pixels`);
+    if (bytes.length < start + count * (wide ? 2 : 1))
+      throw new Error(`${path}: the PGM file is shorter than its ${width}x${height} pixels`);
     samples = Array.from({ length: count }, (_, i) => (wide ? bytes.readUInt16BE(start + 2 * i) : bytes[start + i]));
   } else {
-    samples = bytes.toString('latin1', offset).replace(/#[^\n]*/g, '').trim().split(/\s+/).map(Number).slice(0, count);
+    samples = bytes
+      .toString("latin1", offset)
+      .replace(/#[^\n]*/g, "")
+      .trim()
+      .split(/\s+/)
+      .map(Number)
+      .slice(0, count);
     if (samples.length < count) throw new Error(`${path}: the PGM file is shorter than its ${width}x${height} pixels`);
   }
   return { width, height, pixels: Float32Array.from(samples, (v) => v / max) };

@@ -1,8 +1,8 @@
 // The archlab.keepModels policy, applied when a run ends: which runs of the same architecture
 // (by the fingerprint the panel groups by) keep their trained model.
-import { rm } from 'node:fs/promises';
-import type { RunStore } from '../runs/store';
-import type { KeepModels, RunRecord } from '../types';
+import { rm } from "node:fs/promises";
+import type { RunStore } from "../runs/store";
+import type { KeepModels, RunRecord } from "../types";
 
 /**
  * Drops the saved models the policy does not keep: the finished run's own (in the record, which the
@@ -11,14 +11,16 @@ import type { KeepModels, RunRecord } from '../types';
  */
 export async function applyKeepPolicy(store: RunStore, record: RunRecord, keep: KeepModels): Promise<void> {
   if (!record.savedModel) return;
-  if (keep === 'none' || record.status === 'failed') {
+  if (keep === "none" || record.status === "failed") {
     await dropOwn(store, record);
     return;
   }
-  if (keep === 'all') return;
+  if (keep === "all") return;
   const key = architectureKey(record);
   const { records } = await store.list();
-  const others = records.filter((r) => r.id !== record.id && r.savedModel && r.status !== 'running' && architectureKey(r) === key);
+  const others = records.filter(
+    (r) => r.id !== record.id && r.savedModel && r.status !== "running" && architectureKey(r) === key,
+  );
   const keeper = [record, ...others].reduce((a, b) => (prefer(keep, b, a) ? b : a));
   for (const other of others) if (other !== keeper) await store.deleteSavedModel(other.id);
   if (keeper !== record) await dropOwn(store, record);
@@ -29,8 +31,8 @@ function architectureKey(record: RunRecord): string {
 }
 
 /** Whether `a` should be kept rather than `b`; ties go to the newer run. */
-function prefer(keep: 'best' | 'latest', a: RunRecord, b: RunRecord): boolean {
-  if (keep === 'best') {
+function prefer(keep: "best" | "latest", a: RunRecord, b: RunRecord): boolean {
+  if (keep === "best") {
     const [sa, sb] = [score(a), score(b)];
     if (sa !== sb) return sa > sb;
   }

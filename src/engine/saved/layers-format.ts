@@ -2,11 +2,11 @@
 // weights file, byte for byte what `model.save('file://dir')` writes with tfjs-node. Written here
 // with tfjs-core's own io helpers because file:// IO exists only in tfjs-node, which ArchLab
 // cannot count on (the wasm and cpu backends have no file handler).
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { io } from '@tensorflow/tfjs-core';
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { io } from "@tensorflow/tfjs-core";
 
-import { MODEL_JSON, WEIGHTS_BIN } from './files';
+import { MODEL_JSON, WEIGHTS_BIN } from "./files";
 
 /** Writes model.json and weights.bin into an existing folder; returns the weights' bytes. */
 export async function writeLayersFolder(dir: string, artifacts: io.ModelArtifacts): Promise<Uint8Array> {
@@ -22,15 +22,17 @@ export async function writeLayersFolder(dir: string, artifacts: io.ModelArtifact
     ...(artifacts.userDefinedMetadata ? { userDefinedMetadata: artifacts.userDefinedMetadata } : {}),
   };
   await writeFile(join(dir, WEIGHTS_BIN), weights);
-  await writeFile(join(dir, MODEL_JSON), JSON.stringify(modelJson), 'utf8');
+  await writeFile(join(dir, MODEL_JSON), JSON.stringify(modelJson), "utf8");
   return weights;
 }
 
 /** Reads a folder in the layers format (weights in any number of files) as the artifacts tf.loadLayersModel takes. */
 export async function readLayersFolder(dir: string): Promise<io.ModelArtifacts> {
-  const modelJson = JSON.parse(await readFile(join(dir, MODEL_JSON), 'utf8')) as io.ModelJSON;
+  const modelJson = JSON.parse(await readFile(join(dir, MODEL_JSON), "utf8")) as io.ModelJSON;
   if (!modelJson.modelTopology || !Array.isArray(modelJson.weightsManifest)) {
-    throw new Error(`${join(dir, MODEL_JSON)} is not a TensorFlow.js layers model (no modelTopology or weightsManifest)`);
+    throw new Error(
+      `${join(dir, MODEL_JSON)} is not a TensorFlow.js layers model (no modelTopology or weightsManifest)`,
+    );
   }
   return io.getModelArtifactsForJSON(modelJson, async (manifest) => {
     const specs = manifest.flatMap((group) => group.weights);
@@ -45,7 +47,7 @@ export async function readLayersFolder(dir: string): Promise<io.ModelArtifacts> 
   });
 }
 
-function weightBuffers(data: io.ModelArtifacts['weightData']): ArrayBuffer[] {
+function weightBuffers(data: io.ModelArtifacts["weightData"]): ArrayBuffer[] {
   if (!data) return [];
   return Array.isArray(data) ? data : [data];
 }

@@ -1,8 +1,8 @@
 // Predictions of a loaded model for a few images: class probabilities, best first.
-import type { Tensor } from '@tensorflow/tfjs-core';
-import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { inkOnBlack, preprocess, preprocessingOf, type GreyImage } from '../../shared/preprocess';
-import type { Tf } from '../tf';
+import type { Tensor } from "@tensorflow/tfjs-core";
+import type { LayersModel } from "@tensorflow/tfjs-layers";
+import { inkOnBlack, preprocess, preprocessingOf, type GreyImage } from "../../shared/preprocess";
+import type { Tf } from "../tf";
 
 export interface Prediction {
   /** Class indices, most probable first. */
@@ -41,7 +41,9 @@ export function inputFromImage(image: GreyImage, imageShape: number[], dataset: 
   const ink = inkOnBlack(image);
   if (ink.width === width && ink.height === height && channels === 1) return ink.pixels;
   if (height !== width || channels !== 1) {
-    throw new Error(`The model takes ${imageShape.join('x')} images; a ${image.width}x${image.height} picture can be preprocessed only for square one-channel inputs`);
+    throw new Error(
+      `The model takes ${imageShape.join("x")} images; a ${image.width}x${image.height} picture can be preprocessed only for square one-channel inputs`,
+    );
   }
   return preprocess(ink, width, preprocessingOf(dataset));
 }

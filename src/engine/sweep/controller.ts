@@ -2,14 +2,14 @@
 // at a time, with ASHA deciding at rung epochs, and keeps the sweep record current. Resuming is
 // running the same record again: finished trials stay, the others (pending, running, cancelled,
 // interrupted) start over under their fixed run ids.
-import type { RunStore } from '../runs/store';
-import type { RunRecord, TrainingEvent } from '../types';
-import { Asha, epochValue } from './asha';
-import { bestTrial } from './pareto';
-import { trialConfig } from './trial-config';
-import type { SweepStore } from './store';
-import type { TrialJob, TrialRunHooks } from './trial';
-import type { SweepRecord, SweepSpec, SweepTrial, TrialStatus } from './types';
+import type { RunStore } from "../runs/store";
+import type { RunRecord, TrainingEvent } from "../types";
+import { Asha, epochValue } from "./asha";
+import { bestTrial } from "./pareto";
+import { trialConfig } from "./trial-config";
+import type { SweepStore } from "./store";
+import type { TrialJob, TrialRunHooks } from "./trial";
+import type { SweepRecord, SweepSpec, SweepTrial, TrialStatus } from "./types";
 
 export interface TrialRunner {
   /** Trials it runs at once. */
@@ -33,11 +33,11 @@ export interface SweepContext {
   file: string;
   signal?: AbortSignal;
   /** What the sweep is called when the signal stopped it: `stopped` by the user, `interrupted` otherwise. */
-  stoppedAs?: () => 'stopped' | 'interrupted';
+  stoppedAs?: () => "stopped" | "interrupted";
   listener?: SweepListener;
 }
 
-const FINISHED: ReadonlySet<TrialStatus> = new Set(['completed', 'pruned', 'failed']);
+const FINISHED: ReadonlySet<TrialStatus> = new Set(["completed", "pruned", "failed"]);
 
 export function isFinished(trial: SweepTrial): boolean {
   return FINISHED.has(trial.status);
@@ -45,15 +45,15 @@ export function isFinished(trial: SweepTrial): boolean {
 
 export async function runSweep(sweep: SweepRecord, ctx: SweepContext): Promise<SweepRecord> {
   const { spec } = sweep;
-  const asha = spec.method === 'asha' ? await restoredAsha(sweep, ctx.runs) : undefined;
+  const asha = spec.method === "asha" ? await restoredAsha(sweep, ctx.runs) : undefined;
   const todo = sweep.trials.filter((t) => !isFinished(t));
-  for (const trial of todo) trial.status = 'pending';
-  sweep.status = 'running';
+  for (const trial of todo) trial.status = "pending";
+  sweep.status = "running";
   delete sweep.finishedAt;
   await ctx.sweeps.save(sweep);
 
   const runOne = async (trial: SweepTrial) => {
-    trial.status = 'running';
+    trial.status = "running";
     trial.attempts = (trial.attempts ?? 0) + 1;
     await ctx.sweeps.save(sweep);
     ctx.listener?.trialStarted?.(trial, sweep);
@@ -75,13 +75,13 @@ export async function runSweep(sweep: SweepRecord, ctx: SweepContext): Promise<S
         onEvent: (event) => ctx.listener?.trialEvent?.(trial, event),
         decide: async (epoch, epochs) => {
           const value = epochValue(spec.metric, epochs);
-          return asha && value !== undefined ? asha.report(trial.trial, epoch, value) : 'continue';
+          return asha && value !== undefined ? asha.report(trial.trial, epoch, value) : "continue";
         },
       });
     } catch (err) {
       trial.error = err instanceof Error ? err.message : String(err);
-      record = await closeRunning(ctx.runs, trial.runId, ctx.signal?.aborted ? 'cancelled' : 'failed', trial.error);
-      trial.status = record?.status ?? (ctx.signal?.aborted ? 'cancelled' : 'failed');
+      record = await closeRunning(ctx.runs, trial.runId, ctx.signal?.aborted ? "cancelled" : "failed", trial.error);
+      trial.status = record?.status ?? (ctx.signal?.aborted ? "cancelled" : "failed");
     }
     if (record) applyRecord(trial, record, spec);
     const best = bestTrial(sweep.trials, spec.goal);
@@ -98,7 +98,7 @@ export async function runSweep(sweep: SweepRecord, ctx: SweepContext): Promise<S
     await Promise.all(Array.from({ length: Math.max(1, Math.min(ctx.runner.concurrency, todo.length)) }, worker));
   } finally {
     const stopped = ctx.signal?.aborted && sweep.trials.some((t) => !isFinished(t));
-    sweep.status = stopped ? (ctx.stoppedAs?.() ?? 'stopped') : 'completed';
+    sweep.status = stopped ? (ctx.stoppedAs?.() ?? "stopped") : "completed";
     sweep.finishedAt = new Date().toISOString();
     await ctx.sweeps.save(sweep);
   }
@@ -107,7 +107,7 @@ export async function runSweep(sweep: SweepRecord, ctx: SweepContext): Promise<S
 
 /** The trial's row from its run record: status, the metric, how far it ran. */
 export function applyRecord(trial: SweepTrial, record: RunRecord, spec: SweepSpec): void {
-  trial.status = record.status === 'running' ? 'interrupted' : record.status;
+  trial.status = record.status === "running" ? "interrupted" : record.status;
   trial.epochsRun = record.epochs.length;
   trial.learningTimeSec = record.results?.learningTimeSec ?? record.epochs.reduce((sum, e) => sum + e.seconds, 0);
   trial.paramsCount = record.summary?.params.total ?? trial.paramsCount;
@@ -119,15 +119,15 @@ export function applyRecord(trial: SweepTrial, record: RunRecord, spec: SweepSpe
 
 function metricOf(spec: SweepSpec, record: RunRecord, trial: SweepTrial): number | undefined {
   switch (spec.metric) {
-    case 'params':
+    case "params":
       return trial.paramsCount;
-    case 'macs':
+    case "macs":
       return trial.macs;
-    case 'testAccuracy':
-    case 'testLoss':
-    case 'learningTimeSec':
+    case "testAccuracy":
+    case "testLoss":
+    case "learningTimeSec":
       if (record.results) return record.results[spec.metric];
-      return record.status === 'pruned' ? epochValue(spec.metric, record.epochs) : undefined;
+      return record.status === "pruned" ? epochValue(spec.metric, record.epochs) : undefined;
   }
 }
 
@@ -146,10 +146,15 @@ async function restoredAsha(sweep: SweepRecord, runs: RunStore): Promise<Asha> {
 }
 
 /** A trial whose runner died could not end its record: end it here, so no record looks as if it still ran. */
-async function closeRunning(runs: RunStore, runId: string, status: 'failed' | 'cancelled', message: string): Promise<RunRecord | undefined> {
+async function closeRunning(
+  runs: RunStore,
+  runId: string,
+  status: "failed" | "cancelled",
+  message: string,
+): Promise<RunRecord | undefined> {
   const record = await runs.get(runId);
   if (!record) return undefined;
-  if (record.status !== 'running') return record;
+  if (record.status !== "running") return record;
   const ended: RunRecord = { ...record, status, finishedAt: new Date().toISOString(), error: { message } };
   await runs.save(ended);
   return ended;

@@ -4,10 +4,10 @@
 // choice of values declares. Written here rather than taken from npm: the JavaScript search
 // libraries found optimise fixed numeric spaces, none explores a space that the code declares as
 // it runs, and grid, random and ASHA are a few dozen lines each.
-import { seededRandom } from '../train/data';
-import { defaultValue, type Picker } from './hp';
-import { gridValues, MAX_GRID_VALUES, sampleValue } from './space';
-import type { ParamDef, SweepSpec, TrialParams } from './types';
+import { seededRandom } from "../train/data";
+import { defaultValue, type Picker } from "./hp";
+import { gridValues, MAX_GRID_VALUES, sampleValue } from "./space";
+import type { ParamDef, SweepSpec, TrialParams } from "./types";
 
 /** Builds the architecture with values from `pick`; returns what it declared (in call order) and the values it got. */
 export type Probe = (pick: Picker) => { declared: Map<string, ParamDef>; values: TrialParams };
@@ -17,7 +17,7 @@ export type Probe = (pick: Picker) => { declared: Map<string, ParamDef>; values:
 const REDRAWS = 20;
 
 export function planTrials(spec: SweepSpec, probe: Probe): TrialParams[] {
-  return spec.method === 'grid' ? gridTrials(spec, probe) : randomTrials(spec, probe);
+  return spec.method === "grid" ? gridTrials(spec, probe) : randomTrials(spec, probe);
 }
 
 function gridTrials(spec: SweepSpec, probe: Probe): TrialParams[] {
@@ -40,7 +40,9 @@ function gridTrials(spec: SweepSpec, probe: Probe): TrialParams[] {
   };
   expand({});
   if (spec.trials === undefined && trials.length >= MAX_GRID_VALUES) {
-    throw new Error(`the grid has more than ${MAX_GRID_VALUES} points: narrow it, set trials to run its first ones, or use random or asha`);
+    throw new Error(
+      `the grid has more than ${MAX_GRID_VALUES} points: narrow it, set trials to run its first ones, or use random or asha`,
+    );
   }
   return trials;
 }
@@ -68,7 +70,8 @@ function draw(spec: SweepSpec, probe: Probe, random: () => number): TrialParams 
 
 function checkNoClash(spec: SweepSpec, declared: Map<string, ParamDef>): void {
   for (const name of declared.keys()) {
-    if (Object.hasOwn(spec.parameters, name)) throw new Error(`hp name '${name}' is also a training parameter of the sweep: rename one`);
+    if (Object.hasOwn(spec.parameters, name))
+      throw new Error(`hp name '${name}' is also a training parameter of the sweep: rename one`);
   }
 }
 

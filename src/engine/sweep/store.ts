@@ -1,9 +1,9 @@
 // Sweep records: one versioned JSON file per sweep in <root>/.archlab/sweeps, written atomically,
 // beside the run records of its trials.
-import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { SWEEP_SCHEMA_VERSION, type SweepRecord } from './types';
+import { randomBytes } from "node:crypto";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { SWEEP_SCHEMA_VERSION, type SweepRecord } from "./types";
 
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
@@ -13,23 +13,28 @@ export class SweepStore {
   private writes: Promise<void> = Promise.resolve();
 
   constructor(readonly root: string) {
-    this.dir = join(root, '.archlab', 'sweeps');
+    this.dir = join(root, ".archlab", "sweeps");
   }
 
   newId(model: string, now = new Date()): string {
     const iso = now.toISOString();
-    const stamp = `${iso.slice(0, 10).replaceAll('-', '')}-${iso.slice(11, 19).replaceAll(':', '')}`;
-    const slug = model.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'model';
-    return `${stamp}-${slug}-sweep-${randomBytes(2).toString('hex')}`;
+    const stamp = `${iso.slice(0, 10).replaceAll("-", "")}-${iso.slice(11, 19).replaceAll(":", "")}`;
+    const slug =
+      model
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, "-")
+        .replace(/^-+|-+$/g, "")
+        .slice(0, 40) || "model";
+    return `${stamp}-${slug}-sweep-${randomBytes(2).toString("hex")}`;
   }
 
   save(record: SweepRecord): Promise<void> {
     const text = JSON.stringify({ ...record, schemaVersion: SWEEP_SCHEMA_VERSION }, null, 1);
     const write = this.writes.then(async () => {
       await mkdir(this.dir, { recursive: true });
-      const temp = join(this.dir, `.tmp-${record.id}-${process.pid}-${randomBytes(4).toString('hex')}`);
+      const temp = join(this.dir, `.tmp-${record.id}-${process.pid}-${randomBytes(4).toString("hex")}`);
       try {
-        await writeFile(temp, text, 'utf8');
+        await writeFile(temp, text, "utf8");
         await rename(temp, this.pathOf(record.id));
       } catch (err) {
         await rm(temp, { force: true });
@@ -45,13 +50,14 @@ export class SweepStore {
     if (!SAFE_ID.test(id)) throw new Error(`invalid sweep id "${id}"`);
     let text: string;
     try {
-      text = await readFile(this.pathOf(id), 'utf8');
+      text = await readFile(this.pathOf(id), "utf8");
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`no sweep ${id} in ${this.dir}`, { cause: err });
+      if ((err as NodeJS.ErrnoException).code === "ENOENT")
+        throw new Error(`no sweep ${id} in ${this.dir}`, { cause: err });
       throw err;
     }
     const checked = checkSweepRecord(JSON.parse(text));
-    if (typeof checked === 'string') throw new Error(`sweep ${id}: ${checked}`);
+    if (typeof checked === "string") throw new Error(`sweep ${id}: ${checked}`);
     return checked;
   }
 
@@ -61,11 +67,11 @@ export class SweepStore {
     try {
       names = await readdir(this.dir);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
       throw err;
     }
     const records: SweepRecord[] = [];
-    for (const name of names.filter((n) => n.endsWith('.json') && !n.startsWith('.'))) {
+    for (const name of names.filter((n) => n.endsWith(".json") && !n.startsWith("."))) {
       try {
         records.push(await this.get(name.slice(0, -5)));
       } catch {
@@ -81,13 +87,18 @@ export class SweepStore {
 }
 
 export function checkSweepRecord(data: unknown): SweepRecord | string {
-  if (typeof data !== 'object' || data === null) return 'not a sweep record';
+  if (typeof data !== "object" || data === null) return "not a sweep record";
   const record = data as Partial<SweepRecord>;
   if (record.schemaVersion !== SWEEP_SCHEMA_VERSION) {
     return `unknown schema version ${JSON.stringify(record.schemaVersion)} (this ArchLab reads version ${SWEEP_SCHEMA_VERSION})`;
   }
-  if (typeof record.id !== 'string' || typeof record.model !== 'string' || !Array.isArray(record.trials) || !record.spec) {
-    return 'missing id, model, spec or trials';
+  if (
+    typeof record.id !== "string" ||
+    typeof record.model !== "string" ||
+    !Array.isArray(record.trials) ||
+    !record.spec
+  ) {
+    return "missing id, model, spec or trials";
   }
   return record as SweepRecord;
 }

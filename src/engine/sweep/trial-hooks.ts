@@ -1,6 +1,6 @@
 // What a run needs to know when it is one trial of a sweep: its fixed record id, its place in the
 // sweep, and a say after every epoch (ASHA's stop decision).
-import type { EpochMetrics, RunRecord, SweepRef } from '../types';
+import type { EpochMetrics, RunRecord, SweepRef } from "../types";
 
 export interface TrialHooks {
   runId: string;
@@ -12,6 +12,6 @@ export interface TrialHooks {
 export class TrialPruned extends Error {
   constructor(epoch: number) {
     super(`Pruned after epoch ${epoch}: below the top of its rung`);
-    this.name = 'TrialPruned';
+    this.name = "TrialPruned";
   }
 }

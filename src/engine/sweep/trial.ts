@@ -1,19 +1,19 @@
 // One trial of a sweep, in this process: the architecture built with the trial's values, trained
 // as any run (same record, same events), with the controller's say at ASHA's rungs. The trainer
 // child runs it, for local trials and on agents alike.
-import os from 'node:os';
-import { resolve } from 'node:path';
-import { initBackend } from '../backend';
-import { loadDataset, type DatasetOptions } from '../datasets';
-import { loadModelFile, type Architecture } from '../models';
-import { RunStore } from '../runs/store';
-import { autoThreadCount } from '../train/threads';
-import { failRun, runArchitecture, type RunContext } from '../train/run-model';
-import type { BackendPreference, EpochMetrics, RunRecord, TrainingConfig, TrainingEvent } from '../types';
-import type { Decision } from './asha';
-import { fixedPicker, HyperparameterSet } from './hp';
-import { TrialPruned } from './trial-hooks';
-import type { TrialParams } from './types';
+import os from "node:os";
+import { resolve } from "node:path";
+import { initBackend } from "../backend";
+import { loadDataset, type DatasetOptions } from "../datasets";
+import { loadModelFile, type Architecture } from "../models";
+import { RunStore } from "../runs/store";
+import { autoThreadCount } from "../train/threads";
+import { failRun, runArchitecture, type RunContext } from "../train/run-model";
+import type { BackendPreference, EpochMetrics, RunRecord, TrainingConfig, TrainingEvent } from "../types";
+import type { Decision } from "./asha";
+import { fixedPicker, HyperparameterSet } from "./hp";
+import { TrialPruned } from "./trial-hooks";
+import type { TrialParams } from "./types";
 
 /** Everything a trial needs, wherever it runs: what travels in a queue's job. */
 export interface TrialJob {
@@ -56,7 +56,11 @@ export interface TrialRunHooks {
 
 /** A store whose new records take the trial's id, so that a trial run again keeps one record. */
 class TrialStore extends RunStore {
-  constructor(root: string, runsDir: string | undefined, private readonly runId: string) {
+  constructor(
+    root: string,
+    runsDir: string | undefined,
+    private readonly runId: string,
+  ) {
     super(root, runsDir);
   }
   override newRunId(): string {
@@ -68,12 +72,19 @@ export async function runTrial(job: TrialJob, env: TrialEnv, hooks: TrialRunHook
   const file = resolve(job.file);
   const backendThreads = env.threads ?? autoThreadCount([job.macs ?? 0], env.cores ?? os.cpus().length);
   const { tf, backend } = await initBackend(env.backend, { threads: backendThreads, searchPaths: env.searchPaths });
-  const sweep = { id: job.sweepId, trial: job.trial, params: job.params, attempt: job.attempt, retried: job.retried, agent: job.agent };
+  const sweep = {
+    id: job.sweepId,
+    trial: job.trial,
+    params: job.params,
+    attempt: job.attempt,
+    retried: job.retried,
+    agent: job.agent,
+  };
   const ctx: RunContext = {
     tf,
     backend,
     store: new TrialStore(env.storeRoot, env.runsDir, job.runId),
-    source: { path: file, text: '', sha256: '' },
+    source: { path: file, text: "", sha256: "" },
     loadDataset: (name) => loadDataset(name, { ...env.datasetOptions, signal: hooks.signal, onProgress: hooks.onLog }),
     signal: hooks.signal,
     onEvent: hooks.onEvent,
@@ -87,7 +98,7 @@ export async function runTrial(job: TrialJob, env: TrialEnv, hooks: TrialRunHook
       sweep,
       afterEpoch: async (metrics, record) => {
         if (!job.rungs.includes(metrics.epoch)) return;
-        if ((await hooks.decide(metrics.epoch, record.epochs)) === 'prune') throw new TrialPruned(metrics.epoch);
+        if ((await hooks.decide(metrics.epoch, record.epochs)) === "prune") throw new TrialPruned(metrics.epoch);
       },
     },
   };

@@ -1,19 +1,19 @@
 // Sweep types shared by the engine, the CLI, the extension host and the webview (types, and the
 // literal lists they derive from).
-import type { ParamValue, RunStatus, TrainingConfig } from '../types';
+import type { ParamValue, RunStatus, TrainingConfig } from "../types";
 
-export const SWEEP_METHODS = ['grid', 'random', 'asha'] as const;
+export const SWEEP_METHODS = ["grid", "random", "asha"] as const;
 export type SweepMethod = (typeof SWEEP_METHODS)[number];
-export const SWEEP_METRICS = ['testAccuracy', 'testLoss', 'learningTimeSec', 'params', 'macs'] as const;
+export const SWEEP_METRICS = ["testAccuracy", "testLoss", "learningTimeSec", "params", "macs"] as const;
 export type SweepMetric = (typeof SWEEP_METRICS)[number];
-export type SweepGoal = 'max' | 'min';
+export type SweepGoal = "max" | "min";
 
 /** One dimension of a search space, as `hp.*` declares it or a sweep's `parameters` entry gives it. */
 export type ParamDef =
-  | { kind: 'choice'; values: ParamValue[]; default?: ParamValue }
-  | { kind: 'int'; min: number; max: number; step: number; log?: boolean; default?: number }
-  | { kind: 'float'; min: number; max: number; step?: number; log?: boolean; default?: number }
-  | { kind: 'bool'; default?: boolean };
+  | { kind: "choice"; values: ParamValue[]; default?: ParamValue }
+  | { kind: "int"; min: number; max: number; step: number; log?: boolean; default?: number }
+  | { kind: "float"; min: number; max: number; step?: number; log?: boolean; default?: number }
+  | { kind: "bool"; default?: boolean };
 
 export type TrialParams = Record<string, ParamValue>;
 
@@ -33,9 +33,9 @@ export interface SweepSpec {
   parameters: Record<string, ParamDef>;
 }
 
-export type SweepStatus = 'running' | 'completed' | 'stopped' | 'interrupted' | 'failed';
+export type SweepStatus = "running" | "completed" | "stopped" | "interrupted" | "failed";
 
-export type TrialStatus = RunStatus | 'pending';
+export type TrialStatus = RunStatus | "pending";
 
 export interface SweepTrial {
   trial: number;

@@ -1,16 +1,16 @@
 // What the training loop trains with: a model behind trainBatch and predict. Two engines: tfjs
 // (the model's own trainOnBatch on whichever tfjs backend runs) and the fused WebAssembly engine,
 // which runs each whole step as one kernel program (see src/engine/fused).
-import type { Optimizer, Tensor } from '@tensorflow/tfjs-core';
-import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { OPTIMIZER_SLOT_SUFFIXES } from '../backend/tfjs-internals';
-import { FusedTrainer } from '../fused/trainer';
-import type { Tf } from '../tf';
-import type { EngineName, OptimizerName } from '../types';
-import type { Split } from '../datasets';
-import type { EngineSplit } from '../fused/splits';
-import type { SavedOptimizerState } from '../saved/optimizer-state';
-import { compileForTraining } from './loss';
+import type { Optimizer, Tensor } from "@tensorflow/tfjs-core";
+import type { LayersModel } from "@tensorflow/tfjs-layers";
+import { OPTIMIZER_SLOT_SUFFIXES } from "../backend/tfjs-internals";
+import { FusedTrainer } from "../fused/trainer";
+import type { Tf } from "../tf";
+import type { EngineName, OptimizerName } from "../types";
+import type { Split } from "../datasets";
+import type { EngineSplit } from "../fused/splits";
+import type { SavedOptimizerState } from "../saved/optimizer-state";
+import { compileForTraining } from "./loss";
 
 export interface BatchTrainer {
   readonly engine: EngineName;
@@ -41,7 +41,7 @@ export interface TrainerOptions {
 }
 
 export class TfjsBatchTrainer implements BatchTrainer {
-  readonly engine = 'tfjs';
+  readonly engine = "tfjs";
   readonly evalBatchSize = 500;
   private readonly optimizer: Optimizer;
 
@@ -56,7 +56,7 @@ export class TfjsBatchTrainer implements BatchTrainer {
   async trainBatch(images: Float32Array, labels: Int32Array, count: number): Promise<{ loss: number; acc: number }> {
     const { tf } = this;
     const x = tf.tensor(images, [count, ...this.options.imageShape]);
-    const y = tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), this.options.numClasses).toFloat());
+    const y = tf.tidy(() => tf.oneHot(tf.tensor1d(labels, "int32"), this.options.numClasses).toFloat());
     try {
       const values = await this.model.trainOnBatch(x, y);
       const [loss, acc] = Array.isArray(values) ? values : [values, NaN];
@@ -67,7 +67,9 @@ export class TfjsBatchTrainer implements BatchTrainer {
   }
 
   async predict(images: Float32Array, count: number): Promise<Float32Array> {
-    const output = this.tf.tidy(() => this.model.predict(this.tf.tensor(images, [count, ...this.options.imageShape])) as Tensor);
+    const output = this.tf.tidy(
+      () => this.model.predict(this.tf.tensor(images, [count, ...this.options.imageShape])) as Tensor,
+    );
     try {
       return (await output.data()) as Float32Array;
     } finally {
@@ -92,7 +94,7 @@ export class TfjsBatchTrainer implements BatchTrainer {
 const SLOT_SUFFIXES: Partial<Record<OptimizerName, readonly string[]>> = OPTIMIZER_SLOT_SUFFIXES;
 
 export class FusedBatchTrainer implements BatchTrainer {
-  readonly engine = 'wasm-fused';
+  readonly engine = "wasm-fused";
 
   private readonly optimizer: Optimizer;
   private readonly splits = new WeakMap<Split, EngineSplit>();
@@ -135,8 +137,13 @@ export class FusedBatchTrainer implements BatchTrainer {
     const weights = this.model.trainableWeights;
     const slots = this.fused.optimizerSlots();
     const named = [
-      { name: 'iter', tensor: tf.scalar(this.fused.steps, 'int32') },
-      ...slots.flatMap((values, s) => values.map((v, i) => ({ name: `${weights[i].originalName}/${suffixes[s]}`, tensor: tf.tensor(v, weights[i].shape as number[]) }))),
+      { name: "iter", tensor: tf.scalar(this.fused.steps, "int32") },
+      ...slots.flatMap((values, s) =>
+        values.map((v, i) => ({
+          name: `${weights[i].originalName}/${suffixes[s]}`,
+          tensor: tf.tensor(v, weights[i].shape as number[]),
+        })),
+      ),
     ];
     // setWeights makes variables of its own from these and drops the previous ones: dispose both.
     const previous = await this.optimizer.getWeights();
@@ -148,9 +155,13 @@ export class FusedBatchTrainer implements BatchTrainer {
     // The saved weights are getWeights's: 'iter', then each slot's values for every trainable weight.
     const [iter, ...slotWeights] = state.weights;
     const count = this.model.trainableWeights.length;
-    const slots = (SLOT_SUFFIXES[this.options.optimizer] ?? []).map((_, s) => slotWeights.slice(s * count, (s + 1) * count).map((w) => w.tensor.dataSync() as Float32Array));
+    const slots = (SLOT_SUFFIXES[this.options.optimizer] ?? []).map((_, s) =>
+      slotWeights.slice(s * count, (s + 1) * count).map((w) => w.tensor.dataSync() as Float32Array),
+    );
     if (slotWeights.length !== slots.length * count) {
-      throw new Error(`The saved ${state.optimizer} state holds ${slotWeights.length} tensors; ${this.options.optimizer} on this model needs ${slots.length * count}`);
+      throw new Error(
+        `The saved ${state.optimizer} state holds ${slotWeights.length} tensors; ${this.options.optimizer} on this model needs ${slots.length * count}`,
+      );
     }
     this.fused.loadOptimizerState(slots, iter.tensor.dataSync()[0]);
   }

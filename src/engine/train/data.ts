@@ -1,6 +1,6 @@
 // The data side of a run: which images train, which validate, and in what (seeded) order.
-import type { Dataset, Split } from '../datasets';
-import type { DatasetInfo, TrainingConfig } from '../types';
+import type { Dataset, Split } from "../datasets";
+import type { DatasetInfo, TrainingConfig } from "../types";
 
 export interface RunData {
   info: DatasetInfo;
@@ -19,13 +19,15 @@ export function prepareRunData(dataset: Dataset, config: TrainingConfig): RunDat
   let train = firstN(dataset.train, config.limit, imageSize);
   const test = firstN(dataset.test, config.testLimit, imageSize);
   let validation: Split | undefined;
-  if (config.validation === 'test') {
+  if (config.validation === "test") {
     validation = test;
-  } else if (typeof config.validation === 'object') {
+  } else if (typeof config.validation === "object") {
     // The held-out images are the last ones, so the same split is used on every run of the same data.
     const held = Math.round(train.count * config.validation.split);
     if (held < 1 || held >= train.count) {
-      throw new Error(`Validation split ${config.validation.split} leaves no images to train or to validate on (${train.count} images)`);
+      throw new Error(
+        `Validation split ${config.validation.split} leaves no images to train or to validate on (${train.count} images)`,
+      );
     }
     validation = slice(train, train.count - held, train.count, imageSize);
     train = slice(train, 0, train.count - held, imageSize);
@@ -71,7 +73,11 @@ export function shuffledIndices(count: number, random: () => number): Uint32Arra
 }
 
 /** Copies the images and labels of `indices` into fresh arrays. */
-export function gatherBatch(split: Split, indices: ArrayLike<number>, imageSize: number): { images: Float32Array; labels: Int32Array } {
+export function gatherBatch(
+  split: Split,
+  indices: ArrayLike<number>,
+  imageSize: number,
+): { images: Float32Array; labels: Int32Array } {
   const images = new Float32Array(indices.length * imageSize);
   const labels = new Int32Array(indices.length);
   for (let i = 0; i < indices.length; i++) {

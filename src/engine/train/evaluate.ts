@@ -1,8 +1,8 @@
 // Evaluation of a model on a split, in batches so that memory stays bounded whatever the split size.
-import type { Split } from '../datasets';
-import type { Misclassified } from '../types';
-import type { BatchTrainer } from './batch-trainer';
-import { exampleLoss } from './loss';
+import type { Split } from "../datasets";
+import type { Misclassified } from "../types";
+import type { BatchTrainer } from "./batch-trainer";
+import { exampleLoss } from "./loss";
 
 export interface Evaluation {
   loss: number;
@@ -17,7 +17,12 @@ export interface Evaluation {
 export async function evaluateSplit(
   trainer: BatchTrainer,
   split: Split,
-  options: { numClasses: number; imageShape: number[]; outputsProbabilities: boolean; afterBatch?: () => Promise<void> },
+  options: {
+    numClasses: number;
+    imageShape: number[];
+    outputsProbabilities: boolean;
+    afterBatch?: () => Promise<void>;
+  },
 ): Promise<Evaluation> {
   const { numClasses, imageShape, outputsProbabilities } = options;
   const batchSize = trainer.evalBatchSize;

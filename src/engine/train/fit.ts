@@ -1,10 +1,10 @@
 // The training loop: seeded shuffling, one trainer step per batch, throttled progress, evaluation
 // after every epoch. A batch-level loop (rather than model.fit) lets cancellation and a diverging
 // loss stop the run within one batch, and keeps the epoch order reproducible from the seed.
-import type { BatchPosition, EpochMetrics } from '../types';
-import type { BatchTrainer } from './batch-trainer';
-import { gatherBatch, seededRandom, shuffledIndices, type RunData } from './data';
-import { evaluateSplit, type Evaluation } from './evaluate';
+import type { BatchPosition, EpochMetrics } from "../types";
+import type { BatchTrainer } from "./batch-trainer";
+import { gatherBatch, seededRandom, shuffledIndices, type RunData } from "./data";
+import { evaluateSplit, type Evaluation } from "./evaluate";
 
 const BATCH_EVENT_INTERVAL_MS = 250;
 const YIELD_INTERVAL_MS = 20;
@@ -37,11 +37,11 @@ export interface FitOptions {
 
 export class TrainingStopped extends Error {
   constructor(
-    readonly reason: 'cancelled' | 'diverged',
+    readonly reason: "cancelled" | "diverged",
     message: string,
   ) {
     super(message);
-    this.name = 'TrainingStopped';
+    this.name = "TrainingStopped";
   }
 }
 
@@ -57,7 +57,7 @@ export function cancellationPoint(signal: AbortSignal | undefined): () => Promis
       await new Promise((resolve) => setImmediate(resolve));
       yielded = performance.now();
     }
-    if (signal?.aborted) throw new TrainingStopped('cancelled', 'Cancelled');
+    if (signal?.aborted) throw new TrainingStopped("cancelled", "Cancelled");
   };
 }
 
@@ -70,7 +70,7 @@ export async function fitModel(trainer: BatchTrainer, data: RunData, options: Fi
   const { batchSize, signal } = options;
   const { imageShape, numClasses } = data.info;
   const count = data.train.count;
-  if (count === 0) throw new Error('The training set is empty');
+  if (count === 0) throw new Error("The training set is empty");
   const batchesPerEpoch = Math.ceil(count / batchSize);
   const random = seededRandom(options.seed);
   const first = options.firstEpoch ?? 1;
@@ -94,9 +94,12 @@ export async function fitModel(trainer: BatchTrainer, data: RunData, options: Fi
       saturated = options.outputsProbabilities && loss > saturatedLoss ? saturated + 1 : 0;
       if (!(Math.abs(loss) < DIVERGED_LOSS) || saturated >= DIVERGED_BATCHES) {
         const shown = Number.isFinite(loss) ? loss.toPrecision(3) : String(loss);
-        const how = saturated >= DIVERGED_BATCHES ? `stayed above ${saturatedLoss.toFixed(1)}, twice that of a uniform guess, for ${saturated} batches (${shown}; the softmax output is confidently wrong)` : `became ${shown}`;
+        const how =
+          saturated >= DIVERGED_BATCHES
+            ? `stayed above ${saturatedLoss.toFixed(1)}, twice that of a uniform guess, for ${saturated} batches (${shown}; the softmax output is confidently wrong)`
+            : `became ${shown}`;
         throw new TrainingStopped(
-          'diverged',
+          "diverged",
           `Training diverged: the loss ${how} at epoch ${epoch}, batch ${batch + 1}. ` +
             `Try a lower learning rate (now ${options.learningRate}).`,
         );

@@ -1,21 +1,21 @@
 // A training job: one model file, one or more of its architectures trained in turn, one run record
 // each. Shared by the CLI and the extension's trainer child.
-import { createHash } from 'node:crypto';
-import os from 'node:os';
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { initBackend } from '../backend';
-import { loadTfjsNode } from '../backend/tfjs-node';
-import { loadModelFile, resolveTrainingConfig, type Architecture, type LoadedModelFile } from '../models';
-import { DEFAULT_TRAINING, type BackendPreference, type RunRecord, type TrainingConfig } from '../types';
-import type { Tf } from '../tf';
-import type { SourceSnapshot } from './record';
-import { JobSpecError, runContext, storeOf, type JobEnv, type JobHooks } from './job';
-import { failRun, runArchitecture } from './run-model';
-import { threadsForArchitectures } from './threads';
+import { createHash } from "node:crypto";
+import os from "node:os";
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { initBackend } from "../backend";
+import { loadTfjsNode } from "../backend/tfjs-node";
+import { loadModelFile, resolveTrainingConfig, type Architecture, type LoadedModelFile } from "../models";
+import { DEFAULT_TRAINING, type BackendPreference, type RunRecord, type TrainingConfig } from "../types";
+import type { Tf } from "../tf";
+import type { SourceSnapshot } from "./record";
+import { JobSpecError, runContext, storeOf, type JobEnv, type JobHooks } from "./job";
+import { failRun, runArchitecture } from "./run-model";
+import { threadsForArchitectures } from "./threads";
 
-export { JobSpecError, type JobEnv, type JobHooks } from './job';
-export { continueRun, type ContinueSpec } from './continue';
+export { JobSpecError, type JobEnv, type JobHooks } from "./job";
+export { continueRun, type ContinueSpec } from "./continue";
 
 export interface JobSpec extends JobEnv {
   file: string;
@@ -33,9 +33,13 @@ type LoadResult = { loaded: LoadedModelFile } | { error: unknown };
  */
 export async function runJob(spec: JobSpec, hooks: JobHooks = {}): Promise<RunRecord[]> {
   const file = resolve(spec.file);
-  const preference = spec.backend ?? 'auto';
+  const preference = spec.backend ?? "auto";
   const cores = spec.cores ?? os.cpus().length;
-  const load = (tf: Tf): Promise<LoadResult> => loadModelFile(file, tf).then((loaded) => ({ loaded }), (error: unknown) => ({ error }));
+  const load = (tf: Tf): Promise<LoadResult> =>
+    loadModelFile(file, tf).then(
+      (loaded) => ({ loaded }),
+      (error: unknown) => ({ error }),
+    );
   // The wasm backend takes its thread count when it starts, and the count depends on the models'
   // size: the file is then loaded first, on the cpu backend of the same tfjs the wasm backend
   // uses, and that module trains. Each factory is called twice: once when the file is loaded (to
@@ -43,16 +47,17 @@ export async function runJob(spec: JobSpec, hooks: JobHooks = {}): Promise<RunRe
   let early: { tf: Tf; result: LoadResult } | undefined;
   let threads = spec.threads;
   if (threads === undefined && cores > 1 && mayUseWasm(preference, spec.searchPaths)) {
-    const { tf } = await initBackend('cpu');
+    const { tf } = await initBackend("cpu");
     early = { tf, result: await load(tf) };
-    threads = 'loaded' in early.result ? threadsForArchitectures(early.result.loaded.architectures, spec.models, cores) : 1;
+    threads =
+      "loaded" in early.result ? threadsForArchitectures(early.result.loaded.architectures, spec.models, cores) : 1;
   }
   const started = await initBackend(preference, { threads: threads ?? 1, searchPaths: spec.searchPaths });
   const result = early?.tf === started.tf ? early.result : await load(started.tf);
-  if ('loaded' in result) checkRequested(spec.models, result.loaded);
+  if ("loaded" in result) checkRequested(spec.models, result.loaded);
   const ctx = runContext(spec, hooks, started, storeOf(spec), await readSource(file));
 
-  if ('error' in result) {
+  if ("error" in result) {
     const config = { ...DEFAULT_TRAINING, ...spec.overrides };
     const names = spec.models?.length ? spec.models : [fileLabel(file)];
     return Promise.all(names.map((name) => failRun(ctx, name, config, result.error)));
@@ -62,7 +67,9 @@ export async function runJob(spec: JobSpec, hooks: JobHooks = {}): Promise<RunRe
   if (!spec.models?.length) for (const s of loaded.skipped) hooks.onWarning?.(`skipped export ${s.name}: ${s.reason}`);
 
   const records: RunRecord[] = [];
-  for (const arch of spec.models?.length ? spec.models.map((name) => loaded.architectures.find((a) => a.name === name)!) : loaded.architectures) {
+  for (const arch of spec.models?.length
+    ? spec.models.map((name) => loaded.architectures.find((a) => a.name === name)!)
+    : loaded.architectures) {
     if (hooks.signal?.aborted) break;
     let config: TrainingConfig;
     try {
@@ -78,7 +85,7 @@ export async function runJob(spec: JobSpec, hooks: JobHooks = {}): Promise<RunRe
 
 /** tfjs-node, when it loads, is the automatic choice: it has no thread count to choose. */
 function mayUseWasm(preference: BackendPreference, searchPaths: string[] | undefined): boolean {
-  return preference === 'wasm' || (preference === 'auto' && !('tf' in loadTfjsNode(searchPaths)));
+  return preference === "wasm" || (preference === "auto" && !("tf" in loadTfjsNode(searchPaths)));
 }
 
 function checkRequested(models: string[] | undefined, loaded: LoadedModelFile): void {
@@ -88,8 +95,8 @@ function checkRequested(models: string[] | undefined, loaded: LoadedModelFile): 
 }
 
 async function readSource(file: string): Promise<SourceSnapshot> {
-  const text = await readFile(file, 'utf8').catch(() => '');
-  return { path: file, text, sha256: createHash('sha256').update(text).digest('hex') };
+  const text = await readFile(file, "utf8").catch(() => "");
+  return { path: file, text, sha256: createHash("sha256").update(text).digest("hex") };
 }
 
 function fileLabel(file: string): string {
@@ -99,6 +106,6 @@ function fileLabel(file: string): string {
 function unknownModelMessage(name: string, loaded: LoadedModelFile): string {
   const skipped = loaded.skipped.find((s) => s.name === name);
   if (skipped) return `${name} is not an architecture: ${skipped.reason}`;
-  const available = loaded.architectures.map((a: Architecture) => a.name).join(', ') || 'none';
+  const available = loaded.architectures.map((a: Architecture) => a.name).join(", ") || "none";
   return `No architecture named "${name}" in the file (available: ${available})`;
 }

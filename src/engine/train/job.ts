@@ -1,12 +1,12 @@
 // What every training job is given (the CLI's flags, the extension's settings), and the context its
 // runs share once the backend runs: for a model file's architectures (index.ts) and for Continue
 // Training (continue.ts) alike.
-import { loadDataset, type DatasetOptions } from '../datasets';
-import { RunStore } from '../runs/store';
-import type { Tf } from '../tf';
-import type { BackendInfo, BackendPreference, KeepModels, TrainingEvent } from '../types';
-import type { SourceSnapshot } from './record';
-import type { RunContext } from './run-model';
+import { loadDataset, type DatasetOptions } from "../datasets";
+import { RunStore } from "../runs/store";
+import type { Tf } from "../tf";
+import type { BackendInfo, BackendPreference, KeepModels, TrainingEvent } from "../types";
+import type { SourceSnapshot } from "./record";
+import type { RunContext } from "./run-model";
 
 export interface JobEnv {
   backend?: BackendPreference;
@@ -31,7 +31,7 @@ export interface JobHooks {
   onEvent?: (event: TrainingEvent) => void;
   onLog?: (message: string) => void;
   /** A run record could not be written: the job goes on, the run's results are still returned. */
-  onStoreError?: RunContext['onStoreError'];
+  onStoreError?: RunContext["onStoreError"];
   /** Exports of the file that are not architectures, when the whole file trains. */
   onWarning?: (message: string) => void;
 }
@@ -40,7 +40,7 @@ export interface JobHooks {
 export class JobSpecError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = 'JobSpecError';
+    this.name = "JobSpecError";
   }
 }
 
@@ -49,9 +49,17 @@ export function storeOf(env: JobEnv): RunStore {
 }
 
 /** The context of the job's runs, on the backend that started; says which one it is. */
-export function runContext(env: JobEnv, hooks: JobHooks, started: { tf: Tf; backend: BackendInfo }, store: RunStore, source: SourceSnapshot): RunContext {
+export function runContext(
+  env: JobEnv,
+  hooks: JobHooks,
+  started: { tf: Tf; backend: BackendInfo },
+  store: RunStore,
+  source: SourceSnapshot,
+): RunContext {
   const { backend } = started;
-  hooks.onLog?.(`Backend: ${backend.name} ${backend.version}${backend.fallbackReason ? ` (${backend.fallbackReason})` : ''}`);
+  hooks.onLog?.(
+    `Backend: ${backend.name} ${backend.version}${backend.fallbackReason ? ` (${backend.fallbackReason})` : ""}`,
+  );
   return {
     tf: started.tf,
     backend,
@@ -64,7 +72,7 @@ export function runContext(env: JobEnv, hooks: JobHooks, started: { tf: Tf; back
     onLog: hooks.onLog,
     onStoreError: hooks.onStoreError,
     keepModels: env.keepModels,
-    preference: env.backend ?? 'auto',
+    preference: env.backend ?? "auto",
     fusedThreads: env.threads,
     cores: env.cores,
   };

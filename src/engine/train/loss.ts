@@ -1,9 +1,9 @@
 // Loss and optimizer. Models end in logits by convention; a model whose last layer already applies
 // softmax gets cross-entropy on probabilities instead, so softmax is never applied twice.
-import type { Optimizer, Tensor } from '@tensorflow/tfjs-core';
-import type { LayersModel } from '@tensorflow/tfjs-layers';
-import type { Tf } from '../tf';
-import type { OptimizerName } from '../types';
+import type { Optimizer, Tensor } from "@tensorflow/tfjs-core";
+import type { LayersModel } from "@tensorflow/tfjs-layers";
+import type { Tf } from "../tf";
+import type { OptimizerName } from "../types";
 
 /** Cross-entropy of each example (shape [batch]); the layers engine averages it for training. */
 export function perExampleLoss(tf: Tf, oneHot: Tensor, output: Tensor, outputsProbabilities: boolean): Tensor {
@@ -35,17 +35,17 @@ export function exampleLoss(row: ArrayLike<number>, label: number, outputsProbab
 
 export function createOptimizer(tf: Tf, name: OptimizerName, learningRate: number): Optimizer {
   switch (name) {
-    case 'adam':
+    case "adam":
       return tf.train.adam(learningRate);
-    case 'sgd':
+    case "sgd":
       return tf.train.sgd(learningRate);
-    case 'rmsprop':
+    case "rmsprop":
       return tf.train.rmsprop(learningRate);
-    case 'adagrad':
+    case "adagrad":
       return tf.train.adagrad(learningRate);
-    case 'adadelta':
+    case "adadelta":
       return tf.train.adadelta(learningRate);
-    case 'adamax':
+    case "adamax":
       return tf.train.adamax(learningRate);
     default: {
       const unknown: never = name;
@@ -65,7 +65,7 @@ export function compileForTraining(
     optimizer,
     loss: (yTrue: Tensor, yPred: Tensor) => perExampleLoss(tf, yTrue, yPred, options.outputsProbabilities),
     // With a custom loss, tfjs-layers maps "accuracy" to categorical accuracy (argmax match).
-    metrics: ['accuracy'],
+    metrics: ["accuracy"],
   });
   return optimizer;
 }

@@ -1,7 +1,7 @@
 // Creating run records.
-import { cpus } from 'node:os';
-import { isAbsolute, relative } from 'node:path';
-import { RUN_SCHEMA_VERSION, type BackendInfo, type RunRecord, type TrainingConfig } from '../types';
+import { cpus } from "node:os";
+import { isAbsolute, relative } from "node:path";
+import { RUN_SCHEMA_VERSION, type BackendInfo, type RunRecord, type TrainingConfig } from "../types";
 
 export interface SourceSnapshot {
   /** Absolute path of the model file. */
@@ -26,7 +26,7 @@ export function newRecord(options: {
     source: { text: options.source.text, sha256: options.source.sha256 },
     config: options.config,
     backend: options.backend,
-    status: 'running',
+    status: "running",
     startedAt: new Date().toISOString(),
     epochs: [],
     host: { platform: process.platform, arch: process.arch, cpus: cpus().length, node: process.version },
@@ -36,5 +36,5 @@ export function newRecord(options: {
 /** Relative to the store's root when the file is inside it, so records survive moving the workspace. */
 export function displayPath(file: string, root: string): string {
   const rel = relative(root, file);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split('\\').join('/') : file;
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel.split("\\").join("/") : file;
 }

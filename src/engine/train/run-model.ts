@@ -1,26 +1,36 @@
 // One architecture, one run: build, check against the dataset, train, evaluate, and keep its record
 // up to date in the store (at the start, after every epoch, at the end).
-import type { LayersModel } from '@tensorflow/tfjs-layers';
-import type { Dataset } from '../datasets';
-import { checkInputShape, summarizeModel, toRunError, type Architecture } from '../models';
-import type { RunStore } from '../runs/store';
-import type { StoreWriteError } from '../runs/write-error';
-import { backendLabel } from '../runs/table';
-import { TrialPruned, type TrialHooks } from '../sweep/trial-hooks';
-import type { Tf } from '../tf';
-import { applyKeepPolicy } from '../saved/keep';
-import type { SavedOptimizerState } from '../saved/optimizer-state';
-import { saveRunModel } from '../saved/save';
-import { DEFAULT_KEEP_MODELS, type BackendInfo, type BackendPreference, type KeepModels, type ModelSummary, type RunRecord, type RunStatus, type TrainingConfig, type TrainingEvent } from '../types';
-import { prepareRunData, seededRandom } from './data';
-import { evaluateSplit, type Evaluation } from './evaluate';
-import type { BatchTrainer } from './batch-trainer';
-import { chooseTrainer } from './choose-trainer';
-import { cancellationPoint, fitModel, TrainingStopped } from './fit';
-import { newRecord, type SourceSnapshot } from './record';
-import { quickRunConfig } from './quick';
-import { saveRecord } from './save-record';
-import { fusedThreadCount } from './threads';
+import type { LayersModel } from "@tensorflow/tfjs-layers";
+import type { Dataset } from "../datasets";
+import { checkInputShape, summarizeModel, toRunError, type Architecture } from "../models";
+import type { RunStore } from "../runs/store";
+import type { StoreWriteError } from "../runs/write-error";
+import { backendLabel } from "../runs/table";
+import { TrialPruned, type TrialHooks } from "../sweep/trial-hooks";
+import type { Tf } from "../tf";
+import { applyKeepPolicy } from "../saved/keep";
+import type { SavedOptimizerState } from "../saved/optimizer-state";
+import { saveRunModel } from "../saved/save";
+import {
+  DEFAULT_KEEP_MODELS,
+  type BackendInfo,
+  type BackendPreference,
+  type KeepModels,
+  type ModelSummary,
+  type RunRecord,
+  type RunStatus,
+  type TrainingConfig,
+  type TrainingEvent,
+} from "../types";
+import { prepareRunData, seededRandom } from "./data";
+import { evaluateSplit, type Evaluation } from "./evaluate";
+import type { BatchTrainer } from "./batch-trainer";
+import { chooseTrainer } from "./choose-trainer";
+import { cancellationPoint, fitModel, TrainingStopped } from "./fit";
+import { newRecord, type SourceSnapshot } from "./record";
+import { quickRunConfig } from "./quick";
+import { saveRecord } from "./save-record";
+import { fusedThreadCount } from "./threads";
 
 export interface RunContext {
   tf: Tf;
@@ -61,7 +71,14 @@ export async function runArchitecture(ctx: RunContext, arch: Architecture, confi
   const started = performance.now();
   // A quick run is one epoch from its start (its image counts wait for the dataset's size).
   const recorded = config.quick ? { ...config, epochs: 1 } : config;
-  const record = newRecord({ id: ctx.trial?.runId ?? store.newRunId(arch.name), model: arch.name, storeRoot: store.root, source: ctx.source, config: recorded, backend: ctx.backend });
+  const record = newRecord({
+    id: ctx.trial?.runId ?? store.newRunId(arch.name),
+    model: arch.name,
+    storeRoot: store.root,
+    source: ctx.source,
+    config: recorded,
+    backend: ctx.backend,
+  });
   if (ctx.trial) record.sweep = ctx.trial.sweep;
   let built: BuiltModel;
   try {
@@ -75,28 +92,42 @@ export async function runArchitecture(ctx: RunContext, arch: Architecture, confi
 }
 
 /** Records the run's start, trains and ends it; the model is disposed afterwards. */
-export async function runBuilt(ctx: RunContext, record: RunRecord, built: BuiltModel, started: number, start?: StartPoint): Promise<RunRecord> {
+export async function runBuilt(
+  ctx: RunContext,
+  record: RunRecord,
+  built: BuiltModel,
+  started: number,
+  start?: StartPoint,
+): Promise<RunRecord> {
   try {
     await saveRecord(ctx, record);
-    ctx.onEvent?.({ type: 'runStarted', runId: record.id, record: structuredClone(record) });
+    ctx.onEvent?.({ type: "runStarted", runId: record.id, record: structuredClone(record) });
     return await trainAndEvaluate(ctx, record, built, started, start);
   } finally {
-    if ('model' in built) built.model.dispose();
+    if ("model" in built) built.model.dispose();
   }
 }
 
 /** The run after its start: ends the record as completed, failed or cancelled. */
-async function trainAndEvaluate(ctx: RunContext, record: RunRecord, built: BuiltModel, started: number, start?: StartPoint): Promise<RunRecord> {
+async function trainAndEvaluate(
+  ctx: RunContext,
+  record: RunRecord,
+  built: BuiltModel,
+  started: number,
+  start?: StartPoint,
+): Promise<RunRecord> {
   const { tf } = ctx;
   const config = record.config;
   const emit = (event: TrainingEvent) => ctx.onEvent?.(event);
-  if ('error' in built) return endedBy(ctx, record, built.error ?? new Error(`${record.model}() did not return a model`));
+  if ("error" in built)
+    return endedBy(ctx, record, built.error ?? new Error(`${record.model}() did not return a model`));
   const { model, summary } = built;
   let trainer: BatchTrainer | undefined;
   try {
     ctx.onLog?.(`${record.model}: loading dataset ${config.dataset}`);
     const dataset = await ctx.loadDataset(config.dataset);
-    if (config.quick) record.config = quickRunConfig(config, summary.macs ?? 0, dataset.train.count, dataset.test.count);
+    if (config.quick)
+      record.config = quickRunConfig(config, summary.macs ?? 0, dataset.train.count, dataset.test.count);
     const data = prepareRunData(dataset, record.config);
     record.dataset = data.info;
     const mismatch = checkInputShape(summary, data.info);
@@ -106,7 +137,7 @@ async function trainAndEvaluate(ctx: RunContext, record: RunRecord, built: Built
       outputsProbabilities: summary.outputsProbabilities,
       imageShape: data.info.imageShape,
       numClasses: data.info.numClasses,
-      preference: ctx.preference ?? 'auto',
+      preference: ctx.preference ?? "auto",
       backend: ctx.backend,
       threads: ctx.fusedThreads ?? fusedThreadCount(summary.macs ?? 0, ctx.cores),
     });
@@ -121,12 +152,12 @@ async function trainAndEvaluate(ctx: RunContext, record: RunRecord, built: Built
       firstEpoch: start?.firstEpoch,
       outputsProbabilities: summary.outputsProbabilities,
       signal: ctx.signal,
-      onBatch: (progress) => emit({ type: 'batch', runId: record.id, ...progress }),
+      onBatch: (progress) => emit({ type: "batch", runId: record.id, ...progress }),
       onEpoch: async (metrics) => {
         record.epochs.push(metrics);
         await saveRunModel(ctx.store, record, model, ctx.keepModels ?? DEFAULT_KEEP_MODELS);
         await saveRecord(ctx, record);
-        emit({ type: 'epoch', runId: record.id, metrics });
+        emit({ type: "epoch", runId: record.id, metrics });
         await ctx.trial?.afterEpoch(metrics, record);
       },
       onValidated: (evaluation) => (validated = evaluation),
@@ -151,7 +182,7 @@ async function trainAndEvaluate(ctx: RunContext, record: RunRecord, built: Built
       misclassified: test.misclassified,
       testExamples: test.examples,
     };
-    return await finish(ctx, record, 'completed');
+    return await finish(ctx, record, "completed");
   } catch (err) {
     return await endedBy(ctx, record, err);
   } finally {
@@ -161,27 +192,44 @@ async function trainAndEvaluate(ctx: RunContext, record: RunRecord, built: Built
 
 /** A run that ended by an exception: stopped, pruned at a rung, or failed. */
 function endedBy(ctx: RunContext, record: RunRecord, err: unknown): Promise<RunRecord> {
-  const cancelled = (err instanceof TrainingStopped && err.reason === 'cancelled') || ctx.signal?.aborted;
-  if (cancelled) return finish(ctx, record, 'cancelled');
-  if (err instanceof TrialPruned) return finish(ctx, record, 'pruned');
+  const cancelled = (err instanceof TrainingStopped && err.reason === "cancelled") || ctx.signal?.aborted;
+  if (cancelled) return finish(ctx, record, "cancelled");
+  if (err instanceof TrialPruned) return finish(ctx, record, "pruned");
   record.error = toRunError(err);
-  return finish(ctx, record, 'failed');
+  return finish(ctx, record, "failed");
 }
 
 /** A record that failed before any architecture could be built (e.g. the model file does not load). */
-export async function failRun(ctx: RunContext, model: string, config: TrainingConfig, err: unknown): Promise<RunRecord> {
-  const record = newRecord({ id: ctx.store.newRunId(model), model, storeRoot: ctx.store.root, source: ctx.source, config, backend: ctx.backend });
+export async function failRun(
+  ctx: RunContext,
+  model: string,
+  config: TrainingConfig,
+  err: unknown,
+): Promise<RunRecord> {
+  const record = newRecord({
+    id: ctx.store.newRunId(model),
+    model,
+    storeRoot: ctx.store.root,
+    source: ctx.source,
+    config,
+    backend: ctx.backend,
+  });
   record.error = toRunError(err);
-  ctx.onEvent?.({ type: 'runStarted', runId: record.id, record: structuredClone({ ...record, error: undefined }) });
-  return finish(ctx, record, 'failed');
+  ctx.onEvent?.({ type: "runStarted", runId: record.id, record: structuredClone({ ...record, error: undefined }) });
+  return finish(ctx, record, "failed");
 }
 
-async function finish(ctx: RunContext, record: RunRecord, status: Exclude<RunStatus, 'running' | 'interrupted'>): Promise<RunRecord> {
+async function finish(
+  ctx: RunContext,
+  record: RunRecord,
+  status: Exclude<RunStatus, "running" | "interrupted">,
+): Promise<RunRecord> {
   record.status = status;
   record.finishedAt = new Date().toISOString();
   await applyKeepPolicy(ctx.store, record, ctx.keepModels ?? DEFAULT_KEEP_MODELS);
   await saveRecord(ctx, record);
-  const type = status === 'completed' || status === 'pruned' ? 'runFinished' : status === 'failed' ? 'runFailed' : 'runCancelled';
+  const type =
+    status === "completed" || status === "pruned" ? "runFinished" : status === "failed" ? "runFailed" : "runCancelled";
   ctx.onEvent?.({ type, runId: record.id, record: structuredClone(record) });
   return record;
 }

@@ -3,7 +3,7 @@
 // on two threads, while CNN (0.3 M) is 5% slower and MLP and TinyCNN 25-30% slower, their kernels
 // too small to split. The wasm backend takes its thread count once per process, so a job gets
 // threads when any of its models is large: the large model's gain outweighs the small ones' loss.
-import os from 'node:os';
+import os from "node:os";
 
 /** MACs per image from which a model trains faster on several threads. */
 export const THREADS_MIN_MACS = 5_000_000;
@@ -19,9 +19,16 @@ export function autoThreadCount(macsPerImage: number[], cores = os.cpus().length
 }
 
 /** Threads for training `models` of a loaded file (all of them when absent) on `cores` cores. */
-export function threadsForArchitectures(architectures: { name: string; macs?: number }[], models: string[] | undefined, cores = os.cpus().length): number {
+export function threadsForArchitectures(
+  architectures: { name: string; macs?: number }[],
+  models: string[] | undefined,
+  cores = os.cpus().length,
+): number {
   const selected = architectures.filter((a) => !models?.length || models.includes(a.name));
-  return autoThreadCount(selected.map((a) => a.macs ?? 0), cores);
+  return autoThreadCount(
+    selected.map((a) => a.macs ?? 0),
+    cores,
+  );
 }
 
 /**

@@ -1,9 +1,9 @@
 // What the CodeLens above each architecture says, from what is known about it: the symbols of the
 // document, the inspection of the file, the latest run and whether it is training now.
-import type { RunRecord } from '../../engine/types';
-import type { InspectReport } from '../../engine/models';
-import { Commands } from '../constants';
-import { describeProgress, type JobProgress } from '../jobs/progress';
+import type { RunRecord } from "../../engine/types";
+import type { InspectReport } from "../../engine/models";
+import { Commands } from "../constants";
+import { describeProgress, type JobProgress } from "../jobs/progress";
 
 export interface SymbolAt {
   name: string;
@@ -45,36 +45,48 @@ export function computeLenses(input: LensInput): LensSpec[] {
   for (const model of input.report.models) {
     const symbol = input.symbols.find((s) => s.name === model.name);
     if (!symbol) continue;
-    const at = (title: string, command?: string, args?: unknown[]): LensSpec => ({ line: symbol.line, title, command, args });
+    const at = (title: string, command?: string, args?: unknown[]): LensSpec => ({
+      line: symbol.line,
+      title,
+      command,
+      args,
+    });
     const state = input.state(model.name);
     const target = { file: input.file, model: model.name };
     if (state.sweep) {
-      lenses.push(at('$(debug-stop) Stop sweep', Commands.stopSweep, [target]));
+      lenses.push(at("$(debug-stop) Stop sweep", Commands.stopSweep, [target]));
       lenses.push(at(`sweep of ${state.sweep.trials} trials running`, Commands.openComparisonPanel));
     } else if (state.training) {
       const { runId, progress, queued } = state.training;
-      lenses.push(at('$(debug-stop) Stop', Commands.stopRun, [runId ?? target]));
-      lenses.push(at(queued ? 'queued' : progress && progress.batchesPerEpoch > 0 ? describeProgress(progress) : 'starting...'));
+      lenses.push(at("$(debug-stop) Stop", Commands.stopRun, [runId ?? target]));
+      lenses.push(
+        at(queued ? "queued" : progress && progress.batchesPerEpoch > 0 ? describeProgress(progress) : "starting..."),
+      );
     } else {
-      lenses.push(at('$(play) Train', Commands.trainModel, [target]));
-      lenses.push(at('Quick run', Commands.quickRun, [target]));
-      if (model.sweepable && !model.error) lenses.push(at('$(beaker) Sweep', Commands.sweepModel, [target]));
+      lenses.push(at("$(play) Train", Commands.trainModel, [target]));
+      lenses.push(at("Quick run", Commands.quickRun, [target]));
+      if (model.sweepable && !model.error) lenses.push(at("$(beaker) Sweep", Commands.sweepModel, [target]));
     }
     if (model.error) {
-      lenses.push(at(`$(error) ${firstLine(readableBuildError(model.error.message))}`, Commands.showModelSummary, [target]));
+      lenses.push(
+        at(`$(error) ${firstLine(readableBuildError(model.error.message))}`, Commands.showModelSummary, [target]),
+      );
       continue;
     }
     if (model.summary) {
-      lenses.push(at(describeSize(model.summary.params.total, model.summary.macs), Commands.showModelSummary, [target]));
+      lenses.push(
+        at(describeSize(model.summary.params.total, model.summary.macs), Commands.showModelSummary, [target]),
+      );
     }
-    const result = state.training || state.sweep ? undefined : describeResult(state.latest, model.summary?.architectureHash);
+    const result =
+      state.training || state.sweep ? undefined : describeResult(state.latest, model.summary?.architectureHash);
     if (result) lenses.push(at(result, Commands.openComparisonPanel));
   }
   return lenses;
 }
 
 export function describeSize(params: number, macs: number): string {
-  return `${params.toLocaleString('en-US')} params · ${formatMacs(macs)} MACs`;
+  return `${params.toLocaleString("en-US")} params · ${formatMacs(macs)} MACs`;
 }
 
 export function formatMacs(macs: number): string {
@@ -87,22 +99,24 @@ export function formatMacs(macs: number): string {
 export function describeResult(latest: RunRecord | undefined, currentHash: string | undefined): string | undefined {
   if (!latest) return undefined;
   const changed =
-    currentHash !== undefined && latest.summary?.architectureHash !== undefined && latest.summary.architectureHash !== currentHash;
-  const suffix = changed ? ' · changed' : '';
+    currentHash !== undefined &&
+    latest.summary?.architectureHash !== undefined &&
+    latest.summary.architectureHash !== currentHash;
+  const suffix = changed ? " · changed" : "";
   switch (latest.status) {
-    case 'completed': {
+    case "completed": {
       const r = latest.results;
       if (!r) return `completed${suffix}`;
       return `${(r.testAccuracy * 100).toFixed(2)}% · ${r.learningTimeSec.toFixed(1)} s${suffix}`;
     }
-    case 'failed':
-      return `last run failed: ${firstLine(latest.error?.message ?? 'unknown error')}${suffix}`;
-    case 'cancelled':
-    case 'interrupted':
+    case "failed":
+      return `last run failed: ${firstLine(latest.error?.message ?? "unknown error")}${suffix}`;
+    case "cancelled":
+    case "interrupted":
       return `last run ${latest.status}${suffix}`;
-    case 'running':
-      return 'running elsewhere';
-    case 'pruned':
+    case "running":
+      return "running elsewhere";
+    case "pruned":
       return `pruned after ${latest.epochs.length} epoch(s)${suffix}`;
   }
 }
@@ -111,10 +125,10 @@ export function describeResult(latest: RunRecord | undefined, currentHash: strin
 const BUILD_PREFIX = /^(?:\S+:\d+:\d+: )?model \S+ failed to build: /;
 
 export function readableBuildError(message: string): string {
-  return message.replace(BUILD_PREFIX, '');
+  return message.replace(BUILD_PREFIX, "");
 }
 
 function firstLine(text: string): string {
-  const line = text.split('\n', 1)[0];
+  const line = text.split("\n", 1)[0];
   return line.length > 120 ? `${line.slice(0, 117)}...` : line;
 }

@@ -1,12 +1,12 @@
 // CodeLens above each architecture of a model file: train, quick run, size, latest result, stop.
-import * as vscode from 'vscode';
-import type { EditorInspections } from '../editor/editorInspections';
-import type { Inspector } from '../inspect/inspector';
-import type { Job, JobManager } from '../jobs/jobManager';
-import type { WorkspaceRuns } from '../runs/runsModel';
-import type { SweepSessions } from '../sweeps/sweepSessions';
-import { computeLenses, type ArchitectureState, type SymbolAt } from './lenses';
-import { topLevelSymbols } from './symbols';
+import * as vscode from "vscode";
+import type { EditorInspections } from "../editor/editorInspections";
+import type { Inspector } from "../inspect/inspector";
+import type { Job, JobManager } from "../jobs/jobManager";
+import type { WorkspaceRuns } from "../runs/runsModel";
+import type { SweepSessions } from "../sweeps/sweepSessions";
+import { computeLenses, type ArchitectureState, type SymbolAt } from "./lenses";
+import { topLevelSymbols } from "./symbols";
 
 const REFRESH_DELAY_MS = 300;
 // VS Code restarts its CodeLens debounce on every change event: progress refreshes far apart,
@@ -17,10 +17,10 @@ const SYMBOL_RETRIES = 10;
 
 /** What the lenses read of the workspace's ArchLab. */
 export interface LensHost {
-  readonly runs: Pick<WorkspaceRuns, 'onDidChange' | 'latest'>;
-  readonly jobs: Pick<JobManager, 'subscribe' | 'activeJobFor'>;
-  readonly inspector: Pick<Inspector, 'cached'>;
-  readonly sweeps: Pick<SweepSessions, 'onDidChange' | 'activeFor' | 'list'>;
+  readonly runs: Pick<WorkspaceRuns, "onDidChange" | "latest">;
+  readonly jobs: Pick<JobManager, "subscribe" | "activeJobFor">;
+  readonly inspector: Pick<Inspector, "cached">;
+  readonly sweeps: Pick<SweepSessions, "onDidChange" | "activeFor" | "list">;
 }
 
 export class ModelCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
@@ -32,11 +32,11 @@ export class ModelCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
   private readonly symbols = new Map<string, { version: number; symbols: SymbolAt[] }>();
   private refreshTimer: NodeJS.Timeout | undefined;
   private lastProgressRefresh = 0;
-  private sweeping = '';
+  private sweeping = "";
 
   constructor(
     private readonly lab: LensHost,
-    private readonly inspections: Pick<EditorInspections, 'onDidChange' | 'request'>,
+    private readonly inspections: Pick<EditorInspections, "onDidChange" | "request">,
   ) {
     this.disposables.push(
       this.changed,
@@ -44,7 +44,11 @@ export class ModelCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
       // Lenses show a run's outcome; a running run's epochs are the job's progress (see onJobChanged).
       // A sweep's trials are not the lenses' latest results, and their stream would starve the redraws.
       lab.runs.onDidChange((change) => {
-        if (change.kind === 'batch' || (change.kind === 'upsert' && (change.record.status === 'running' || change.record.sweep))) return;
+        if (
+          change.kind === "batch" ||
+          (change.kind === "upsert" && (change.record.status === "running" || change.record.sweep))
+        )
+          return;
         this.refreshSoon();
       }),
       lab.jobs.subscribe({ jobChanged: (job) => this.onJobChanged(job) }),
@@ -60,7 +64,11 @@ export class ModelCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
    * Its progress is in its notification.
    */
   private onSweepsChanged(): void {
-    const sweeping = this.lab.sweeps.list().map((s) => s.sweep.id).sort().join(' ');
+    const sweeping = this.lab.sweeps
+      .list()
+      .map((s) => s.sweep.id)
+      .sort()
+      .join(" ");
     if (sweeping === this.sweeping) return;
     this.sweeping = sweeping;
     this.refreshSoon();
@@ -71,7 +79,7 @@ export class ModelCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
     if (job.request.trial) return;
     const phase = `${job.state}:${job.runIds.length}`;
     if (this.jobPhases.get(job.id) !== phase) {
-      if (job.state === 'done') this.jobPhases.delete(job.id);
+      if (job.state === "done") this.jobPhases.delete(job.id);
       else this.jobPhases.set(job.id, phase);
       return this.refreshSoon();
     }
@@ -90,7 +98,9 @@ export class ModelCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
 
   async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
     if (!vscode.workspace.isTrusted) {
-      return [lens(0, '$(shield) ArchLab: trust this workspace to inspect and train its models', 'workbench.trust.manage')];
+      return [
+        lens(0, "$(shield) ArchLab: trust this workspace to inspect and train its models", "workbench.trust.manage"),
+      ];
     }
     const file = document.uri.fsPath;
     const symbols = await this.symbolsOf(document);
@@ -104,7 +114,7 @@ export class ModelCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
       fileError: inspection?.error && { message: inspection.error.message, line: inspection.error.location?.line },
       state: (model) => this.stateOf(file, model),
     });
-    return specs.map((s) => lens(s.line, s.title, s.command ?? '', s.args));
+    return specs.map((s) => lens(s.line, s.title, s.command ?? "", s.args));
   }
 
   dispose(): void {
@@ -120,7 +130,7 @@ export class ModelCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
     if (!job) return { latest };
     const current = job.progress?.model === model ? job.progress : undefined;
     const runId = current ? job.runIds[job.runIds.length - 1] : undefined;
-    return { latest, training: { runId, progress: current, queued: job.state === 'queued' } };
+    return { latest, training: { runId, progress: current, queued: job.state === "queued" } };
   }
 
   /**

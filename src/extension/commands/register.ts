@@ -1,8 +1,8 @@
 // Every ArchLab command is registered through here, so every command reports a failure the same
 // way: a notification naming what could not be done, the details in the log.
-import * as vscode from 'vscode';
-import { showError } from '../notify';
-import { requireTrust } from './targets';
+import * as vscode from "vscode";
+import { showError } from "../notify";
+import { requireTrust } from "./targets";
 
 export interface CommandSpec {
   id: string;

@@ -1,10 +1,10 @@
 // Model files inspected as the editor has them: on open, and after a pause in typing (the
 // inspection builds every architecture in a child process, too much for each keystroke). Owns the
 // Problems of model files, and tells lenses, hints and hovers when an inspection changed.
-import * as vscode from 'vscode';
-import type { Inspector } from '../inspect/inspector';
-import { modelDiagnostics } from '../codelens/diagnostics';
-import { topLevelSymbols } from '../codelens/symbols';
+import * as vscode from "vscode";
+import type { Inspector } from "../inspect/inspector";
+import { modelDiagnostics } from "../codelens/diagnostics";
+import { topLevelSymbols } from "../codelens/symbols";
 
 const TYPING_PAUSE_MS = 600;
 
@@ -12,19 +12,21 @@ export class EditorInspections implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   /** An inspection of this document finished with another result than the last. */
   readonly onDidChange = this.changed.event;
-  private readonly diagnostics = vscode.languages.createDiagnosticCollection('archlab');
+  private readonly diagnostics = vscode.languages.createDiagnosticCollection("archlab");
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
-    private readonly inspector: Pick<Inspector, 'inspect' | 'cached' | 'forgetAll'>,
+    private readonly inspector: Pick<Inspector, "inspect" | "cached" | "forgetAll">,
     private readonly selector: vscode.DocumentSelector,
   ) {
     this.disposables.push(
       this.changed,
       this.diagnostics,
       vscode.workspace.onDidOpenTextDocument((doc) => this.request(doc, 0)),
-      vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length && this.request(e.document, TYPING_PAUSE_MS)),
+      vscode.workspace.onDidChangeTextDocument(
+        (e) => e.contentChanges.length && this.request(e.document, TYPING_PAUSE_MS),
+      ),
       vscode.workspace.onDidSaveTextDocument((doc) => this.onSaved(doc)),
       vscode.workspace.onDidCloseTextDocument((doc) => this.diagnostics.delete(doc.uri)),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.requestAll()),

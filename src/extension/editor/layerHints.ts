@@ -1,11 +1,11 @@
 // Inlay hints after each call that makes layers in an architecture (output shape, params, MACs
 // where they matter) and a hover on it with the details, from the editor's latest inspection.
-import * as vscode from 'vscode';
-import { Settings } from '../constants';
-import type { Inspector } from '../inspect/inspector';
-import type { EditorInspections } from './editorInspections';
-import { layerSites, siteAt, type LayerSite } from './layerSites';
-import { hoverMarkdown, lineHintLabels } from './layerText';
+import * as vscode from "vscode";
+import { Settings } from "../constants";
+import type { Inspector } from "../inspect/inspector";
+import type { EditorInspections } from "./editorInspections";
+import { layerSites, siteAt, type LayerSite } from "./layerSites";
+import { hoverMarkdown, lineHintLabels } from "./layerText";
 
 export class LayerHints implements vscode.InlayHintsProvider, vscode.HoverProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -13,13 +13,15 @@ export class LayerHints implements vscode.InlayHintsProvider, vscode.HoverProvid
   private readonly disposables: vscode.Disposable[];
 
   constructor(
-    private readonly inspector: Pick<Inspector, 'cached'>,
-    inspections: Pick<EditorInspections, 'onDidChange'>,
+    private readonly inspector: Pick<Inspector, "cached">,
+    inspections: Pick<EditorInspections, "onDidChange">,
   ) {
     this.disposables = [
       this.changed,
       inspections.onDidChange(() => this.changed.fire()),
-      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(`${Settings.section}.${Settings.inlayHints}`) && this.changed.fire()),
+      vscode.workspace.onDidChangeConfiguration(
+        (e) => e.affectsConfiguration(`${Settings.section}.${Settings.inlayHints}`) && this.changed.fire(),
+      ),
     ];
   }
 
@@ -27,7 +29,9 @@ export class LayerHints implements vscode.InlayHintsProvider, vscode.HoverProvid
     if (!vscode.workspace.getConfiguration(Settings.section).get<boolean>(Settings.inlayHints, true)) return [];
     const sites = this.sitesOf(document);
     // VS Code's cap on the hints of one line (0: none), shared by the line's hints.
-    const maxLength = vscode.workspace.getConfiguration('editor.inlayHints', document).get<number>('maximumLength', 43) || Number.POSITIVE_INFINITY;
+    const maxLength =
+      vscode.workspace.getConfiguration("editor.inlayHints", document).get<number>("maximumLength", 43) ||
+      Number.POSITIVE_INFINITY;
     const byLine = new Map<number, LayerSite[]>();
     for (const site of sites) byLine.set(site.location.endLine, [...(byLine.get(site.location.endLine) ?? []), site]);
     const hints: vscode.InlayHint[] = [];
@@ -52,7 +56,10 @@ export class LayerHints implements vscode.InlayHintsProvider, vscode.HoverProvid
     const site = siteAt(this.sitesOf(document), position.line + 1, position.character + 1);
     if (!site) return undefined;
     const l = site.location;
-    return new vscode.Hover(new vscode.MarkdownString(hoverMarkdown(site)), new vscode.Range(l.line - 1, l.column - 1, l.endLine - 1, l.endColumn - 1));
+    return new vscode.Hover(
+      new vscode.MarkdownString(hoverMarkdown(site)),
+      new vscode.Range(l.line - 1, l.column - 1, l.endLine - 1, l.endColumn - 1),
+    );
   }
 
   dispose(): void {

@@ -1,8 +1,8 @@
 // The layers of a model file grouped by the call in an architecture that made them: one group per
 // call site (a layer factory, or a helper's call making several layers), with the loop iterations
 // that went through it. No VS Code here, so the grouping is tested on its own.
-import type { InspectReport } from '../../engine/models';
-import type { LayerLocation, LayerSummary } from '../../engine/types';
+import type { InspectReport } from "../../engine/models";
+import type { LayerLocation, LayerSummary } from "../../engine/types";
 
 export interface LayerSite {
   model: string;
@@ -72,7 +72,9 @@ export function siteAt(sites: LayerSite[], line: number, column: number): LayerS
     if (line === l.line && column < l.column) return false;
     return !(line === l.endLine && column > l.endColumn);
   });
-  const onLine = covering.length ? covering : sites.filter((s) => s.location.line <= line && line <= s.location.endLine);
+  const onLine = covering.length
+    ? covering
+    : sites.filter((s) => s.location.line <= line && line <= s.location.endLine);
   return onLine.sort((a, b) => spanOf(a) - spanOf(b))[0];
 }
 

@@ -1,8 +1,8 @@
 // What the editor says about the layers of a call site: the inlay hint's short label and the
 // hover's details (Markdown). Pure text, no VS Code.
-import type { LayerSummary } from '../../engine/types';
-import { formatMacs } from '../codelens/lenses';
-import { iterationsOf, siteMacs, siteParams, type LayerSite } from './layerSites';
+import type { LayerSummary } from "../../engine/types";
+import { formatMacs } from "../codelens/lenses";
+import { iterationsOf, siteMacs, siteParams, type LayerSite } from "./layerSites";
 
 // MACs are worth a glance when a call holds a real share of the model's compute and they say
 // something its parameters do not: a convolution reuses its weights at every position, where a
@@ -10,11 +10,11 @@ import { iterationsOf, siteMacs, siteParams, type LayerSite } from './layerSites
 const MACS_SHARE_SHOWN = 0.05;
 
 export function formatShape(shape: number[]): string {
-  return shape.length ? shape.map((d) => (d < 0 ? '?' : String(d))).join('×') : 'scalar';
+  return shape.length ? shape.map((d) => (d < 0 ? "?" : String(d))).join("×") : "scalar";
 }
 
-const count = (n: number): string => n.toLocaleString('en-US');
-const macsText = (macs: number): string => (macs === 0 ? '0' : formatMacs(macs));
+const count = (n: number): string => n.toLocaleString("en-US");
+const macsText = (macs: number): string => (macs === 0 ? "0" : formatMacs(macs));
 
 export function macsMatter(site: LayerSite): boolean {
   const macs = siteMacs(site);
@@ -50,13 +50,13 @@ function hintLabels(site: LayerSite): string[] {
   const runs = iterationsOf(site);
   const outputs = runs.map((run) => formatShape(run[run.length - 1].outputShape));
   const distinct = outputs.every((o) => o === outputs[0]) ? [outputs[0]] : outputs;
-  const loop = site.iterations > 1 ? `×${site.iterations} ` : '';
+  const loop = site.iterations > 1 ? `×${site.iterations} ` : "";
   const params = siteParams(site);
   const layers = runs[0].length > 1 ? `${runs[0].length} layers` : undefined;
   const paramsText = params > 0 ? `${count(params)} params` : undefined;
   const macs = macsMatter(site) ? `${formatMacs(siteMacs(site))} MACs` : undefined;
   const label = (shapes: string[], ...rest: (string | undefined)[]) =>
-    [`${loop}→ ${shapes.join(', ')}`, ...rest].filter((part) => part !== undefined).join(' · ');
+    [`${loop}→ ${shapes.join(", ")}`, ...rest].filter((part) => part !== undefined).join(" · ");
   const last = [outputs[outputs.length - 1]];
   return [
     label(distinct, layers, paramsText, macs),
@@ -72,27 +72,33 @@ function hintLabels(site: LayerSite): string[] {
 export function hoverMarkdown(site: LayerSite): string {
   const via = site.location.via;
   const lines: string[] = [];
-  const made = via?.function ? ` · made by \`${via.function}()\` (line ${via.line})` : '';
-  const loop = site.iterations > 1 ? ` · ${site.iterations} iterations` : '';
-  lines.push(`**${site.model}**${made}${loop}`, '');
+  const made = via?.function ? ` · made by \`${via.function}()\` (line ${via.line})` : "";
+  const loop = site.iterations > 1 ? ` · ${site.iterations} iterations` : "";
+  lines.push(`**${site.model}**${made}${loop}`, "");
   if (site.layers.length === 1) {
     lines.push(...layerDetails(site.layers[0], site.modelMacs));
-    return lines.join('\n');
+    return lines.join("\n");
   }
-  lines.push('| layer | type | input → output | params | MACs | receptive field |', '| --- | --- | --- | ---: | ---: | --- |');
+  lines.push(
+    "| layer | type | input → output | params | MACs | receptive field |",
+    "| --- | --- | --- | ---: | ---: | --- |",
+  );
   for (const layer of site.layers) {
     lines.push(
-      `| \`${layer.name}\` | ${layer.type} | ${inputText(layer)} → ${formatShape(layer.outputShape)} | ${count(layer.params)} | ${macsText(layer.macs)} | ${fieldText(layer) ?? ''} |`,
+      `| \`${layer.name}\` | ${layer.type} | ${inputText(layer)} → ${formatShape(layer.outputShape)} | ${count(layer.params)} | ${macsText(layer.macs)} | ${fieldText(layer) ?? ""} |`,
     );
   }
-  lines.push('', `Together: ${count(siteParams(site))} params (${trainableText(site.layers)}), ${formatMacs(siteMacs(site))} MACs${shareText(siteMacs(site), site.modelMacs)}`);
-  return lines.join('\n');
+  lines.push(
+    "",
+    `Together: ${count(siteParams(site))} params (${trainableText(site.layers)}), ${formatMacs(siteMacs(site))} MACs${shareText(siteMacs(site), site.modelMacs)}`,
+  );
+  return lines.join("\n");
 }
 
 function layerDetails(layer: LayerSummary, modelMacs: number): string[] {
   const lines = [
     `**${layer.type}** \`${layer.name}\``,
-    '',
+    "",
     `- shape: ${inputText(layer)} → **${formatShape(layer.outputShape)}**`,
     `- params: ${count(layer.params)} (${trainableText([layer])})`,
     `- MACs: ${macsText(layer.macs)}${shareText(layer.macs, modelMacs)}`,
@@ -106,34 +112,50 @@ function layerDetails(layer: LayerSummary, modelMacs: number): string[] {
 
 function inputText(layer: LayerSummary): string {
   const inputs = layer.inputShapes ?? [];
-  return inputs.length ? inputs.map(formatShape).join(' + ') : '?';
+  return inputs.length ? inputs.map(formatShape).join(" + ") : "?";
 }
 
 function trainableText(layers: LayerSummary[]): string {
   const total = layers.reduce((sum, l) => sum + l.params, 0);
   const trainable = layers.reduce((sum, l) => sum + (l.trainableParams ?? l.params), 0);
-  return trainable === total ? `${count(trainable)} trainable` : `${count(trainable)} trainable, ${count(total - trainable)} not`;
+  return trainable === total
+    ? `${count(trainable)} trainable`
+    : `${count(trainable)} trainable, ${count(total - trainable)} not`;
 }
 
 function shareText(macs: number, modelMacs: number): string {
-  return modelMacs > 0 && macs > 0 ? ` (${((100 * macs) / modelMacs).toFixed(1)}% of the model)` : '';
+  return modelMacs > 0 && macs > 0 ? ` (${((100 * macs) / modelMacs).toFixed(1)}% of the model)` : "";
 }
 
 function fieldText(layer: LayerSummary): string | undefined {
   const field = layer.receptiveField;
   if (!field) return undefined;
-  return `${field.size.join('×')} px, stride ${field.stride.join('×')}`;
+  return `${field.size.join("×")} px, stride ${field.stride.join("×")}`;
 }
 
 // The settings that tell layers of a type apart; initializers and formats stay in the summary.
-const SHOWN_SETTINGS = ['units', 'filters', 'kernelSize', 'strides', 'poolSize', 'padding', 'activation', 'rate', 'axis', 'targetShape', 'useBias'];
+const SHOWN_SETTINGS = [
+  "units",
+  "filters",
+  "kernelSize",
+  "strides",
+  "poolSize",
+  "padding",
+  "activation",
+  "rate",
+  "axis",
+  "targetShape",
+  "useBias",
+];
 
 function settingsText(layer: LayerSummary): string | undefined {
   const config = layer.config ?? {};
   // A bias is the default; only its absence says something.
-  const shown = SHOWN_SETTINGS.filter((key) => config[key] !== undefined && !(key === 'useBias' && config[key])).map((key) => {
-    const value = config[key];
-    return `${key} ${Array.isArray(value) ? value.join('×') : String(value)}`;
-  });
-  return shown.length ? shown.join(', ') : undefined;
+  const shown = SHOWN_SETTINGS.filter((key) => config[key] !== undefined && !(key === "useBias" && config[key])).map(
+    (key) => {
+      const value = config[key];
+      return `${key} ${Array.isArray(value) ? value.join("×") : String(value)}`;
+    },
+  );
+  return shown.length ? shown.join(", ") : undefined;
 }

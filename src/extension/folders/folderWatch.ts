@@ -5,8 +5,8 @@
 // reports those files. So the nearest folder that exists is watched for the next one down, and
 // the records already in the folder are read when it appears. No `vscode` import: the watcher is
 // injected, so tests need no VS Code.
-import { existsSync } from 'node:fs';
-import { basename, dirname, relative, sep } from 'node:path';
+import { existsSync } from "node:fs";
+import { basename, dirname, relative, sep } from "node:path";
 
 /**
  * VS Code starts a watcher asynchronously (in a remote window, after a round trip to the server):
@@ -50,7 +50,10 @@ export function watchFolder(folder: string, watch: Watch, events: FolderEvents):
     clearTimeout(lookAgain);
     if (base === folder) {
       // The parent too, so that a folder deleted and made again (rm -rf .archlab) is followed.
-      watchers = [watch(folder, '*.json', (path) => events.record(path)), watch(dirname(folder), basename(folder), arm)];
+      watchers = [
+        watch(folder, "*.json", (path) => events.record(path)),
+        watch(dirname(folder), basename(folder), arm),
+      ];
     } else {
       watchers = [watch(base, relative(base, folder).split(sep)[0], arm)];
     }

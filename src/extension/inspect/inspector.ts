@@ -1,9 +1,9 @@
 // Inspections of model files (params, MACs, layers, errors), each done in a child process and
 // cached by the file's content hash, so lenses refresh when a file is saved and never otherwise.
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import type { InspectReport } from '../../engine/models';
-import { ChildProcessError } from '../../shared/child-error';
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import type { InspectReport } from "../../engine/models";
+import { ChildProcessError } from "../../shared/child-error";
 
 export interface Inspection {
   sha256: string;
@@ -12,7 +12,10 @@ export interface Inspection {
 }
 
 /** Inspects `file` as it is on disk, or as `content` when given (an editor's unsaved text). */
-export type InspectRunner = (file: string, content?: string) => Promise<{ report?: InspectReport; error?: ChildProcessError }>;
+export type InspectRunner = (
+  file: string,
+  content?: string,
+) => Promise<{ report?: InspectReport; error?: ChildProcessError }>;
 
 export class Inspector {
   private readonly latest = new Map<string, Inspection>();
@@ -34,9 +37,9 @@ export class Inspector {
     try {
       content = text ?? (await readFile(file));
     } catch (err) {
-      return { sha256: '', error: new ChildProcessError(`Cannot read ${file}: ${(err as Error).message}`) };
+      return { sha256: "", error: new ChildProcessError(`Cannot read ${file}: ${(err as Error).message}`) };
     }
-    const sha256 = createHash('sha256').update(content).digest('hex');
+    const sha256 = createHash("sha256").update(content).digest("hex");
     const known = this.latest.get(file);
     if (known?.sha256 === sha256) return known;
     const inFlight = this.pending.get(file);
@@ -55,7 +58,7 @@ export class Inspector {
 
   /** Inspections are kept for display until redone, but none counts as current any more. */
   forgetAll(): void {
-    for (const [file, inspection] of this.latest) this.latest.set(file, { ...inspection, sha256: '' });
+    for (const [file, inspection] of this.latest) this.latest.set(file, { ...inspection, sha256: "" });
     this.pending.clear();
   }
 }

@@ -13,7 +13,9 @@ export interface JobProgress {
 }
 
 /** Fraction of the run done, 0..1. Epochs and batches are 1-based as the engine reports them. */
-export function runFraction(p: Pick<JobProgress, 'epoch' | 'firstEpoch' | 'epochs' | 'batch' | 'batchesPerEpoch'>): number {
+export function runFraction(
+  p: Pick<JobProgress, "epoch" | "firstEpoch" | "epochs" | "batch" | "batchesPerEpoch">,
+): number {
   const first = p.firstEpoch ?? 1;
   const total = (p.epochs - first + 1) * p.batchesPerEpoch;
   if (total <= 0) return 0;
@@ -30,13 +32,13 @@ export function formatDuration(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
-  const rest = String(s % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${rest}` : `${m}:${rest}`;
+  const rest = String(s % 60).padStart(2, "0");
+  return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${rest}` : `${m}:${rest}`;
 }
 
 export function describeProgress(p: JobProgress): string {
   const eta = etaSeconds(p);
   const parts = [p.model, `epoch ${p.epoch}/${p.epochs}`, `batch ${p.batch}/${p.batchesPerEpoch}`];
   if (eta !== undefined) parts.push(`ETA ${formatDuration(eta)}`);
-  return parts.join(' · ');
+  return parts.join(" · ");
 }

@@ -1,6 +1,6 @@
 // Training reports every batch (hundreds per second on small models); the webview only needs the
 // latest progress of each run a few times per second.
-import type { BatchProgress } from '../../engine/types';
+import type { BatchProgress } from "../../engine/types";
 
 export class BatchCoalescer {
   private readonly pending = new Map<string, BatchProgress>();

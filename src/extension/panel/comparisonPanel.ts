@@ -1,42 +1,42 @@
 // One open comparison panel: feeds it runs after its `ready` handshake and acts on its requests.
-import * as vscode from 'vscode';
-import type { RunRecord } from '../../engine/types';
-import type { HostToWebview, PanelRun, WebviewToHost } from '../../shared/webview-protocol';
-import type { RunActions, RunsChange, RunsModel, SweepsModel } from '../contracts';
-import { BatchCoalescer } from './batchCoalescer';
-import { exportChartPng, exportGraph, exportTable } from './exports';
-import { createNonce, panelHtml } from './html';
-import { parseWebviewMessage } from './messages';
+import * as vscode from "vscode";
+import type { RunRecord } from "../../engine/types";
+import type { HostToWebview, PanelRun, WebviewToHost } from "../../shared/webview-protocol";
+import type { RunActions, RunsChange, RunsModel, SweepsModel } from "../contracts";
+import { BatchCoalescer } from "./batchCoalescer";
+import { exportChartPng, exportGraph, exportTable } from "./exports";
+import { createNonce, panelHtml } from "./html";
+import { parseWebviewMessage } from "./messages";
 
-export const PANEL_TITLE = 'ArchLab: Compare';
+export const PANEL_TITLE = "ArchLab: Compare";
 
 /** How the panel shows a failed request to the user (notify.ts's showError, bound to the log). */
 export type ErrorReporter = (context: string, error: unknown) => void;
 
-const REQUEST_NAMES: Record<WebviewToHost['type'], string> = {
-  ready: 'show the runs',
-  stop: 'stop the run',
-  rerun: 'rerun the run',
-  delete: 'delete the runs',
-  annotate: 'save the name, note or star',
-  resumeSweep: 'resume the sweep',
-  openSource: 'open the source',
-  exportModel: 'export the model',
-  continueTraining: 'continue training',
-  deleteSavedModel: 'delete the saved model',
-  diffSources: 'compare the sources',
-  exportTable: 'export the table',
-  exportChart: 'export the chart',
-  exportGraph: 'export the graph',
-  openLayer: 'open the layer\'s source',
-  testImages: 'load the test images',
-  predict: 'predict with the models',
+const REQUEST_NAMES: Record<WebviewToHost["type"], string> = {
+  ready: "show the runs",
+  stop: "stop the run",
+  rerun: "rerun the run",
+  delete: "delete the runs",
+  annotate: "save the name, note or star",
+  resumeSweep: "resume the sweep",
+  openSource: "open the source",
+  exportModel: "export the model",
+  continueTraining: "continue training",
+  deleteSavedModel: "delete the saved model",
+  diffSources: "compare the sources",
+  exportTable: "export the table",
+  exportChart: "export the chart",
+  exportGraph: "export the graph",
+  openLayer: "open the layer's source",
+  testImages: "load the test images",
+  predict: "predict with the models",
 };
 
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
   return {
     enableScripts: true,
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, "dist"), vscode.Uri.joinPath(extensionUri, "media")],
   };
 }
 
@@ -46,7 +46,7 @@ export function toPanelRun(record: RunRecord): PanelRun {
 
 export class ComparisonPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly batches = new BatchCoalescer((progress) => this.post({ type: 'batches', progress }));
+  private readonly batches = new BatchCoalescer((progress) => this.post({ type: "batches", progress }));
   private ready = false;
 
   constructor(
@@ -62,8 +62,8 @@ export class ComparisonPanel implements vscode.Disposable {
     webview.html = panelHtml({
       cspSource: webview.cspSource,
       nonce: createNonce(),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'panel.css')).toString(),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, "dist", "webview.js")).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, "media", "panel.css")).toString(),
     });
     this.disposables.push(
       webview.onDidReceiveMessage((raw) => this.receive(raw)),
@@ -87,26 +87,26 @@ export class ComparisonPanel implements vscode.Disposable {
 
   private sendSnapshot(): void {
     this.batches.dispose();
-    this.post({ type: 'snapshot', runs: this.runs.list().map(toPanelRun), warnings: [...(this.runs.warnings ?? [])] });
+    this.post({ type: "snapshot", runs: this.runs.list().map(toPanelRun), warnings: [...(this.runs.warnings ?? [])] });
     this.sendSweeps();
   }
 
   private sendSweeps(): void {
-    if (this.sweeps) this.post({ type: 'sweeps', sweeps: this.sweeps.list() });
+    if (this.sweeps) this.post({ type: "sweeps", sweeps: this.sweeps.list() });
   }
 
   private forward(change: RunsChange): void {
     switch (change.kind) {
-      case 'upsert':
+      case "upsert":
         this.batches.forget(change.record.id);
-        return this.post({ type: 'upsert', run: toPanelRun(change.record) });
-      case 'removed':
+        return this.post({ type: "upsert", run: toPanelRun(change.record) });
+      case "removed":
         this.batches.forget(change.id);
-        return this.post({ type: 'removed', id: change.id });
-      case 'batch':
+        return this.post({ type: "removed", id: change.id });
+      case "batch":
         if (this.ready) this.batches.push(change.progress);
         return;
-      case 'reset':
+      case "reset":
         return this.sendSnapshot();
       default:
         return assertNever(change);
@@ -117,58 +117,60 @@ export class ComparisonPanel implements vscode.Disposable {
     const message = parseWebviewMessage(raw);
     if (!message) return;
     this.handle(message).catch((error: unknown) => {
-      this.post({ type: 'notice', level: 'error', message: error instanceof Error ? error.message : String(error) });
+      this.post({ type: "notice", level: "error", message: error instanceof Error ? error.message : String(error) });
       this.reportError(`Could not ${REQUEST_NAMES[message.type]}`, error);
     });
   }
 
   private async handle(message: WebviewToHost): Promise<void> {
     switch (message.type) {
-      case 'ready':
+      case "ready":
         this.ready = true;
         return this.sendSnapshot();
-      case 'stop':
+      case "stop":
         return this.actions.stop(message.runId);
-      case 'rerun':
+      case "rerun":
         return this.actions.rerun(message.runId);
-      case 'delete':
+      case "delete":
         return this.actions.delete(message.runIds);
-      case 'annotate':
+      case "annotate":
         return this.actions.annotate(message.runId, message.annotations);
-      case 'resumeSweep':
+      case "resumeSweep":
         return this.sweeps?.resume(message.sweepId);
-      case 'openSource':
+      case "openSource":
         return this.actions.openSource(message.runId);
-      case 'exportModel':
+      case "exportModel":
         return this.actions.exportModel(message.runId);
-      case 'continueTraining':
+      case "continueTraining":
         return this.actions.continueTraining(message.runId);
-      case 'deleteSavedModel':
+      case "deleteSavedModel":
         return this.actions.deleteSavedModel(message.runId);
-      case 'diffSources':
+      case "diffSources":
         return this.actions.diffSources(message.leftRunId, message.rightRunId);
-      case 'exportTable': {
+      case "exportTable": {
         const saved = await exportTable(this.recordsFor(message.runIds), message.format);
-        if (saved) this.post({ type: 'notice', level: 'info', message: `Table saved to ${saved.fsPath}` });
+        if (saved) this.post({ type: "notice", level: "info", message: `Table saved to ${saved.fsPath}` });
         return;
       }
-      case 'exportChart': {
+      case "exportChart": {
         const saved = await exportChartPng(message.chart, message.pngDataUrl);
-        if (saved) this.post({ type: 'notice', level: 'info', message: `Chart saved to ${saved.fsPath}` });
+        if (saved) this.post({ type: "notice", level: "info", message: `Chart saved to ${saved.fsPath}` });
         return;
       }
-      case 'exportGraph': {
+      case "exportGraph": {
         const saved = await exportGraph(message.name, message.format, message.data);
-        if (saved) this.post({ type: 'notice', level: 'info', message: `Graph saved to ${saved.fsPath}` });
+        if (saved) this.post({ type: "notice", level: "info", message: `Graph saved to ${saved.fsPath}` });
         return;
       }
-      case 'openLayer':
+      case "openLayer":
         return this.actions.openLayer(message.runId, message.layer);
-      case 'testImages':
+      case "testImages":
         return this.sendTestImages(message.requestId, message.runId, message.indices);
-      case 'predict': {
-        const results = await this.actions.predict(message.runIds, message.pixels).catch((err: Error) => message.runIds.map((runId) => ({ runId, error: err.message })));
-        return this.post({ type: 'predictions', requestId: message.requestId, results });
+      case "predict": {
+        const results = await this.actions
+          .predict(message.runIds, message.pixels)
+          .catch((err: Error) => message.runIds.map((runId) => ({ runId, error: err.message })));
+        return this.post({ type: "predictions", requestId: message.requestId, results });
       }
       default:
         return assertNever(message);
@@ -188,7 +190,7 @@ export class ComparisonPanel implements vscode.Disposable {
         return image && { index, ...image };
       }),
     );
-    this.post({ type: 'testImages', requestId, runId, images: images.filter((i) => i !== undefined) });
+    this.post({ type: "testImages", requestId, runId, images: images.filter((i) => i !== undefined) });
   }
 
   dispose(): void {

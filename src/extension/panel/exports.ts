@@ -1,13 +1,13 @@
 // Exports go through the host's save dialog: downloads do not work inside webviews.
-import * as vscode from 'vscode';
-import type { RunRecord } from '../../engine/types';
-import { resultsTable } from '../../engine/runs/table';
-import type { GraphFormat, TableFormat } from '../../shared/webview-protocol';
-import { decodePngDataUrl } from './messages';
+import * as vscode from "vscode";
+import type { RunRecord } from "../../engine/types";
+import { resultsTable } from "../../engine/runs/table";
+import type { GraphFormat, TableFormat } from "../../shared/webview-protocol";
+import { decodePngDataUrl } from "./messages";
 
 const TABLE_EXTENSIONS: Record<TableFormat, { ext: string; label: string }> = {
-  markdown: { ext: 'md', label: 'Markdown' },
-  csv: { ext: 'csv', label: 'CSV' },
+  markdown: { ext: "md", label: "Markdown" },
+  csv: { ext: "csv", label: "CSV" },
 };
 
 /** Returns the saved file, or undefined when the user cancelled the dialog. */
@@ -16,7 +16,7 @@ export async function exportTable(records: RunRecord[], format: TableFormat): Pr
   const target = await vscode.window.showSaveDialog({
     defaultUri: defaultUri(`archlab-results.${ext}`),
     filters: { [label]: [ext] },
-    saveLabel: 'Export table',
+    saveLabel: "Export table",
   });
   if (!target) return undefined;
   await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(resultsTable(records, format)));
@@ -25,11 +25,11 @@ export async function exportTable(records: RunRecord[], format: TableFormat): Pr
 
 export async function exportChartPng(chart: string, pngDataUrl: string): Promise<vscode.Uri | undefined> {
   const bytes = decodePngDataUrl(pngDataUrl);
-  if (!bytes) throw new Error('The chart image is not a PNG.');
+  if (!bytes) throw new Error("The chart image is not a PNG.");
   const target = await vscode.window.showSaveDialog({
     defaultUri: defaultUri(`archlab-${chart}.png`),
-    filters: { 'PNG image': ['png'] },
-    saveLabel: 'Export chart',
+    filters: { "PNG image": ["png"] },
+    saveLabel: "Export chart",
   });
   if (!target) return undefined;
   await vscode.workspace.fs.writeFile(target, bytes);
@@ -38,12 +38,12 @@ export async function exportChartPng(chart: string, pngDataUrl: string): Promise
 
 /** An architecture graph as the webview drew it: SVG text or a PNG data URL. */
 export async function exportGraph(name: string, format: GraphFormat, data: string): Promise<vscode.Uri | undefined> {
-  const bytes = format === 'png' ? decodePngDataUrl(data) : new TextEncoder().encode(data);
-  if (!bytes) throw new Error('The graph image is not a PNG.');
+  const bytes = format === "png" ? decodePngDataUrl(data) : new TextEncoder().encode(data);
+  if (!bytes) throw new Error("The graph image is not a PNG.");
   const target = await vscode.window.showSaveDialog({
     defaultUri: defaultUri(`archlab-${name}-graph.${format}`),
-    filters: format === 'png' ? { 'PNG image': ['png'] } : { 'SVG image': ['svg'] },
-    saveLabel: 'Export graph',
+    filters: format === "png" ? { "PNG image": ["png"] } : { "SVG image": ["svg"] },
+    saveLabel: "Export graph",
   });
   if (!target) return undefined;
   await vscode.workspace.fs.writeFile(target, bytes);

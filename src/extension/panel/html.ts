@@ -1,6 +1,6 @@
 // The panel's HTML shell. Pure (no vscode import) so the browser tests load the bundle under
 // exactly the CSP the extension uses.
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from "node:crypto";
 
 export interface PanelHtmlParts {
   /** webview.cspSource: the origin asWebviewUri resources are served from. */
@@ -13,7 +13,7 @@ export interface PanelHtmlParts {
 }
 
 export function createNonce(): string {
-  return randomBytes(18).toString('base64');
+  return randomBytes(18).toString("base64");
 }
 
 export function contentSecurityPolicy(cspSource: string, nonce: string): string {
@@ -25,11 +25,11 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
     `style-src ${cspSource}`,
     `font-src ${cspSource}`,
     `img-src ${cspSource} data:`,
-  ].join('; ');
+  ].join("; ");
 }
 
 export function panelHtml(parts: PanelHtmlParts): string {
-  const attr = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  const attr = (v: string) => v.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -37,7 +37,7 @@ export function panelHtml(parts: PanelHtmlParts): string {
 <meta http-equiv="Content-Security-Policy" content="${attr(contentSecurityPolicy(parts.cspSource, parts.nonce))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${attr(parts.styleUri)}">
-<title>${attr(parts.title ?? 'ArchLab: Compare')}</title>
+<title>${attr(parts.title ?? "ArchLab: Compare")}</title>
 </head>
 <body>
 <div id="app"></div>

@@ -1,8 +1,8 @@
 // The comparison panel's entry point for the extension: one panel per window, restored on reload.
-import * as vscode from 'vscode';
-import type { RunActions, RunsModel, SweepsModel } from '../contracts';
-import { VIEW_TYPE } from '../constants';
-import { ComparisonPanel, PANEL_TITLE, webviewOptions, type ErrorReporter } from './comparisonPanel';
+import * as vscode from "vscode";
+import type { RunActions, RunsModel, SweepsModel } from "../contracts";
+import { VIEW_TYPE } from "../constants";
+import { ComparisonPanel, PANEL_TITLE, webviewOptions, type ErrorReporter } from "./comparisonPanel";
 
 export function registerComparisonPanel(
   context: vscode.ExtensionContext,
@@ -36,7 +36,12 @@ export function registerComparisonPanel(
     show() {
       if (current) return current.panel.reveal();
       attach(
-        vscode.window.createWebviewPanel(VIEW_TYPE, PANEL_TITLE, vscode.ViewColumn.Active, webviewOptions(context.extensionUri)),
+        vscode.window.createWebviewPanel(
+          VIEW_TYPE,
+          PANEL_TITLE,
+          vscode.ViewColumn.Active,
+          webviewOptions(context.extensionUri),
+        ),
       );
     },
   };

@@ -1,28 +1,27 @@
 // What the comparison panel can ask of runs: stop, rerun, delete, open or diff their source, and
 // read a test image of their dataset.
-import * as vscode from 'vscode';
-import { basename } from 'node:path';
-import { datasetSpecIn, loadTestImage } from '../../engine/datasets';
-import type { RunStore } from '../../engine/runs/store';
-import { Commands, RUN_SOURCE_SCHEME } from '../constants';
-import type { RunActions, RunsModel } from '../contracts';
-import { topLevelSymbols } from '../codelens/symbols';
-import { openLayerLocation } from '../editor/openLocation';
-import type { JobManager } from '../jobs/jobManager';
-import type { Predictor } from '../predict/predictor';
-import type { ArchlabSettings } from '../settings';
-import type { WorkspaceRuns } from './runsModel';
-
+import * as vscode from "vscode";
+import { basename } from "node:path";
+import { datasetSpecIn, loadTestImage } from "../../engine/datasets";
+import type { RunStore } from "../../engine/runs/store";
+import { Commands, RUN_SOURCE_SCHEME } from "../constants";
+import type { RunActions, RunsModel } from "../contracts";
+import { topLevelSymbols } from "../codelens/symbols";
+import { openLayerLocation } from "../editor/openLocation";
+import type { JobManager } from "../jobs/jobManager";
+import type { Predictor } from "../predict/predictor";
+import type { ArchlabSettings } from "../settings";
+import type { WorkspaceRuns } from "./runsModel";
 
 /** What run actions use of the workspace's ArchLab. */
 export interface RunActionsHost {
   readonly root: string;
   readonly log: { warn(message: string): void };
-  readonly runs: Pick<WorkspaceRuns, 'get' | 'fileOf' | 'remove' | 'upsert'>;
-  readonly store: Pick<RunStore, 'delete' | 'annotate'>;
-  readonly jobs: Pick<JobManager, 'stopRun'>;
-  readonly predictor: Pick<Predictor, 'predict'>;
-  settings(): Pick<ArchlabSettings, 'fashionMnistDir'>;
+  readonly runs: Pick<WorkspaceRuns, "get" | "fileOf" | "remove" | "upsert">;
+  readonly store: Pick<RunStore, "delete" | "annotate">;
+  readonly jobs: Pick<JobManager, "stopRun">;
+  readonly predictor: Pick<Predictor, "predict">;
+  settings(): Pick<ArchlabSettings, "fashionMnistDir">;
 }
 
 export function createRunActions(lab: RunActionsHost): RunActions {
@@ -34,7 +33,7 @@ export function createRunActions(lab: RunActionsHost): RunActions {
     delete: (runIds) => confirmAndDeleteRuns(lab, runIds),
     annotate: async (runId, change) => {
       const saved = await lab.store.annotate(runId, change);
-      if (!saved) throw new Error('its record is not in the runs folder (deleted, or not written yet)');
+      if (!saved) throw new Error("its record is not in the runs folder (deleted, or not written yet)");
       // A running run's record in memory is ahead of the one on disk: only the annotations change.
       const current = lab.runs.get(runId) ?? saved;
       lab.runs.upsert({ ...current, annotations: saved.annotations });
@@ -66,9 +65,18 @@ export function createRunActions(lab: RunActionsHost): RunActions {
       const left = lab.runs.get(leftRunId);
       const right = lab.runs.get(rightRunId);
       if (!left || !right) return;
-      await vscode.commands.executeCommand('vscode.diff', runSourceUri(left), runSourceUri(right), `${left.model} ↔ ${right.model} (run sources)`);
+      await vscode.commands.executeCommand(
+        "vscode.diff",
+        runSourceUri(left),
+        runSourceUri(right),
+        `${left.model} ↔ ${right.model} (run sources)`,
+      );
     },
-    predict: (runIds, pixels) => lab.predictor.predict(runIds.map((id) => lab.runs.get(id)).filter((r) => r !== undefined), pixels),
+    predict: (runIds, pixels) =>
+      lab.predictor.predict(
+        runIds.map((id) => lab.runs.get(id)).filter((r) => r !== undefined),
+        pixels,
+      ),
     testImage: async (runId, index) => {
       const record = lab.runs.get(runId);
       if (!record) return undefined;
@@ -88,9 +96,9 @@ export function createRunActions(lab: RunActionsHost): RunActions {
 /** Deletes runs that are not training, once the user has confirmed. */
 async function deleteRuns(lab: RunActionsHost, runIds: string[]): Promise<void> {
   const records = runIds.map((id) => lab.runs.get(id)).filter((r) => r !== undefined);
-  const running = records.filter((r) => r.status === 'running');
+  const running = records.filter((r) => r.status === "running");
   if (running.length) {
-    void vscode.window.showWarningMessage(`ArchLab: stop ${running.map((r) => r.model).join(', ')} before deleting.`);
+    void vscode.window.showWarningMessage(`ArchLab: stop ${running.map((r) => r.model).join(", ")} before deleting.`);
     return;
   }
   for (const record of records) {
@@ -104,8 +112,12 @@ async function confirmAndDeleteRuns(lab: RunActionsHost, runIds: string[]): Prom
   const records = runIds.map((id) => lab.runs.get(id)).filter((r) => r !== undefined);
   if (!records.length) return;
   const what = records.length === 1 ? `the ${records[0].model} run` : `${records.length} runs`;
-  const confirmed = await vscode.window.showWarningMessage(`Delete ${what}? Its record and trained model cannot be recovered.`, { modal: true }, 'Delete');
-  if (confirmed === 'Delete') await deleteRuns(lab, runIds);
+  const confirmed = await vscode.window.showWarningMessage(
+    `Delete ${what}? Its record and trained model cannot be recovered.`,
+    { modal: true },
+    "Delete",
+  );
+  if (confirmed === "Delete") await deleteRuns(lab, runIds);
 }
 
 function runSourceUri(record: { id: string; file: string }): vscode.Uri {
@@ -113,8 +125,8 @@ function runSourceUri(record: { id: string; file: string }): vscode.Uri {
 }
 
 /** Serves the source snapshot of a run as a read-only document (for diffs). */
-export function registerRunSources(runs: Pick<RunsModel, 'get'>): vscode.Disposable {
+export function registerRunSources(runs: Pick<RunsModel, "get">): vscode.Disposable {
   return vscode.workspace.registerTextDocumentContentProvider(RUN_SOURCE_SCHEME, {
-    provideTextDocumentContent: (uri) => runs.get(uri.path.split('/')[1])?.source.text ?? '',
+    provideTextDocumentContent: (uri) => runs.get(uri.path.split("/")[1])?.source.text ?? "",
   });
 }

@@ -1,12 +1,12 @@
 // The workspace's runs as the extension sees them: what the store holds plus live updates from
 // running jobs. The comparison panel and the CodeLens read runs only through this.
-import { isAbsolute, resolve } from 'node:path';
-import type { RunRecord, TrainingEvent } from '../../engine/types';
-import type { RunsChange, RunsModel } from '../contracts';
+import { isAbsolute, resolve } from "node:path";
+import type { RunRecord, TrainingEvent } from "../../engine/types";
+import type { RunsChange, RunsModel } from "../contracts";
 
 /** The part of vscode.EventEmitter this model uses (injected so tests need no VS Code). */
 export interface ChangeEmitter {
-  readonly event: RunsModel['onDidChange'];
+  readonly event: RunsModel["onDidChange"];
   fire(change: RunsChange): void;
   dispose(): void;
 }
@@ -20,7 +20,7 @@ export class WorkspaceRuns implements RunsModel {
     private readonly emitter: ChangeEmitter,
   ) {}
 
-  get onDidChange(): RunsModel['onDidChange'] {
+  get onDidChange(): RunsModel["onDidChange"] {
     return this.emitter.event;
   }
 
@@ -51,7 +51,7 @@ export class WorkspaceRuns implements RunsModel {
     this.skipped = warnings;
     this.records.clear();
     for (const r of records) this.records.set(r.id, r);
-    this.emitter.fire({ kind: 'reset' });
+    this.emitter.fire({ kind: "reset" });
   }
 
   /** A record without annotations (a trainer's event) keeps those already known, as the store does. */
@@ -59,31 +59,31 @@ export class WorkspaceRuns implements RunsModel {
     const known = record.annotations === undefined ? this.records.get(record.id)?.annotations : undefined;
     const merged = known ? { ...record, annotations: known } : record;
     this.records.set(record.id, merged);
-    this.emitter.fire({ kind: 'upsert', record: merged });
+    this.emitter.fire({ kind: "upsert", record: merged });
   }
 
   remove(id: string): void {
-    if (this.records.delete(id)) this.emitter.fire({ kind: 'removed', id });
+    if (this.records.delete(id)) this.emitter.fire({ kind: "removed", id });
   }
 
   apply(event: TrainingEvent): void {
     switch (event.type) {
-      case 'runStarted':
-      case 'runFinished':
-      case 'runFailed':
-      case 'runCancelled':
+      case "runStarted":
+      case "runFinished":
+      case "runFailed":
+      case "runCancelled":
         this.upsert(event.record);
         return;
-      case 'epoch': {
+      case "epoch": {
         const record = this.records.get(event.runId);
         if (!record) return;
         const epochs = record.epochs.filter((e) => e.epoch !== event.metrics.epoch);
         this.upsert({ ...record, epochs: [...epochs, event.metrics] });
         return;
       }
-      case 'batch': {
+      case "batch": {
         const { runId, epoch, batch, batchesPerEpoch, loss, acc } = event;
-        this.emitter.fire({ kind: 'batch', progress: { runId, epoch, batch, batchesPerEpoch, loss, acc } });
+        this.emitter.fire({ kind: "batch", progress: { runId, epoch, batch, batchesPerEpoch, loss, acc } });
         return;
       }
       default: {

@@ -1,12 +1,12 @@
 // Keeps the runs model in step with the store folder: records written by trainer children, by the
 // CLI in a terminal or by another window appear without a reload, also when the folder did not
 // exist yet when the window opened (the first run of a workspace creates .archlab/runs).
-import * as vscode from 'vscode';
-import { basename } from 'node:path';
-import type { RunStore } from '../../engine/runs/store';
-import { watchFolder } from '../folders/folderWatch';
-import { vscodeWatch } from '../folders/vscodeWatch';
-import type { WorkspaceRuns } from './runsModel';
+import * as vscode from "vscode";
+import { basename } from "node:path";
+import type { RunStore } from "../../engine/runs/store";
+import { watchFolder } from "../folders/folderWatch";
+import { vscodeWatch } from "../folders/vscodeWatch";
+import type { WorkspaceRuns } from "./runsModel";
 
 export function watchStore(store: RunStore, runs: WorkspaceRuns, onError: (err: unknown) => void): vscode.Disposable {
   const pending = new Map<string, NodeJS.Timeout>();
@@ -18,8 +18,8 @@ export function watchStore(store: RunStore, runs: WorkspaceRuns, onError: (err: 
   };
   // A trainer rewrites its record every epoch; coalesce bursts into one read per record.
   const refresh = (file: string): void => {
-    const id = basename(file, '.json');
-    if (id.startsWith('.')) return;
+    const id = basename(file, ".json");
+    if (id.startsWith(".")) return;
     clearTimeout(pending.get(id));
     pending.set(
       id,

@@ -2,15 +2,15 @@
 // queue (or put on a BullMQ queue when `archlab.queue` is set and its Redis answers), its record
 // kept current in .archlab/sweeps. A stop ends it as `stopped`; a closing window as `interrupted`,
 // to be resumed later.
-import { resolve } from 'node:path';
-import type { RunStore } from '../../engine/runs/store';
-import { runSweep, type TrialRunner } from '../../engine/sweep/controller';
-import type { SweepRequest } from '../../engine/sweep/plan';
-import type { SweepStore } from '../../engine/sweep/store';
-import type { SweepRecord } from '../../engine/sweep/types';
-import type { TrainingConfig, TrainingEvent } from '../../engine/types';
-import type { JobManager } from '../jobs/jobManager';
-import { JobTrialRunner } from './jobTrialRunner';
+import { resolve } from "node:path";
+import type { RunStore } from "../../engine/runs/store";
+import { runSweep, type TrialRunner } from "../../engine/sweep/controller";
+import type { SweepRequest } from "../../engine/sweep/plan";
+import type { SweepStore } from "../../engine/sweep/store";
+import type { SweepRecord } from "../../engine/sweep/types";
+import type { TrainingConfig, TrainingEvent } from "../../engine/types";
+import type { JobManager } from "../jobs/jobManager";
+import { JobTrialRunner } from "./jobTrialRunner";
 
 export interface SweepTarget {
   file: string;
@@ -37,14 +37,14 @@ export interface SweepSettings {
 export interface SweepSessionsDeps {
   root: string;
   plan(request: SweepRequest): Promise<SweepRecord>;
-  sweeps: Pick<SweepStore, 'save' | 'get'>;
+  sweeps: Pick<SweepStore, "save" | "get">;
   runs: RunStore;
-  jobs: Pick<JobManager, 'enqueue' | 'stopJob' | 'subscribe'>;
+  jobs: Pick<JobManager, "enqueue" | "stopJob" | "subscribe">;
   settings(): SweepSettings;
   /** Events of trials trained elsewhere (a queue's agents), so the window shows them live too. */
   remoteEvent(event: TrainingEvent): void;
   /** The queue's client (BullMQ), loaded only by a sweep that uses it. */
-  loadQueue(): Promise<typeof import('../../engine/sweep/queue/choose')>;
+  loadQueue(): Promise<typeof import("../../engine/sweep/queue/choose")>;
   /** The queue could not be reached: said once, before the trials run here instead. */
   queueUnreachable(message: string): void;
   log(message: string): void;
@@ -79,7 +79,12 @@ export class SweepSessions {
   async start(target: SweepTarget): Promise<SweepSession> {
     if (this.activeFor(target.file, target.model)) throw new Error(`a sweep of ${target.model} is already running`);
     const { overrides } = this.deps.settings();
-    const sweep = await this.deps.plan({ file: target.file, model: target.model, overrides, storeRoot: this.deps.root });
+    const sweep = await this.deps.plan({
+      file: target.file,
+      model: target.model,
+      overrides,
+      storeRoot: this.deps.root,
+    });
     return this.run(sweep, target.file);
   }
 
@@ -124,14 +129,16 @@ export class SweepSessions {
     const changed = () => {
       for (const listener of this.listeners) listener(session);
     };
-    this.deps.log(`Sweep ${sweep.id}: ${sweep.model}, ${sweep.spec.method}, ${sweep.trials.length} trials, ${runner.concurrency} at a time on ${sweep.ranOn}.`);
+    this.deps.log(
+      `Sweep ${sweep.id}: ${sweep.model}, ${sweep.spec.method}, ${sweep.trials.length} trials, ${runner.concurrency} at a time on ${sweep.ranOn}.`,
+    );
     done = runSweep(sweep, {
       sweeps: this.deps.sweeps as SweepStore,
       runs: this.deps.runs,
       runner,
       file,
       signal: abort.signal,
-      stoppedAs: () => (session.windowClosing ? 'interrupted' : 'stopped'),
+      stoppedAs: () => (session.windowClosing ? "interrupted" : "stopped"),
       listener: {
         trialStarted: changed,
         trialEvent: (_trial, event) => remote && this.deps.remoteEvent(event),
@@ -150,7 +157,7 @@ export class SweepSessions {
   private async runnerFor(sweep: SweepRecord, file: string): Promise<TrialRunner> {
     const settings = this.deps.settings();
     const local = () => {
-      sweep.ranOn = 'local';
+      sweep.ranOn = "local";
       return new JobTrialRunner(this.deps.jobs, this.deps.runs, settings.maxConcurrentJobs);
     };
     if (!settings.queue) return local();

@@ -1,13 +1,13 @@
 // The workspace's sweep records for the panel: read from .archlab/sweeps (written by this window,
 // the CLI or another window), with this window's running sweeps as they stand in memory.
-import * as vscode from 'vscode';
-import type { SweepStore } from '../../engine/sweep/store';
-import type { SweepRecord } from '../../engine/sweep/types';
-import { Commands } from '../constants';
-import type { SweepsModel } from '../contracts';
-import { watchFolder } from '../folders/folderWatch';
-import { vscodeWatch } from '../folders/vscodeWatch';
-import type { SweepSessions } from './sweepSessions';
+import * as vscode from "vscode";
+import type { SweepStore } from "../../engine/sweep/store";
+import type { SweepRecord } from "../../engine/sweep/types";
+import { Commands } from "../constants";
+import type { SweepsModel } from "../contracts";
+import { watchFolder } from "../folders/folderWatch";
+import { vscodeWatch } from "../folders/vscodeWatch";
+import type { SweepSessions } from "./sweepSessions";
 
 // A sweep rewrites its record as each trial starts and ends: one read per burst.
 const REREAD_DELAY_MS = 200;
@@ -20,8 +20,8 @@ export class WorkspaceSweeps implements SweepsModel, vscode.Disposable {
   private readonly disposables: vscode.Disposable[];
 
   constructor(
-    private readonly store: Pick<SweepStore, 'dir' | 'list'>,
-    private readonly sessions: Pick<SweepSessions, 'list' | 'onDidChange'>,
+    private readonly store: Pick<SweepStore, "dir" | "list">,
+    private readonly sessions: Pick<SweepSessions, "list" | "onDidChange">,
     private readonly onError: (err: unknown) => void,
   ) {
     const soon = () => this.rereadSoon();

@@ -1,23 +1,23 @@
 // Debian's chromium, started by the harness itself in a process group of its own (like code-server),
 // so the same cleanup stops it on every way out; Playwright drives it over the DevTools protocol.
-import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM_FLAGS } from '../../support/chromium';
-import type { RunDirs } from './codeServer';
-import { logTail } from './codeServer';
-import { stopGroup, trackGroup } from './processes';
-import { settleWithin, sleep } from './wait';
+import { spawn } from "node:child_process";
+import { closeSync, openSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { CHROMIUM_FLAGS } from "../../support/chromium";
+import type { RunDirs } from "./codeServer";
+import { logTail } from "./codeServer";
+import { stopGroup, trackGroup } from "./processes";
+import { settleWithin, sleep } from "./wait";
 
 const chromiumArgs = [
   ...CHROMIUM_FLAGS,
-  '--headless',
-  '--no-default-browser-check',
-  '--hide-scrollbars',
-  '--window-size=1400,900',
-  '--remote-debugging-address=127.0.0.1',
-  '--remote-debugging-port=0',
+  "--headless",
+  "--no-default-browser-check",
+  "--hide-scrollbars",
+  "--window-size=1400,900",
+  "--remote-debugging-address=127.0.0.1",
+  "--remote-debugging-port=0",
 ];
 
 export interface RunningBrowser {
@@ -31,7 +31,7 @@ async function devToolsEndpoint(profile: string, logFile: string, exited: () => 
   while (Date.now() < deadline) {
     if (exited()) throw new Error(`chromium exited before it could be driven:\n${logTail(logFile)}`);
     try {
-      const [port, wsPath] = readFileSync(path.join(profile, 'DevToolsActivePort'), 'utf8').split('\n');
+      const [port, wsPath] = readFileSync(path.join(profile, "DevToolsActivePort"), "utf8").split("\n");
       if (port && wsPath) return `ws://127.0.0.1:${port}${wsPath}`;
     } catch {
       // Not written yet.
@@ -42,11 +42,11 @@ async function devToolsEndpoint(profile: string, logFile: string, exited: () => 
 }
 
 export async function startBrowser(executable: string, dirs: RunDirs, env: NodeJS.ProcessEnv): Promise<RunningBrowser> {
-  const logFile = path.join(dirs.root, 'chromium.log');
-  const log = openSync(logFile, 'a');
-  const child = spawn(executable, [...chromiumArgs, `--user-data-dir=${dirs.chromium}`, 'about:blank'], {
+  const logFile = path.join(dirs.root, "chromium.log");
+  const log = openSync(logFile, "a");
+  const child = spawn(executable, [...chromiumArgs, `--user-data-dir=${dirs.chromium}`, "about:blank"], {
     detached: true,
-    stdio: ['ignore', log, log],
+    stdio: ["ignore", log, log],
     env,
   });
   closeSync(log);

@@ -1,9 +1,9 @@
 // Every process group the harness starts is stopped, and its run folder removed, whatever way the
 // test process ends: after a test, on a failure, on Ctrl+C. Killing only code-server's main pid
 // would leave its extension host and file watchers running, hence whole groups.
-import type { ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { settleWithin } from './wait';
+import type { ChildProcess } from "node:child_process";
+import { rmSync } from "node:fs";
+import { settleWithin } from "./wait";
 
 const groups = new Set<number>();
 const folders = new Set<string>();
@@ -17,7 +17,7 @@ function killGroup(pgid: number, signal: NodeJS.Signals): void {
 }
 
 function cleanUpNow(): void {
-  for (const pgid of groups) killGroup(pgid, 'SIGKILL');
+  for (const pgid of groups) killGroup(pgid, "SIGKILL");
   groups.clear();
   for (const folder of folders) rmSync(folder, { recursive: true, force: true });
   folders.clear();
@@ -28,8 +28,12 @@ let hooksInstalled = false;
 function installExitHooks(): void {
   if (hooksInstalled) return;
   hooksInstalled = true;
-  process.on('exit', cleanUpNow);
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+  process.on("exit", cleanUpNow);
+  for (const [signal, code] of [
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+    ["SIGHUP", 129],
+  ] as const) {
     process.once(signal, () => {
       cleanUpNow();
       process.exit(code);
@@ -45,7 +49,7 @@ export function removeAtExit(folder: string): void {
 
 /** Tracks a child started with `detached: true` (its own session, so its pid is its group id). */
 export function trackGroup(child: ChildProcess): number {
-  if (child.pid === undefined) throw new Error('The process did not start.');
+  if (child.pid === undefined) throw new Error("The process did not start.");
   installExitHooks();
   groups.add(child.pid);
   return child.pid;
@@ -55,11 +59,12 @@ export function trackGroup(child: ChildProcess): number {
 export async function stopGroup(child: ChildProcess, graceMs = 5_000): Promise<void> {
   const pgid = child.pid;
   if (pgid === undefined || !groups.has(pgid)) return;
-  const exited = child.exitCode !== null || child.signalCode !== null
-    ? Promise.resolve()
-    : new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  killGroup(pgid, 'SIGTERM');
+  const exited =
+    child.exitCode !== null || child.signalCode !== null
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  killGroup(pgid, "SIGTERM");
   await settleWithin(exited, graceMs);
-  killGroup(pgid, 'SIGKILL');
+  killGroup(pgid, "SIGKILL");
   groups.delete(pgid);
 }

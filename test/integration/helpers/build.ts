@@ -1,10 +1,10 @@
 // Tests that run the bundles (the CLI, the trainer child) build them first when the sources are newer.
-import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
 
-export const REPO = join(import.meta.dirname, '../../..');
+export const REPO = join(import.meta.dirname, "../../..");
 
 function newestMtime(dir: string): number {
   return Math.max(
@@ -17,9 +17,9 @@ function newestMtime(dir: string): number {
 }
 
 export function ensureBuilt(): void {
-  const bundle = join(REPO, 'dist/cli.js');
-  if (!existsSync(bundle) || statSync(bundle).mtimeMs < newestMtime(join(REPO, 'src'))) {
-    const build = spawnSync('npm', ['run', 'build'], { cwd: REPO, encoding: 'utf8' });
+  const bundle = join(REPO, "dist/cli.js");
+  if (!existsSync(bundle) || statSync(bundle).mtimeMs < newestMtime(join(REPO, "src"))) {
+    const build = spawnSync("npm", ["run", "build"], { cwd: REPO, encoding: "utf8" });
     assert.equal(build.status, 0, build.stderr);
   }
 }

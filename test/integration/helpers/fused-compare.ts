@@ -1,20 +1,25 @@
 // Trains the same model, from the same weights, one step at a time with the fused engine and with
 // tfjs's cpu backend (the reference), and measures how far apart their weights and losses are.
-import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { compileForTraining } from '../../../src/engine/train/loss';
-import { FusedTrainer, type FusedOptions } from '../../../src/engine/fused/trainer';
-import { engineTf, type Tf } from '../../../src/engine/tf';
-import type { OptimizerName } from '../../../src/engine/types';
+import type { LayersModel } from "@tensorflow/tfjs-layers";
+import { compileForTraining } from "../../../src/engine/train/loss";
+import { FusedTrainer, type FusedOptions } from "../../../src/engine/fused/trainer";
+import { engineTf, type Tf } from "../../../src/engine/tf";
+import type { OptimizerName } from "../../../src/engine/types";
 
 export async function cpuTf(): Promise<Tf> {
   const tf = engineTf();
-  await import('@tensorflow/tfjs-backend-cpu');
-  await tf.setBackend('cpu');
+  await import("@tensorflow/tfjs-backend-cpu");
+  await tf.setBackend("cpu");
   return tf;
 }
 
 /** Reproducible inputs in [0, 1) and labels, from a seed. */
-export function batchOf(count: number, imageSize: number, classes: number, seed: number): { images: Float32Array; labels: Int32Array } {
+export function batchOf(
+  count: number,
+  imageSize: number,
+  classes: number,
+  seed: number,
+): { images: Float32Array; labels: Int32Array } {
   let state = seed >>> 0;
   const next = () => {
     state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
@@ -54,18 +59,30 @@ export interface Comparison {
  */
 export async function compareTraining(
   build: () => LayersModel,
-  options: { optimizer?: OptimizerName; learningRate?: number; batch?: number; steps?: number; threads?: number; variant?: FusedOptions['variant']; seed?: number },
+  options: {
+    optimizer?: OptimizerName;
+    learningRate?: number;
+    batch?: number;
+    steps?: number;
+    threads?: number;
+    variant?: FusedOptions["variant"];
+    seed?: number;
+  },
 ): Promise<Comparison> {
   const tf = await cpuTf();
-  const { optimizer = 'adam', learningRate = 1e-3, batch = 8, steps = 2, threads = 1, seed = 1 } = options;
+  const { optimizer = "adam", learningRate = 1e-3, batch = 8, steps = 2, threads = 1, seed = 1 } = options;
   const reference = build();
   const fusedModel = build();
   fusedModel.setWeights(reference.getWeights());
   const inputShape = (reference.inputs[0].shape as number[]).slice(1);
   const imageSize = inputShape.reduce((a, b) => a * b, 1);
   const classes = (reference.outputs[0].shape as number[])[1];
-  const probabilities = reference.layers[reference.layers.length - 1].getConfig().activation === 'softmax';
-  const tfOptimizer = compileForTraining(tf, reference, { optimizer, learningRate, outputsProbabilities: probabilities });
+  const probabilities = reference.layers[reference.layers.length - 1].getConfig().activation === "softmax";
+  const tfOptimizer = compileForTraining(tf, reference, {
+    optimizer,
+    learningRate,
+    outputsProbabilities: probabilities,
+  });
   const trainer = new FusedTrainer(fusedModel, { optimizer, learningRate, threads, seed: 7, variant: options.variant });
   let lossDiff = 0;
   const losses: number[] = [];
@@ -73,7 +90,7 @@ export async function compareTraining(
     for (let s = 0; s < steps; s++) {
       const { images, labels } = batchOf(batch, imageSize, classes, seed + s);
       const x = tf.tensor(images, [batch, ...inputShape]);
-      const y = tf.oneHot(tf.tensor1d(labels, 'int32'), classes).toFloat();
+      const y = tf.oneHot(tf.tensor1d(labels, "int32"), classes).toFloat();
       const [refLoss] = (await reference.trainOnBatch(x, y)) as number[];
       tf.dispose([x, y]);
       const { loss } = trainer.trainBatch(images, labels, batch);
@@ -98,9 +115,16 @@ export async function comparePredictions(build: () => LayersModel, batch = 5): P
   const tf = await cpuTf();
   const model = build();
   const inputShape = (model.inputs[0].shape as number[]).slice(1);
-  const { images } = batchOf(batch, inputShape.reduce((a, b) => a * b, 1), 2, 3);
-  const expected = tf.tidy(() => (model.predict(tf.tensor(images, [batch, ...inputShape])) as ReturnType<Tf['tensor']>).dataSync());
-  const trainer = new FusedTrainer(model, { optimizer: 'sgd', learningRate: 0.1, threads: 1, seed: 1 });
+  const { images } = batchOf(
+    batch,
+    inputShape.reduce((a, b) => a * b, 1),
+    2,
+    3,
+  );
+  const expected = tf.tidy(() =>
+    (model.predict(tf.tensor(images, [batch, ...inputShape])) as ReturnType<Tf["tensor"]>).dataSync(),
+  );
+  const trainer = new FusedTrainer(model, { optimizer: "sgd", learningRate: 0.1, threads: 1, seed: 1 });
   try {
     return relativeError(trainer.predict(images, batch), expected);
   } finally {

@@ -1,9 +1,9 @@
 // Runs one kernel on the wasm backend (with the training kernels) and on the pure-JS cpu backend,
 // on the same random inputs, and measures how far apart the results are.
-import '@tensorflow/tfjs-backend-cpu';
-import type { NamedAttrMap, Tensor } from '@tensorflow/tfjs-core';
-import { initBackend } from '../../../src/engine/backend';
-import { engineTf } from '../../../src/engine/tf';
+import "@tensorflow/tfjs-backend-cpu";
+import type { NamedAttrMap, Tensor } from "@tensorflow/tfjs-core";
+import { initBackend } from "../../../src/engine/backend";
+import { engineTf } from "../../../src/engine/tf";
 
 const tf = engineTf();
 
@@ -20,7 +20,7 @@ export interface Comparison {
 }
 
 export async function startBackends(): Promise<void> {
-  await initBackend('wasm');
+  await initBackend("wasm");
 }
 
 /** Deterministic pseudo-random values in [-1, 1), or small integers when ties are wanted. */
@@ -42,9 +42,13 @@ export function random(shape: number[], seed: number, levels?: number): InputSpe
 /** Inputs may be computed per backend (e.g. a forward result the gradient kernel needs). */
 export type InputsFactory = () => Record<string, Tensor>;
 
-export async function compareKernel(kernel: string, inputs: Record<string, InputSpec> | InputsFactory, attrs: NamedAttrMap): Promise<Comparison> {
-  const actual = await runOn('wasm', kernel, inputs, attrs);
-  const expected = await runOn('cpu', kernel, inputs, attrs);
+export async function compareKernel(
+  kernel: string,
+  inputs: Record<string, InputSpec> | InputsFactory,
+  attrs: NamedAttrMap,
+): Promise<Comparison> {
+  const actual = await runOn("wasm", kernel, inputs, attrs);
+  const expected = await runOn("cpu", kernel, inputs, attrs);
   let maxDiff = 0;
   let maxMagnitude = 0;
   for (let i = 0; i < expected.values.length; i++) {
@@ -59,15 +63,24 @@ export async function compareKernel(kernel: string, inputs: Record<string, Input
   };
 }
 
-async function runOn(backend: 'wasm' | 'cpu', kernel: string, inputs: Record<string, InputSpec> | InputsFactory, attrs: NamedAttrMap) {
+async function runOn(
+  backend: "wasm" | "cpu",
+  kernel: string,
+  inputs: Record<string, InputSpec> | InputsFactory,
+  attrs: NamedAttrMap,
+) {
   await tf.setBackend(backend);
   const before = tf.memory().numTensors;
   const result = tf.tidy(() => {
-    const tensors = typeof inputs === 'function' ? inputs() : Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, tf.tensor(v.values, v.shape)]));
+    const tensors =
+      typeof inputs === "function"
+        ? inputs()
+        : Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, tf.tensor(v.values, v.shape)]));
     const out = tf.engine().runKernel<Tensor>(kernel, tensors, attrs);
-    return { values: out.dataSync<'float32'>(), shape: out.shape };
+    return { values: out.dataSync<"float32">(), shape: out.shape };
   });
-  if (tf.memory().numTensors !== before) throw new Error(`${kernel} on ${backend} left ${tf.memory().numTensors - before} tensors behind`);
+  if (tf.memory().numTensors !== before)
+    throw new Error(`${kernel} on ${backend} left ${tf.memory().numTensors - before} tensors behind`);
   return result;
 }
 

@@ -1,13 +1,13 @@
 // A tiny synthetic image dataset: class k lights up the k-th horizontal band of an 8x8 image, plus
 // noise. Easy to learn in a few batches, not trivial.
-import type { Dataset, Split } from '../../../src/engine/datasets';
+import type { Dataset, Split } from "../../../src/engine/datasets";
 
 export const SIDE = 8;
 export const CLASSES = 3;
 
 export function bandsSplit(count: number, seed: number): Split {
   let state = seed;
-  const random = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const random = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
   const images = new Float32Array(count * SIDE * SIDE);
   const labels = new Uint8Array(count);
   for (let n = 0; n < count; n++) {
@@ -23,7 +23,14 @@ export function bandsSplit(count: number, seed: number): Split {
 }
 
 export const bandsDataset: Dataset = {
-  info: { name: 'bands', imageShape: [SIDE, SIDE, 1], numClasses: CLASSES, classNames: ['a', 'b', 'c'], trainSize: 600, testSize: 150 },
+  info: {
+    name: "bands",
+    imageShape: [SIDE, SIDE, 1],
+    numClasses: CLASSES,
+    classNames: ["a", "b", "c"],
+    trainSize: 600,
+    testSize: 150,
+  },
   train: bandsSplit(600, 1),
   test: bandsSplit(150, 2),
 };

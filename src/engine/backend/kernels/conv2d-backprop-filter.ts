@@ -2,22 +2,22 @@
 // swapped, x becomes a [Ci, H, W, N] "batch" and dy a [Ho, Wo, N, Co] "filter"; the forward stride
 // becomes the dilation. The result [Ci, fh, fw, Co] is transposed to the filter layout.
 // Most layers take a matrix product of patches instead (see patchesPay).
-import { Conv2DBackpropFilter, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
-import { filterGradientFromPatches, patchesPay } from './filter-gradient-patches';
-import { conv2DInfoOf, stockKernelFunc, type StockKernels, type WasmKernelFunc, wasmKernelConfig } from './wasm-ops';
+import { Conv2DBackpropFilter, type KernelConfig, type TensorInfo } from "@tensorflow/tfjs-core";
+import { filterGradientFromPatches, patchesPay } from "./filter-gradient-patches";
+import { conv2DInfoOf, stockKernelFunc, type StockKernels, type WasmKernelFunc, wasmKernelConfig } from "./wasm-ops";
 
 export function conv2DBackpropFilterConfig(stock: StockKernels): KernelConfig {
-  const conv2d = stockKernelFunc(stock, 'Conv2D');
-  const transpose = stockKernelFunc(stock, 'Transpose');
-  const slice = stockKernelFunc(stock, 'Slice');
-  const batchMatMul = stockKernelFunc(stock, 'BatchMatMul');
+  const conv2d = stockKernelFunc(stock, "Conv2D");
+  const transpose = stockKernelFunc(stock, "Transpose");
+  const slice = stockKernelFunc(stock, "Slice");
+  const batchMatMul = stockKernelFunc(stock, "BatchMatMul");
 
   const kernelFunc: WasmKernelFunc = ({ inputs, backend, attrs }) => {
     const { x, dy } = inputs;
     // The wasm backend has no Conv2DBackpropFilter to fall back to, and its forward Conv2D is
     // channels-last only, so this is the one layout a wasm model can train with.
     const dataFormat = attrs.dataFormat as string;
-    if (dataFormat !== 'NHWC') {
+    if (dataFormat !== "NHWC") {
       throw new Error(`Conv2DBackpropFilter on wasm supports channels-last (NHWC) data only, not ${dataFormat}`);
     }
     const info = conv2DInfoOf(x.shape, attrs.filterShape as number[], attrs);
@@ -31,7 +31,12 @@ export function conv2DBackpropFilterConfig(stock: StockKernels): KernelConfig {
     const temporaries: TensorInfo[] = [];
     let input = x;
     if (bottom < 0 || right < 0) {
-      const size = [info.batchSize, info.inHeight + Math.min(bottom, 0), info.inWidth + Math.min(right, 0), info.inChannels];
+      const size = [
+        info.batchSize,
+        info.inHeight + Math.min(bottom, 0),
+        info.inWidth + Math.min(right, 0),
+        info.inChannels,
+      ];
       input = slice({ inputs: { x }, backend, attrs: { begin: [0, 0, 0, 0], size } });
       temporaries.push(input);
     }
@@ -42,8 +47,13 @@ export function conv2DBackpropFilterConfig(stock: StockKernels): KernelConfig {
       backend,
       attrs: {
         strides: [1, 1],
-        pad: [[0, 0], [top, Math.max(bottom, 0)], [left, Math.max(right, 0)], [0, 0]],
-        dataFormat: 'NHWC',
+        pad: [
+          [0, 0],
+          [top, Math.max(bottom, 0)],
+          [left, Math.max(right, 0)],
+          [0, 0],
+        ],
+        dataFormat: "NHWC",
         dilations: [info.strideHeight, info.strideWidth],
       },
     });

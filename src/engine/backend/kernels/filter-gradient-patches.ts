@@ -2,8 +2,8 @@
 // M = N*Ho*Wo. The product runs on XNNPACK and lands directly in the [fh, fw, Ci, Co] filter layout.
 // Building the patches is cheap for layers that keep their size (block copies of shifted channel
 // planes) or have few input channels; other layers take the convolution formulation.
-import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
-import { floatsOf, type WasmBackend, type WasmKernelFunc } from './wasm-ops';
+import type { backend_util, TensorInfo } from "@tensorflow/tfjs-core";
+import { floatsOf, type WasmBackend, type WasmKernelFunc } from "./wasm-ops";
 
 /**
  * Up to this many values per patch (a 5x5 filter on one channel), patches win even when built pixel
@@ -34,11 +34,17 @@ export interface PatchKernels {
   transpose: WasmKernelFunc;
 }
 
-export function filterGradientFromPatches(backend: WasmBackend, kernels: PatchKernels, x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
+export function filterGradientFromPatches(
+  backend: WasmBackend,
+  kernels: PatchKernels,
+  x: TensorInfo,
+  dy: TensorInfo,
+  info: backend_util.Conv2DInfo,
+): TensorInfo {
   const { filterHeight: fh, filterWidth: fw, inChannels: ci, outChannels: co } = info;
   const positions = info.batchSize * info.outHeight * info.outWidth;
   const patchSize = fh * fw * ci;
-  const patches = backend.makeOutput([1, patchSize, positions], 'float32');
+  const patches = backend.makeOutput([1, patchSize, positions], "float32");
   if (keepsSize(info)) {
     // Channel planes [Ci, N, H, W], so that every patch row is one shifted plane.
     const planes = ci === 1 ? x : kernels.transpose({ inputs: { x }, backend, attrs: { perm: [3, 0, 1, 2] } });
@@ -90,7 +96,15 @@ function fillShiftedPlanes(info: backend_util.Conv2DInfo, planes: Float32Array, 
 }
 
 /** row[n, y, x] = plane[n, y + rowShift, x + colShift], 0 where that lies outside image n. */
-function copyShifted(plane: Float32Array, row: Float32Array, rowShift: number, colShift: number, batchSize: number, h: number, w: number): void {
+function copyShifted(
+  plane: Float32Array,
+  row: Float32Array,
+  rowShift: number,
+  colShift: number,
+  batchSize: number,
+  h: number,
+  w: number,
+): void {
   const positions = row.length;
   const shift = rowShift * w + colShift;
   const from = Math.max(0, -shift);
@@ -129,7 +143,7 @@ function fillPatchesByPixel(info: backend_util.Conv2DInfo, x: Float32Array, patc
               out += outWidth;
               continue;
             }
-            const rowBase = ((n * inHeight + r) * inWidth) * ci + c;
+            const rowBase = (n * inHeight + r) * inWidth * ci + c;
             for (let xo = 0; xo < outWidth; xo++, out++) {
               const col = xo * strideWidth - left + j;
               patches[out] = col >= 0 && col < inWidth ? x[rowBase + col * ci] : 0;

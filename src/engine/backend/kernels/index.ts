@@ -1,17 +1,16 @@
 // Training kernels for the wasm backend, registered in place of (or, for Conv2DBackpropFilter, in
 // addition to) the stock ones. Each keeps the stock kernel as its fallback for cases it does not cover.
-import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
-import { batchMatMulConfig } from './batch-mat-mul';
-import { biasAddConfig } from './bias-add';
-import { castConfig } from './cast';
-import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
-import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
-import { identityConfig } from './identity';
-import { maxPoolGradConfig } from './max-pool-grad';
-import { sumConfig } from './sum';
-import { STOCK_WASM_KERNELS } from '../tfjs-internals';
-import { captureStockKernels } from './wasm-ops';
-
+import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from "@tensorflow/tfjs-core";
+import { batchMatMulConfig } from "./batch-mat-mul";
+import { biasAddConfig } from "./bias-add";
+import { castConfig } from "./cast";
+import { conv2DBackpropFilterConfig } from "./conv2d-backprop-filter";
+import { conv2DBackpropInputConfig } from "./conv2d-backprop-input";
+import { identityConfig } from "./identity";
+import { maxPoolGradConfig } from "./max-pool-grad";
+import { sumConfig } from "./sum";
+import { STOCK_WASM_KERNELS } from "../tfjs-internals";
+import { captureStockKernels } from "./wasm-ops";
 
 let registered: string[] | undefined;
 
@@ -30,7 +29,7 @@ export function registerWasmTrainingKernels(): string[] {
     castConfig(stock),
   ];
   for (const config of configs) {
-    if (getKernel(config.kernelName, 'wasm')) unregisterKernel(config.kernelName, 'wasm');
+    if (getKernel(config.kernelName, "wasm")) unregisterKernel(config.kernelName, "wasm");
     registerKernel(config);
   }
   registered = configs.map((c) => c.kernelName);

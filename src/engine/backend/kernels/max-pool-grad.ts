@@ -1,8 +1,15 @@
 // MaxPoolGrad in one pass over the pooling windows: each window's first maximum (scan order, as the
 // cpu backend picks it) receives the window's gradient. The stock wasm kernel visits every input
 // pixel and re-scans every window covering it.
-import { backend_util, MaxPoolGrad, type KernelConfig } from '@tensorflow/tfjs-core';
-import { floatsOf, stockKernelFunc, type Shape4, type StockKernels, type WasmKernelFunc, wasmKernelConfig } from './wasm-ops';
+import { backend_util, MaxPoolGrad, type KernelConfig } from "@tensorflow/tfjs-core";
+import {
+  floatsOf,
+  stockKernelFunc,
+  type Shape4,
+  type StockKernels,
+  type WasmKernelFunc,
+  wasmKernelConfig,
+} from "./wasm-ops";
 
 export function maxPoolGradConfig(stock: StockKernels): KernelConfig {
   const stockMaxPoolGrad = stockKernelFunc(stock, MaxPoolGrad);
@@ -11,16 +18,16 @@ export function maxPoolGradConfig(stock: StockKernels): KernelConfig {
     const { inputs, backend, attrs } = args;
     const { dy, input } = inputs;
     // Only float32 is covered; other dtypes keep the stock kernel.
-    if (input.dtype !== 'float32' || dy.dtype !== 'float32') return stockMaxPoolGrad(args);
+    if (input.dtype !== "float32" || dy.dtype !== "float32") return stockMaxPoolGrad(args);
     const info = backend_util.computePool2DInfo(
       input.shape as Shape4,
       attrs.filterSize as [number, number],
       attrs.strides as [number, number],
       1,
-      attrs.pad as 'same',
-      attrs.dimRoundingMode as 'floor' | undefined,
+      attrs.pad as "same",
+      attrs.dimRoundingMode as "floor" | undefined,
     );
-    const dx = backend.makeOutput(input.shape, 'float32');
+    const dx = backend.makeOutput(input.shape, "float32");
     const x = floatsOf(backend, input);
     const dyValues = floatsOf(backend, dy);
     const dxValues = floatsOf(backend, dx);
@@ -35,7 +42,12 @@ export function maxPoolGradConfig(stock: StockKernels): KernelConfig {
 
 // Channels are innermost in memory, so each window is scanned for all channels at once: the
 // running maxima live in small per-channel arrays and every read is contiguous.
-function scatterToFirstMaxima(info: backend_util.Conv2DInfo, x: Float32Array, dy: Float32Array, dx: Float32Array): void {
+function scatterToFirstMaxima(
+  info: backend_util.Conv2DInfo,
+  x: Float32Array,
+  dy: Float32Array,
+  dx: Float32Array,
+): void {
   const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth, strideHeight, strideWidth } = info;
   const { effectiveFilterHeight: fh, effectiveFilterWidth: fw, dilationHeight, dilationWidth } = info;
   const { top, left } = info.padInfo;
@@ -80,7 +92,8 @@ function isTwoByTwoTiling(info: backend_util.Conv2DInfo): boolean {
   const { filterHeight, filterWidth, strideHeight, strideWidth, dilationHeight, dilationWidth, padInfo } = info;
   const square = filterHeight === 2 && filterWidth === 2 && strideHeight === 2 && strideWidth === 2;
   // Every window must lie inside the input: no leading padding, none trailing ('same' on odd sizes pads).
-  const inside = padInfo.top === 0 && padInfo.left === 0 && info.outHeight * 2 <= info.inHeight && info.outWidth * 2 <= info.inWidth;
+  const inside =
+    padInfo.top === 0 && padInfo.left === 0 && info.outHeight * 2 <= info.inHeight && info.outWidth * 2 <= info.inWidth;
   return square && dilationHeight === 1 && dilationWidth === 1 && inside;
 }
 

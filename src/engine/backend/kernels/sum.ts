@@ -1,8 +1,8 @@
 // Sum over leading axes (the bias gradient: dy summed over batch and spatial positions). The stock
 // kernel transposes the whole tensor to make those axes innermost before summing; here the rows are
 // accumulated in place, in double precision like the cpu backend.
-import { Sum, util, type KernelConfig } from '@tensorflow/tfjs-core';
-import { floatsOf, stockKernelFunc, type StockKernels, type WasmKernelFunc, wasmKernelConfig } from './wasm-ops';
+import { Sum, util, type KernelConfig } from "@tensorflow/tfjs-core";
+import { floatsOf, stockKernelFunc, type StockKernels, type WasmKernelFunc, wasmKernelConfig } from "./wasm-ops";
 
 export function sumConfig(stock: StockKernels): KernelConfig {
   const stockSum = stockKernelFunc(stock, Sum);
@@ -15,11 +15,11 @@ export function sumConfig(stock: StockKernels): KernelConfig {
     const leading = axes.length < rank && axes.every((axis, i) => axis === i);
     // Reductions over trailing or scattered axes, whole-tensor sums and non-float data keep the
     // stock kernel (its trailing-axis case needs no transpose).
-    if (!leading || x.dtype !== 'float32' || util.sizeFromShape(x.shape) === 0) return stockSum(args);
+    if (!leading || x.dtype !== "float32" || util.sizeFromShape(x.shape) === 0) return stockSum(args);
 
     const kept = x.shape.slice(axes.length);
     const outShape = attrs.keepDims ? [...axes.map(() => 1), ...kept] : kept;
-    const out = backend.makeOutput(outShape, 'float32');
+    const out = backend.makeOutput(outShape, "float32");
     const values = floatsOf(backend, x);
     const columns = util.sizeFromShape(kept);
     const rows = values.length / columns;

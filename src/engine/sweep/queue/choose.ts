@@ -1,12 +1,12 @@
 // A sweep pointed at a queue: trials through BullMQ when its Redis answers; otherwise the reason,
 // and (when the caller allows it) the same trials run here. The CLI and the extension share it.
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import type { RunStore } from '../../runs/store';
-import type { TrialRunner } from '../controller';
-import type { SweepRecord } from '../types';
-import { checkReachable, shownQueueUrl } from './connection';
-import { QueueTrialRunner } from './runner';
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import type { RunStore } from "../../runs/store";
+import type { TrialRunner } from "../controller";
+import type { SweepRecord } from "../types";
+import { checkReachable, shownQueueUrl } from "./connection";
+import { QueueTrialRunner } from "./runner";
 
 export interface QueueChoice {
   sweep: SweepRecord;
@@ -29,12 +29,12 @@ export async function queueRunnerOrFallback(url: string, choice: QueueChoice): P
     choice.unreachable(err as Error);
     return choice.local();
   }
-  const text = await readFile(choice.file, 'utf8');
+  const text = await readFile(choice.file, "utf8");
   choice.sweep.ranOn = shownQueueUrl(url);
   return new QueueTrialRunner({
     url,
     runs: choice.runs,
-    source: { text, sha256: createHash('sha256').update(text).digest('hex') },
+    source: { text, sha256: createHash("sha256").update(text).digest("hex") },
     file: choice.sweep.file,
     concurrency: choice.parallel ?? choice.sweep.trials.length,
   });

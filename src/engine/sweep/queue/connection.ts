@@ -1,9 +1,9 @@
 // Reaching the queue's Redis: the address as given (redis://, or rediss:// for TLS; a password in
 // the URL), shown without its password, and checked before a sweep relies on it.
-import { Redis } from 'ioredis';
+import { Redis } from "ioredis";
 
 /** BullMQ's queue of trials; agents and controllers meet on it. */
-export const QUEUE_NAME = 'archlab-trials';
+export const QUEUE_NAME = "archlab-trials";
 const CHECK_TIMEOUT_MS = 3_000;
 
 export function checkQueueUrl(url: string): URL {
@@ -13,7 +13,7 @@ export function checkQueueUrl(url: string): URL {
   } catch {
     throw new Error(`the queue address must be a URL such as redis://127.0.0.1:6379, got "${url}"`);
   }
-  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
+  if (parsed.protocol !== "redis:" && parsed.protocol !== "rediss:") {
     throw new Error(`the queue address must start with redis:// (or rediss:// for TLS), got "${url}"`);
   }
   return parsed;
@@ -23,10 +23,10 @@ export function checkQueueUrl(url: string): URL {
 export function shownQueueUrl(url: string): string {
   try {
     const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString().replace(/\/$/, '');
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString().replace(/\/$/, "");
   } catch {
-    return '(invalid address)';
+    return "(invalid address)";
   }
 }
 
@@ -39,10 +39,15 @@ export function connect(url: string, name: string): Redis {
 /** Resolves when Redis answers at `url`; rejects with a message that says where and why not. */
 export async function checkReachable(url: string): Promise<void> {
   checkQueueUrl(url);
-  const probe = new Redis(url, { lazyConnect: true, connectTimeout: CHECK_TIMEOUT_MS, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: CHECK_TIMEOUT_MS,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   // The socket's own error (ECONNREFUSED, ENOTFOUND...) says more than the client's "Connection is closed".
   let socketError: NodeJS.ErrnoException | undefined;
-  probe.on('error', (err: NodeJS.ErrnoException) => (socketError ??= err));
+  probe.on("error", (err: NodeJS.ErrnoException) => (socketError ??= err));
   try {
     await probe.connect();
     await probe.ping();

@@ -1,7 +1,7 @@
 // What a queued trial carries: the trial, the model file bundled into one script (so relative
 // imports travel), and what the returned record's source should say.
-import type { RunRecord, TrainingEvent } from '../../types';
-import type { TrialJob } from '../trial';
+import type { RunRecord, TrainingEvent } from "../../types";
+import type { TrialJob } from "../trial";
 
 export interface QueuedTrial {
   trial: TrialJob;
