@@ -240,3 +240,72 @@ describe("comparison panel: curves", () => {
     assert.deepEqual((await again.state())?.selected.sort(), [newer.id, rerun.id].sort());
   });
 });
+
+/** How far (in pixels) any drawn point of the loss and accuracy charts lies from where its value belongs. */
+function misplacement(panel: PanelPage): Promise<{ points: number; worst: number }> {
+  return panel.page.evaluate(() => {
+    interface Scale {
+      getPixelForValue(v: number): number;
+    }
+    interface ChartLike {
+      data: { datasets: { data: { x: number; y: number }[] }[] };
+      scales: { x: Scale; y: Scale };
+      getDatasetMeta(i: number): { data: { x: number; y: number }[] };
+    }
+    const charts = (window as unknown as { archlabPanel: { charts: Record<string, ChartLike> } }).archlabPanel.charts;
+    let points = 0;
+    let worst = 0;
+    for (const chart of [charts.loss, charts.accuracy]) {
+      chart.data.datasets.forEach((dataset, i) => {
+        const elements = chart.getDatasetMeta(i).data;
+        dataset.data.forEach((p, j) => {
+          points++;
+          const dx = Math.abs(elements[j].x - chart.scales.x.getPixelForValue(p.x));
+          const dy = Math.abs(elements[j].y - chart.scales.y.getPixelForValue(p.y));
+          worst = Math.max(worst, dx, dy);
+        });
+      });
+    }
+    return { points, worst };
+  });
+}
+
+describe("comparison panel: live curves", () => {
+  let browser: Browser;
+  before(async () => (browser = await launchBrowser()));
+  after(async () => browser?.close());
+
+  it("keeps every line on its values as a running run's epochs come in, rescaling the axes or not", async () => {
+    const panel = await openPanel(browser);
+    const ended = noisyRun("CNN");
+    const live = makeRun({ model: "MLP", status: "running", epochs: 8, epochsDone: 0 });
+    await panel.send({ type: "snapshot", runs: [toPanel(ended), toPanel(live)], warnings: [] });
+    // Losses inside the ended run's range, one far above it (the y axis grows), then inside again
+    // (the axes stay: only the running run's lines change), then with smoothing.
+    const losses = [0.9, 0.5, 4, 0.35];
+    for (let n = 1; n <= losses.length; n++) {
+      live.epochs = losses.slice(0, n).map((loss, i) => ({
+        epoch: i + 1,
+        loss,
+        acc: 0.5 + i * 0.1,
+        valLoss: loss,
+        valAcc: 0.5 + i * 0.1,
+        seconds: 1,
+      }));
+      await panel.send({ type: "upsert", run: toPanel(live) });
+      const { points, worst } = await misplacement(panel);
+      assert.ok(points >= 2 * (2 * 8 + 2 * n), `epoch ${n}: both runs' lines drawn (${points} points)`);
+      assert.ok(worst < 0.01, `epoch ${n}: a point lies ${worst} px from its value`);
+      assert.deepEqual(
+        (await dataset(panel, "loss", /MLP.* train$/)).map((p) => p.y),
+        losses.slice(0, n),
+      );
+    }
+    await panel.page.locator('input[data-control="smoothing"]').fill("0.6");
+    await panel.settle();
+    live.epochs = [...live.epochs, { epoch: 5, loss: 0.3, acc: 0.9, valLoss: 0.3, valAcc: 0.9, seconds: 1 }];
+    await panel.send({ type: "upsert", run: toPanel(live) });
+    assert.ok((await misplacement(panel)).worst < 0.01, "smoothed lines on their values");
+    assert.deepEqual(panel.errors, []);
+  });
+});

@@ -37,11 +37,13 @@ export function chartCard(name: string, title: string, onExport: (name: string) 
   return {
     element,
     canvas,
+    // Live updates call these for every frame: each leaves the DOM alone when nothing changes, so
+    // that the page is not laid out and painted again for nothing.
     setEmpty(message) {
-      empty.textContent = message ?? "";
+      setText(empty, message ?? "");
       // Chart.js owns the canvas's inline display style, so emptiness is a class on the box.
       box.classList.toggle("empty", Boolean(message));
-      if (message) description.textContent = message;
+      if (message) setText(description, message);
     },
     setTitle(text) {
       if (heading.textContent === text) return;
@@ -50,9 +52,13 @@ export function chartCard(name: string, title: string, onExport: (name: string) 
       button.title = `Save "${text}" as PNG`;
     },
     describe(text) {
-      if (!box.classList.contains("empty")) description.textContent = text;
+      if (!box.classList.contains("empty")) setText(description, text);
     },
   };
+}
+
+function setText(element: HTMLElement, text: string): void {
+  if (element.textContent !== text) element.textContent = text;
 }
 
 /** The chart on the theme's background: a transparent PNG is unreadable on the other theme. */

@@ -96,7 +96,7 @@ export class ChartsView {
     for (const name of CURVE_NAMES) {
       const shown = layout[name];
       const card = this.cards[name];
-      card.element.hidden = !shown;
+      if (card.element.hidden !== !shown) card.element.hidden = !shown;
       if (!shown) continue;
       card.setTitle(shown.title);
       card.setEmpty(message);

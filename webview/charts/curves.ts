@@ -12,6 +12,7 @@ import type { LivePoint } from "../runs";
 import { type ChartTheme, withAlpha } from "../theme";
 import { axis, baseOptions, Chart } from "./chartjs";
 import { smooth } from "./smoothing";
+import { markUnchanged, skipUnchangedDatasets } from "./unchangedDatasets";
 
 export type CurveMetric = "loss" | "accuracy";
 export type CurveSplit = "train" | "test";
@@ -84,6 +85,7 @@ export function curvesChart(canvas: HTMLCanvasElement, metric: CurveMetric, them
         },
       },
     },
+    plugins: [skipUnchangedDatasets],
   };
   return new Chart(canvas, config);
 }
@@ -153,17 +155,44 @@ export function seriesPoints(
 /**
  * The new datasets, carried by the chart's dataset objects of the same series where there are:
  * Chart.js keeps a dataset's controller and elements only while the dataset object stays the same,
- * and rebuilding them for every curve on every live update cost most of the update.
+ * and rebuilding them for every curve on every live update cost most of the update. A series whose
+ * points and style are as before, in the same place, keeps its data array and is marked unchanged,
+ * so that the chart does not place its elements again (see unchangedDatasets.ts).
  */
 function reuseDatasets(current: LineDataset[], next: LineDataset[]): LineDataset[] {
-  const byKey = new Map(current.map((d) => [d.key, d]));
-  return next.map((d) => {
-    const old = d.key === undefined ? undefined : byKey.get(d.key);
-    if (!old) return d;
+  const byKey = new Map(current.map((d, index) => [d.key, { old: d, index }]));
+  return next.map((d, index) => {
+    const found = d.key === undefined ? undefined : byKey.get(d.key);
+    if (!found) return d;
+    const { old } = found;
     byKey.delete(d.key);
+    const data = old.data;
+    const same = found.index === index && sameStyle(old, d) && samePoints(data, d.data);
     for (const field of Object.keys(old) as (keyof LineDataset)[]) if (!(field in d)) delete old[field];
-    return Object.assign(old, d);
+    Object.assign(old, d);
+    if (same) {
+      old.data = data;
+      markUnchanged(old);
+    }
+    return old;
   });
+}
+
+function samePoints(a: readonly Point[], b: readonly Point[]): boolean {
+  return a.length === b.length && a.every((p, i) => p.x === b[i].x && p.y === b[i].y);
+}
+
+/** Every option but the data is the same (a dash pattern compared by its values). */
+function sameStyle(a: LineDataset, b: LineDataset): boolean {
+  const fields = new Set([...Object.keys(a), ...Object.keys(b)] as (keyof LineDataset)[]);
+  fields.delete("data");
+  for (const field of fields) {
+    const x: unknown = a[field];
+    const y: unknown = b[field];
+    if (x === y) continue;
+    if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length || x.some((v, i) => v !== y[i])) return false;
+  }
+  return true;
 }
 
 export function updateCurves(
@@ -187,7 +216,10 @@ export function updateCurves(
     const line = {
       borderColor: color,
       backgroundColor: color,
-      pointRadius: points.raw.length > 60 ? 0 : 2,
+      // Markers as filled dots without an outline: they look the same, and an outlined circle is
+      // drawn twice (fill and stroke), which on a software canvas doubled what a live update paints.
+      pointRadius: points.raw.length > 60 ? 0 : 2.5,
+      pointBorderWidth: 0,
       borderWidth: 2,
       runLabel,
       ...style,

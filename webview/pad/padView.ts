@@ -79,6 +79,12 @@ export class PadView {
 
   /** The selected runs that have a trained model. */
   update(runs: PadRun[]): void {
+    // The curves redraw on every live update of a running run; the cards stay as they are unless
+    // the runs drawn (a record is a new object when it changes) or their colours did.
+    const same =
+      runs.length === this.runs.length &&
+      runs.every((r, i) => r.run === this.runs[i].run && r.color === this.runs[i].color);
+    if (same && this.cards.childElementCount) return;
     const before = this.ids().join();
     this.runs = runs;
     this.renderCards();
