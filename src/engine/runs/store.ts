@@ -39,15 +39,7 @@ export class RunStore {
 
   /** A sortable, filesystem-safe id, e.g. "20261125-041200-123-tinycnn-3f9a" (UTC time). */
   newRunId(model: string, now = new Date()): string {
-    const iso = now.toISOString(); // 2026-11-25T04:12:00.123Z
-    const stamp = `${iso.slice(0, 10).replaceAll("-", "")}-${iso.slice(11, 19).replaceAll(":", "")}-${iso.slice(20, 23)}`;
-    const slug =
-      model
-        .toLowerCase()
-        .replace(/[^a-z0-9]+/g, "-")
-        .replace(/^-+|-+$/g, "")
-        .slice(0, 40) || "model";
-    return `${stamp}-${slug}-${randomBytes(2).toString("hex")}`;
+    return sortableId(model, now, { millis: true });
   }
 
   /**
@@ -200,4 +192,23 @@ export class RunStore {
 function newestFirst(a: RunRecord, b: RunRecord): number {
   if (a.startedAt !== b.startedAt) return a.startedAt < b.startedAt ? 1 : -1;
   return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}
+
+/**
+ * A sortable, filesystem-safe id of a model's run or sweep: the UTC time (to the millisecond with
+ * `millis`), the model's name as a slug, `tag` if any, and four random hex digits, e.g.
+ * "20261125-041200-123-tinycnn-3f9a" or "20261125-041200-tinycnn-sweep-3f9a".
+ */
+export function sortableId(model: string, now: Date, { millis = false, tag = "" } = {}): string {
+  const iso = now.toISOString(); // 2026-11-25T04:12:00.123Z
+  const stamp = `${iso.slice(0, 10).replaceAll("-", "")}-${iso.slice(11, 19).replaceAll(":", "")}`;
+  const slug =
+    model
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 40) || "model";
+  return [millis ? `${stamp}-${iso.slice(20, 23)}` : stamp, slug, tag, randomBytes(2).toString("hex")]
+    .filter(Boolean)
+    .join("-");
 }

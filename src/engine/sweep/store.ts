@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { sortableId } from "../runs/store";
 import { SWEEP_SCHEMA_VERSION, type SweepRecord } from "./types";
 
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -17,15 +18,7 @@ export class SweepStore {
   }
 
   newId(model: string, now = new Date()): string {
-    const iso = now.toISOString();
-    const stamp = `${iso.slice(0, 10).replaceAll("-", "")}-${iso.slice(11, 19).replaceAll(":", "")}`;
-    const slug =
-      model
-        .toLowerCase()
-        .replace(/[^a-z0-9]+/g, "-")
-        .replace(/^-+|-+$/g, "")
-        .slice(0, 40) || "model";
-    return `${stamp}-${slug}-sweep-${randomBytes(2).toString("hex")}`;
+    return sortableId(model, now, { tag: "sweep" });
   }
 
   save(record: SweepRecord): Promise<void> {
