@@ -29,6 +29,21 @@ export function formatBackend(run: PanelRun): string {
 export function runLabel(run: PanelRun): string {
   const name = run.annotations?.name;
   if (name) return name;
-  const date = new Date(run.startedAt);
-  return Number.isNaN(date.getTime()) ? run.model : `${run.model} ${date.toTimeString().slice(0, 8)}`;
+  const time = localTime(run.startedAt);
+  return time ? `${run.model} ${time}` : run.model;
+}
+
+// Labels are made on every live update (curves, legends, texts), and toTimeString's time-zone
+// lookup made it one of the costlier calls of an update: each start time is converted once.
+const times = new Map<string, string>();
+
+function localTime(iso: string): string {
+  let time = times.get(iso);
+  if (time === undefined) {
+    const date = new Date(iso);
+    time = Number.isNaN(date.getTime()) ? "" : date.toTimeString().slice(0, 8);
+    if (times.size > 100_000) times.clear();
+    times.set(iso, time);
+  }
+  return time;
 }
