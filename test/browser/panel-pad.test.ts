@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { FASHION_MNIST_CLASS_NAMES } from "../../src/engine/datasets/fashion-mnist";
 import type { RunRecord } from "../../src/engine/types";
 import type { PredictionResult } from "../../src/shared/protocol";
 import type { WebviewToHost } from "../../src/shared/webview-protocol";
@@ -157,18 +158,7 @@ function scanRuns(): RunRecord[] {
 }
 
 function fashionRuns(): RunRecord[] {
-  const classNames = [
-    "T-shirt/top",
-    "Trouser",
-    "Pullover",
-    "Dress",
-    "Coat",
-    "Sandal",
-    "Shirt",
-    "Sneaker",
-    "Bag",
-    "Ankle boot",
-  ];
+  const classNames = [...FASHION_MNIST_CLASS_NAMES];
   return studyRuns().map((run) => {
     const fashion = withSavedModel(run);
     fashion.config = { ...fashion.config, dataset: "fashion-mnist" };

@@ -2,6 +2,7 @@
 // added, removed or changed (with Δparams and ΔMACs), the headline deltas, and which test images
 // the second run fixed or broke. Pure, so it is tested without a page.
 import type { LayerSetting, LayerSummary, ModelSummary, RunRecord } from "../../src/engine/types";
+import { formatShape, LAYER_SETTINGS } from "../../src/shared/layers";
 
 export type LayerChange = "same" | "changed" | "added" | "removed";
 
@@ -15,24 +16,9 @@ export interface LayerDiffRow {
   dMacs: number;
 }
 
-// The settings that make two layers of one type different layers; initializers and names do not.
-const COMPARED = [
-  "units",
-  "filters",
-  "kernelSize",
-  "strides",
-  "poolSize",
-  "padding",
-  "activation",
-  "rate",
-  "axis",
-  "targetShape",
-  "useBias",
-  "dilationRate",
-];
+// The settings that make two layers of one type different layers, and their dilation.
+const COMPARED = [...LAYER_SETTINGS, "dilationRate"];
 
-const shapeText = (shape: number[]) =>
-  shape.length ? shape.map((d) => (d < 0 ? "?" : String(d))).join("×") : "scalar";
 const settingText = (v: LayerSetting | undefined) =>
   v === undefined ? "unset" : Array.isArray(v) ? v.join("×") : String(v);
 
@@ -75,9 +61,9 @@ function paired(before: LayerSummary, after: LayerSummary): LayerDiffRow {
     const y = settingText(after.config?.[key]);
     if (x !== y) changes.push(`${key} ${x} → ${y}`);
   }
-  const inputs = [before, after].map((l) => (l.inputShapes ?? []).map(shapeText).join(" + "));
+  const inputs = [before, after].map((l) => (l.inputShapes ?? []).map(formatShape).join(" + "));
   if (inputs[0] !== inputs[1]) changes.push(`input ${inputs[0]} → ${inputs[1]}`);
-  const shapes = [shapeText(before.outputShape), shapeText(after.outputShape)];
+  const shapes = [formatShape(before.outputShape), formatShape(after.outputShape)];
   if (shapes[0] !== shapes[1]) changes.push(`output ${shapes[0]} → ${shapes[1]}`);
   const dParams = after.params - before.params;
   const dMacs = after.macs - before.macs;

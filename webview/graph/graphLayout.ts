@@ -2,6 +2,7 @@
 // residual add or a concatenation has its real branches), placed by dagre's layered layout.
 import dagre, { type GraphLabel } from "@dagrejs/dagre";
 import type { LayerSummary, ModelSummary } from "../../src/engine/types";
+import { formatShape } from "../../src/shared/layers";
 
 export type GraphWeight = "params" | "macs";
 
@@ -38,8 +39,6 @@ const PADDING = 10;
 type NodeLabel = { width: number; height: number; x?: number; y?: number };
 type EdgeLabel = { points?: { x: number; y: number }[] };
 
-const shapeText = (shape: number[]) =>
-  shape.length ? shape.map((d) => (d < 0 ? "?" : String(d))).join("×") : "scalar";
 const count = (n: number) => n.toLocaleString("en-US");
 
 export function macsText(macs: number): string {
@@ -68,7 +67,7 @@ export function layoutArchitecture(summary: ModelSummary, weight: GraphWeight): 
   };
   const inputs = summary.inputs ?? [{ name: "input", shape: summary.inputShape }];
   for (const input of inputs)
-    add({ id: input.name, lines: [input.name, `Input · ${shapeText(input.shape)}`], share: 0 });
+    add({ id: input.name, lines: [input.name, `Input · ${formatShape(input.shape)}`], share: 0 });
   for (const layer of summary.layers) {
     const value = weight === "params" ? layer.params : layer.macs;
     add({
@@ -76,7 +75,7 @@ export function layoutArchitecture(summary: ModelSummary, weight: GraphWeight): 
       layer,
       lines: [
         layer.name,
-        `${layer.type} · ${shapeText(layer.outputShape)}`,
+        `${layer.type} · ${formatShape(layer.outputShape)}`,
         `${count(layer.params)} params · ${macsText(layer.macs)} MACs`,
       ],
       share: total > 0 ? value / total : 0,

@@ -1,6 +1,7 @@
 // What the editor says about the layers of a call site: the inlay hint's short label and the
 // hover's details (Markdown). Pure text, no VS Code.
 import type { LayerSummary } from "../../engine/types";
+import { formatShape, LAYER_SETTINGS } from "../../shared/layers";
 import { formatMacs } from "../codelens/lenses";
 import { iterationsOf, siteMacs, siteParams, type LayerSite } from "./layerSites";
 
@@ -8,10 +9,6 @@ import { iterationsOf, siteMacs, siteParams, type LayerSite } from "./layerSites
 // something its parameters do not: a convolution reuses its weights at every position, where a
 // Dense layer's MACs equal its weight count.
 const MACS_SHARE_SHOWN = 0.05;
-
-export function formatShape(shape: number[]): string {
-  return shape.length ? shape.map((d) => (d < 0 ? "?" : String(d))).join("×") : "scalar";
-}
 
 const count = (n: number): string => n.toLocaleString("en-US");
 const macsText = (macs: number): string => (macs === 0 ? "0" : formatMacs(macs));
@@ -133,25 +130,10 @@ function fieldText(layer: LayerSummary): string | undefined {
   return `${field.size.join("×")} px, stride ${field.stride.join("×")}`;
 }
 
-// The settings that tell layers of a type apart; initializers and formats stay in the summary.
-const SHOWN_SETTINGS = [
-  "units",
-  "filters",
-  "kernelSize",
-  "strides",
-  "poolSize",
-  "padding",
-  "activation",
-  "rate",
-  "axis",
-  "targetShape",
-  "useBias",
-];
-
 function settingsText(layer: LayerSummary): string | undefined {
   const config = layer.config ?? {};
   // A bias is the default; only its absence says something.
-  const shown = SHOWN_SETTINGS.filter((key) => config[key] !== undefined && !(key === "useBias" && config[key])).map(
+  const shown = LAYER_SETTINGS.filter((key) => config[key] !== undefined && !(key === "useBias" && config[key])).map(
     (key) => {
       const value = config[key];
       return `${key} ${Array.isArray(value) ? value.join("×") : String(value)}`;
